@@ -1,0 +1,110 @@
+/**
+ * Names and their rules. Each validator returns undefined for a valid value, or one sentence
+ * saying what is wrong; flags and prompts show the same sentence.
+ */
+
+export type Validator = (value: string) => string | undefined;
+
+const WORKER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const PASCAL_CASE = /^[A-Z][A-Za-z0-9]*$/;
+
+/** ECMAScript and TypeScript reserved and contextual words that cannot name a class or binding. */
+const RESERVED_WORDS = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends " +
+    "false finally for function if import in instanceof new null return super switch this throw " +
+    "true try typeof var void while with implements interface let package private protected public " +
+    "static yield await async any boolean never number object string symbol undefined unknown " +
+    "bigint declare type namespace module require global keyof readonly infer is asserts satisfies " +
+    "constructor prototype arguments eval"
+  ).split(" "),
+);
+
+/**
+ * Names the generated code imports, declares or uses as globals. A class with one of these names
+ * would shadow it and break the project. A test keeps this list in step with the templates.
+ */
+export const TAKEN_CLASS_NAMES = new Set([
+  "DurableObject", "DurableObjectNamespace", "DurableObjectState", "DurableObjectStub", "Env",
+  "ExportedHandler", "KVNamespace", "Request", "RequestInit", "Response", "HeadersInit", "Headers",
+  "TextEncoder", "URL", "Promise", "Array", "Object", "Error", "JSON", "Map", "Set", "String",
+  "Number", "Boolean", "Symbol", "Date", "Math", "RegExp", "Function", "Pick", "Partial",
+  "Record", "Readonly", "ReturnType", "Awaited", "Cloudflare", "Rpc", "WebSocket", "WebSocketPair",
+  "MessageEvent", "Event", "EventTarget", "AbortController", "AbortSignal", "ArrayBuffer",
+  "Uint8Array", "ReadableStream", "WritableStream", "Blob", "FormData", "Crypto", "CryptoKey",
+]);
+
+export function validateWorkerName(name: string): string | undefined {
+  if (name.length === 0) return "A Worker name cannot be empty.";
+  if (name.length > 63) return `A Worker name is at most 63 characters; "${name}" has ${name.length}.`;
+  if (!WORKER_NAME.test(name)) {
+    return `"${name}" is not a valid Worker name: use lowercase letters, digits and dashes, not starting or ending with a dash.`;
+  }
+  return undefined;
+}
+
+export function validateClassName(name: string): string | undefined {
+  if (!PASCAL_CASE.test(name)) {
+    return `"${name}" is not a valid class name: use PascalCase letters and digits, starting with an uppercase letter (e.g. ChatRoom).`;
+  }
+  if (TAKEN_CLASS_NAMES.has(name)) {
+    return `"${name}" is already used by the generated code or the Workers runtime; choose another class name.`;
+  }
+  return undefined;
+}
+
+export function validateBindingName(name: string): string | undefined {
+  if (!IDENTIFIER.test(name)) {
+    return `"${name}" is not a valid binding name: use letters, digits, _ and $, not starting with a digit (e.g. CACHE).`;
+  }
+  if (RESERVED_WORDS.has(name)) return `"${name}" is a reserved word in JavaScript or TypeScript; choose another binding name.`;
+  return undefined;
+}
+
+/** Checks a list of bindings for validity and for names used twice (including the DO binding). */
+export function validateKvBindings(names: readonly string[], doBinding?: string): string | undefined {
+  if (names.length === 0) return "Give at least one KV binding name.";
+  for (const name of names) {
+    const problem = validateBindingName(name);
+    if (problem) return problem;
+  }
+  const seen = new Set<string>(doBinding ? [doBinding] : []);
+  for (const name of names) {
+    if (seen.has(name)) return `The binding name "${name}" is used twice; every binding needs its own name.`;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** "ChatRoom" -> "CHAT_ROOM", "HTTPCache2" -> "HTTP_CACHE2". */
+export function toUpperSnake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toUpperCase();
+}
+
+/** "SESSION_STORE" -> "session-store", "userCache" -> "user-cache". */
+export function toKebab(name: string): string {
+  return toUpperSnake(name).toLowerCase().replace(/[_$]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * A Worker name derived from a directory name: "My App!" -> "my-app". Falls back to the given
+ * default when nothing usable remains.
+ */
+export function workerNameFromDirectory(directoryName: string, fallback = "do-kv-app"): string {
+  const name = directoryName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, "");
+  return validateWorkerName(name) === undefined ? name : fallback;
+}
+
+/** Splits "A, B" and repeated flags into a clean list. */
+export function splitList(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+}

@@ -1,0 +1,194 @@
+/**
+ * The inputs of `create`, one record each: its flag, its prompt, its rule and its default. The
+ * resolver walks them in order: flag, else default (with --yes or without a terminal), else
+ * prompt. Flags and prompts share one validator, so both show the same message.
+ */
+import { basename, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import {
+  splitList,
+  toUpperSnake,
+  validateBindingName,
+  validateClassName,
+  validateKvBindings,
+  validateWorkerName,
+  workerNameFromDirectory,
+} from "./names.js";
+
+export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
+export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
+
+export interface CreateOptions {
+  directory: string;
+  name: string;
+  className: string;
+  doBinding: string;
+  kvBindings: string[];
+  format: ConfigFormat;
+}
+
+/** What commander hands over: everything optional, lists already collected. */
+export interface CreateFlags {
+  directory?: string;
+  name?: string;
+  class?: string;
+  doBinding?: string;
+  kv?: string[];
+  format?: string;
+}
+
+export const DEFAULT_DIRECTORY = "do-kv-app";
+export const DEFAULT_CLASS = "Room";
+export const DEFAULT_KV = ["CACHE"];
+
+/** What an input's rules may look at besides the value: earlier answers and the filesystem. */
+export interface ResolveContext {
+  cwd: string;
+  /** Says why a directory cannot be used (exists and is not empty, is a file, ...). */
+  directoryProblem(path: string): string | undefined;
+}
+
+type Partial_ = Partial<CreateOptions>;
+
+export interface Input {
+  key: keyof CreateOptions;
+  /** How the user names it on the command line. */
+  flag: string;
+  message: string;
+  choices?: readonly { value: string; label: string; hint?: string }[];
+  raw(flags: CreateFlags): string | undefined;
+  /** A problem with the raw text, given the answers before it. */
+  validate(raw: string, before: Partial_, ctx: ResolveContext): string | undefined;
+  /** The default, shown as the prompt's initial value; undefined means the value is required. */
+  fallback(before: Partial_, ctx: ResolveContext): string | undefined;
+  parse(raw: string): CreateOptions[keyof CreateOptions];
+}
+
+const text = (raw: string) => raw.trim();
+
+export const CREATE_INPUTS: readonly Input[] = [
+  {
+    key: "directory",
+    flag: "[directory]",
+    message: "Where should the project go?",
+    raw: (flags) => flags.directory,
+    validate: (raw, _before, ctx) =>
+      text(raw) === "" ? "Name a directory for the project." : ctx.directoryProblem(resolve(ctx.cwd, text(raw))),
+    fallback: () => undefined,
+    parse: text,
+  },
+  {
+    key: "name",
+    flag: "--name",
+    message: "Worker name",
+    raw: (flags) => flags.name,
+    validate: (raw) => validateWorkerName(text(raw)),
+    fallback: (before, ctx) => workerNameFromDirectory(basename(resolve(ctx.cwd, before.directory ?? DEFAULT_DIRECTORY))),
+    parse: text,
+  },
+  {
+    key: "className",
+    flag: "--class",
+    message: "Durable Object class name",
+    raw: (flags) => flags.class,
+    validate: (raw) => validateClassName(text(raw)),
+    fallback: () => DEFAULT_CLASS,
+    parse: text,
+  },
+  {
+    key: "doBinding",
+    flag: "--do-binding",
+    message: "Durable Object binding name",
+    raw: (flags) => flags.doBinding,
+    validate: (raw) => validateBindingName(text(raw)),
+    fallback: (before) => toUpperSnake(before.className ?? DEFAULT_CLASS),
+    parse: text,
+  },
+  {
+    key: "kvBindings",
+    flag: "--kv",
+    message: "KV binding names (comma-separated)",
+    raw: (flags) => (flags.kv && flags.kv.length > 0 ? flags.kv.join(",") : undefined),
+    validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding),
+    fallback: () => DEFAULT_KV.join(", "),
+    parse: (raw) => splitList([raw]),
+  },
+  {
+    key: "format",
+    flag: "--format",
+    message: "Wrangler config format",
+    choices: [
+      { value: "toml", label: "wrangler.toml" },
+      { value: "jsonc", label: "wrangler.jsonc", hint: "JSON with comments, checked by a schema" },
+    ],
+    raw: (flags) => flags.format,
+    validate: (raw) =>
+      (CONFIG_FORMATS as readonly string[]).includes(text(raw))
+        ? undefined
+        : `"${raw}" is not a config format: use ${CONFIG_FORMATS.join(" or ")}.`,
+    fallback: () => "toml",
+    parse: text,
+  },
+];
+
+/** A question for the prompt layer; answers come back as raw text. */
+export interface Question {
+  input: Input;
+  initial: string | undefined;
+  validate(raw: string): string | undefined;
+}
+export type Ask = (question: Question) => Promise<string>;
+
+export interface ResolveMode {
+  /** Accept defaults for everything not given. */
+  yes: boolean;
+  /** Present only with a terminal; without it nothing is ever asked. */
+  ask?: Ask;
+}
+
+function flagError(input: Input, problem: string): UsageError {
+  const name = input.key === "directory" ? "directory argument" : input.flag;
+  return new UsageError(`${name}: ${problem}`);
+}
+
+/**
+ * Resolves every input. Throws UsageError (exit 2) naming the flag for an invalid flag value, or
+ * for a required value that is missing when nothing may be asked.
+ */
+export async function resolveCreateOptions(
+  flags: CreateFlags,
+  mode: ResolveMode,
+  ctx: ResolveContext,
+): Promise<CreateOptions> {
+  // Flags are checked on their own first, so a typo fails before any question is asked.
+  for (const input of CREATE_INPUTS) {
+    const raw = input.raw(flags);
+    const problem = raw === undefined ? undefined : input.validate(raw, {}, ctx);
+    if (problem) throw flagError(input, problem);
+  }
+
+  const before: Partial_ = {};
+  for (const input of CREATE_INPUTS) {
+    const given = input.raw(flags);
+    const fallback = input.key === "directory" && mode.yes ? DEFAULT_DIRECTORY : input.fallback(before, ctx);
+    let raw: string;
+    if (given !== undefined) {
+      raw = given;
+    } else if (mode.ask && !mode.yes) {
+      raw = await mode.ask({ input, initial: fallback, validate: (value) => input.validate(value, before, ctx) });
+    } else if (fallback !== undefined) {
+      raw = fallback;
+    } else {
+      throw new UsageError(
+        `Missing ${input.key === "directory" ? "the project directory" : input.flag}: there is no terminal to ask on.`,
+        "Pass it as `create-do-kv <directory>`, or add --yes to accept every default.",
+      );
+    }
+    // Rules that depend on earlier answers (a KV binding equal to the DO binding, a default
+    // directory that is taken) are checked here, with everything known.
+    const problem = input.validate(raw, before, ctx);
+    if (problem) throw flagError(input, problem);
+    Object.assign(before, { [input.key]: input.parse(raw) });
+  }
+  return before as CreateOptions;
+}

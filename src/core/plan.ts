@@ -1,0 +1,81 @@
+/**
+ * From the template's files and the resolved options to the exact files to write. Pure: the
+ * same input always gives the same plan, which drives the real run and --dry-run alike.
+ */
+import type { CreateOptions } from "./options.js";
+import { readConfig } from "./config-read.js";
+import { fill, type Values } from "./render.js";
+import { COMPATIBILITY_DATE } from "./versions.js";
+
+export interface PlannedFile {
+  path: string;
+  content: string;
+}
+
+/** Template file name -> project file name; npm would drop a real .gitignore from the package. */
+const RENAMES: Record<string, string> = { _gitignore: ".gitignore" };
+
+export function configFileName(options: Pick<CreateOptions, "format">): string {
+  return `wrangler.${options.format}`;
+}
+
+function kvNamespacesToml(bindings: readonly string[]): string {
+  return bindings.map((binding) => `[[kv_namespaces]]\nbinding = ${JSON.stringify(binding)}`).join("\n\n");
+}
+
+function kvNamespacesJsonc(bindings: readonly string[]): string {
+  const entries = bindings.map((binding) => `\t\t{ "binding": ${JSON.stringify(binding)} }`);
+  return `[\n${entries.join(",\n")}\n\t]`;
+}
+
+export function templateValues(options: CreateOptions): Values {
+  return {
+    WORKER_NAME: options.name,
+    CLASS_NAME: options.className,
+    DO_BINDING: options.doBinding,
+    KV_BINDING: options.kvBindings[0]!,
+    KV_NAMESPACES: options.format === "toml" ? kvNamespacesToml(options.kvBindings) : kvNamespacesJsonc(options.kvBindings),
+    COMPATIBILITY_DATE,
+    CONFIG_FILE: configFileName(options),
+  };
+}
+
+export class PlanError extends Error {}
+
+/**
+ * Checks the rendered config with a real parser: it must parse and read back exactly the
+ * names that were asked for, so no input can produce a config that means something else.
+ */
+export function checkRenderedConfig(source: string, options: CreateOptions): void {
+  const config = readConfig(source, options.format);
+  const doBindings = config.durable_objects?.bindings ?? [];
+  const expected = {
+    name: options.name,
+    do: [{ name: options.doBinding, class_name: options.className }],
+    kv: options.kvBindings,
+    migrations: [{ tag: "v1", new_sqlite_classes: [options.className] }],
+  };
+  const actual = {
+    name: config.name,
+    do: doBindings.map(({ name, class_name }) => ({ name, class_name })),
+    kv: (config.kv_namespaces ?? []).map((entry) => entry.binding),
+    migrations: config.migrations,
+  };
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new PlanError(`The rendered ${configFileName(options)} does not read back as asked: ${JSON.stringify(actual)}`);
+  }
+}
+
+export function planProject(templateFiles: ReadonlyMap<string, string>, options: CreateOptions): PlannedFile[] {
+  const values = templateValues(options);
+  const otherConfig = options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml";
+  const files: PlannedFile[] = [];
+  for (const [path, template] of [...templateFiles].sort(([a], [b]) => a.localeCompare(b))) {
+    if (path === otherConfig) continue;
+    files.push({ path: RENAMES[path] ?? path, content: fill(template, values, path) });
+  }
+  const config = files.find((file) => file.path === configFileName(options));
+  if (!config) throw new PlanError(`The template has no ${configFileName(options)}.`);
+  checkRenderedConfig(config.content, options);
+  return files;
+}

@@ -1,0 +1,33 @@
+/**
+ * Asks the questions of the option resolver with @clack/prompts. Streams are injectable so
+ * tests can type answers and read the screen in-process.
+ */
+import { isCancel, select, text } from "@clack/prompts";
+import type { Readable, Writable } from "node:stream";
+import type { Ask } from "../core/options.js";
+import { CancelledError } from "../errors.js";
+
+export interface PromptStreams {
+  input?: Readable;
+  output?: Writable;
+}
+
+export function createAsk(streams: PromptStreams = {}): Ask {
+  return async ({ input, initial, validate }) => {
+    const answer = input.choices
+      ? await select({
+          ...streams,
+          message: input.message,
+          options: input.choices.map((choice) => ({ ...choice })),
+          initialValue: initial,
+        })
+      : await text({
+          ...streams,
+          message: input.message,
+          initialValue: initial,
+          validate: (value) => validate(value ?? ""),
+        });
+    if (isCancel(answer)) throw new CancelledError();
+    return String(answer);
+  };
+}

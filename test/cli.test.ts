@@ -1,0 +1,120 @@
+import { execa } from "execa";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, runCli } from "./helpers/run.js";
+import { snapshotTree, tempDir } from "./helpers/tmp.js";
+
+describe("create-do-kv without a terminal", () => {
+  it("exits 2 at once naming the missing directory when given neither it nor --yes", async () => {
+    const cwd = tempDir();
+    const result = await runCli(["--class", "ChatRoom"], { cwd, timeout: 10_000 });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("Missing the project directory");
+    expect(result.stderr).toContain("create-do-kv <directory>");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("does not wait for input even when stdin stays open", async () => {
+    const cwd = tempDir();
+    const result = await runCli([], { cwd, stdin: "pipe", timeout: 10_000 });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it("refuses a non-empty directory with exit 2 and leaves every file as it was", async () => {
+    const cwd = tempDir();
+    const target = join(cwd, "existing");
+    mkdirSync(join(target, "src"), { recursive: true });
+    writeFileSync(join(target, "wrangler.toml"), "# mine\n");
+    writeFileSync(join(target, "src", "index.ts"), "export const mine = 1;\n");
+    const before = snapshotTree(target);
+    const result = await runCli(["existing", "--yes"], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("is not empty");
+    expect(result.stderr).toContain("--force");
+    expect(snapshotTree(target)).toEqual(before);
+  });
+
+  it("writes into a non-empty directory with --force, keeping unrelated files", async () => {
+    const cwd = tempDir();
+    const target = join(cwd, "existing");
+    mkdirSync(target);
+    writeFileSync(join(target, "notes.txt"), "keep me\n");
+    const result = await runCli(["existing", "--yes", "--force"], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("keep me\n");
+    expect(readFileSync(join(target, "wrangler.toml"), "utf8")).toContain('name = "existing"');
+  });
+
+  it("creates into an existing empty directory", async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, "empty"));
+    const result = await runCli(["empty", "--yes"], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(readdirSync(join(cwd, "empty")).sort()).toContain("wrangler.toml");
+    expect(readdirSync(cwd)).toEqual(["empty"]); // no staging folder left behind
+  });
+
+  it.each([
+    [["x", "--name", "Bad_Name"], "--name: "],
+    [["x", "--class", "Env"], "--class: "],
+    [["x", "--kv", "A", "--kv", "A"], '--kv: The binding name "A" is used twice'],
+    [["x", "--format", "yaml"], "Allowed choices are toml, jsonc"],
+    [["x", "--bogus"], "unknown option '--bogus'"],
+  ])("exits 2 for %j with a message naming the flag, writing nothing", async (args, message) => {
+    const cwd = tempDir();
+    const result = await runCli(args, { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("--dry-run prints the files and the config, and writes nothing", async () => {
+    const cwd = tempDir();
+    const dry = await runCli(["dry", "--yes", "--format", "jsonc", "--kv", "A,B", "--dry-run"], { cwd });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain("wrangler.jsonc");
+    expect(dry.stdout).toContain("src/durable-object.ts");
+    expect(dry.stdout).toContain('{ "binding": "B" }');
+    expect(dry.stdout).toContain("Nothing was written.");
+    expect(existsSync(join(cwd, "dry"))).toBe(false);
+  });
+
+  it("prints help listing every flag, and the version", async () => {
+    const cwd = tempDir();
+    const help = await runCli(["--help"], { cwd });
+    expect(help.exitCode).toBe(0);
+    for (const flag of ["--name", "--class", "--do-binding", "--kv", "--format", "--yes", "--force", "--dry-run"]) {
+      expect(help.stdout).toContain(flag);
+    }
+    const version = await runCli(["--version"], { cwd });
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(String(version.stdout).trim()).toBe(pkg.version);
+  });
+});
+
+describe("on an old Node", () => {
+  /** The first `node` on PATH older than 22.12, outside this repo's node_modules (the machine's own). */
+  function oldNode(): string {
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+      const candidate = join(dir, "node");
+      if (dir.includes("node_modules") || !existsSync(candidate)) continue;
+      const version = execFileSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" }).trim();
+      const [major, minor] = version.split(".").map(Number) as [number, number];
+      if (major < 22 || (major === 22 && minor < 12)) return candidate;
+    }
+    throw new Error("This test needs a Node older than 22.12 on PATH (these machines ship Node 20).");
+  }
+
+  it("says what it needs in one line and exits 1 before doing anything", async () => {
+    const cwd = tempDir();
+    const result = await execa(oldNode(), [BIN, "app", "--yes"], { cwd, reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/needs Node\.js 22\.12 or newer .* this is Node\.js \d+\./);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * End to end: scaffold with the built CLI, install the project's own dependencies from the
+ * registry, then run what its user would run. No Cloudflare account, no network but the registry.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readConfig } from "../src/core/config-read.js";
+import { COMPATIBILITY_DATE } from "../src/core/versions.js";
+import { freePort, inProject, waitForServer } from "./helpers/project.js";
+import { runCli } from "./helpers/run.js";
+import { tempDir } from "./helpers/tmp.js";
+
+const STEP = 600_000;
+
+const variants = [
+  { dir: "plain-toml", args: ["--yes"], format: "toml", names: { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] } },
+  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] } },
+  {
+    dir: "custom-names",
+    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS"],
+    format: "toml",
+    names: { cls: "ChatRoom", doBinding: "ROOMS", kv: ["CACHE", "SESSIONS"] },
+  },
+] as const;
+
+const workspace = tempDir("cdk-e2e-");
+
+describe.each(variants)("a project made with $args", ({ dir, args, format, names }) => {
+  const root = join(workspace, dir);
+  const project = inProject(root);
+
+  beforeAll(async () => {
+    const created = await runCli([dir, ...args], { cwd: workspace });
+    expect(created.stderr).toBe("");
+    expect(created.exitCode).toBe(0);
+    const installed = await project.install();
+    expect(installed.exitCode, installed.all).toBe(0);
+  }, STEP);
+
+  it("has every name where it belongs", () => {
+    const config = readConfig(readFileSync(join(root, `wrangler.${format}`), "utf8"), format);
+    expect(config.name).toBe(dir);
+    expect(config.durable_objects?.bindings).toEqual([{ name: names.doBinding, class_name: names.cls }]);
+    expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [names.cls] }]);
+    expect(config.kv_namespaces?.map((kv) => kv.binding)).toEqual(names.kv);
+    const code = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
+    expect(code).toContain(`export class ${names.cls} extends DurableObject<Env>`);
+    expect(code).toContain(`this.env.${names.kv[0]}.get(`);
+    expect(readFileSync(join(root, "src", "index.ts"), "utf8")).toContain(`env.${names.doBinding}.getByName(room)`);
+  });
+
+  it("passes its own tests in the Workers runtime", async () => {
+    const result = await project.npm("test");
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Tests\s+10 passed/);
+  }, STEP);
+
+  it("type-checks, with Env generated from the config", async () => {
+    const result = await project.npm("run", "typecheck");
+    expect(result.exitCode, result.all).toBe(0);
+    const types = readFileSync(join(root, "worker-configuration.d.ts"), "utf8");
+    for (const kv of names.kv) expect(types).toContain(`${kv}: KVNamespace;`);
+    expect(types).toContain(`${names.doBinding}: DurableObjectNamespace<import("./src/index").${names.cls}>;`);
+  }, STEP);
+
+  it("passes wrangler deploy --dry-run, listing every binding", async () => {
+    const result = await project.wrangler("deploy", "--dry-run", "--outdir", "dist");
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain(`env.${names.doBinding} (${names.cls})`);
+    for (const kv of names.kv) expect(result.all).toContain(`env.${kv}`);
+  }, STEP);
+
+  describe("under wrangler dev", () => {
+    let dev: ReturnType<typeof project.devServer> | undefined;
+    afterAll(async () => {
+      await dev?.stop();
+    });
+
+    it("writes a value through the Durable Object to KV and reads it back", async () => {
+      const port = await freePort();
+      dev = project.devServer(port);
+      const base = `http://127.0.0.1:${port}`;
+      await waitForServer(base, dev);
+      const put = await fetch(`${base}/rooms/lobby`, { method: "PUT", body: "hello from e2e" });
+      expect(put.status).toBe(200);
+      const get = await fetch(`${base}/rooms/lobby`);
+      expect(await get.json()).toEqual({ room: "lobby", value: "hello from e2e" });
+      const other = await fetch(`${base}/rooms/other`);
+      expect(await other.json()).toEqual({ room: "other", value: null });
+      const bad = await fetch(`${base}/rooms/bad%20name`);
+      expect(bad.status).toBe(400);
+    }, STEP);
+  });
+
+  it("is dated no later than every Workers runtime it installed supports", () => {
+    // wrangler dev and the vitest plugin each bring a workerd; the date must suit the oldest.
+    const require = createRequire(join(root, "package.json"));
+    const dates = [
+      require(require.resolve("workerd", { paths: [join(root, "node_modules", "wrangler")] })).compatibilityDate,
+      require(
+        require.resolve("workerd", { paths: [join(root, "node_modules", "@cloudflare", "vitest-plugin")] }),
+      ).compatibilityDate,
+    ] as string[];
+    for (const date of dates) expect(COMPATIBILITY_DATE <= date, `${COMPATIBILITY_DATE} <= ${date}`).toBe(true);
+    expect(readdirSync(root)).toContain("node_modules");
+  });
+});

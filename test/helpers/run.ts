@@ -1,0 +1,36 @@
+/** Runs the built CLI and other commands as a user would, with a clean, offline-safe environment. */
+import { execa, type Options } from "execa";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { tempDir } from "./tmp.js";
+
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+export const BIN = join(REPO, "bin", "create-do-kv.js");
+
+const wranglerHome = tempDir("cdk-wrangler-home-");
+mkdirSync(join(wranglerHome, "tmp"), { recursive: true });
+
+/** Environment for child processes: no CI prompts, no telemetry, wrangler state kept apart. */
+export function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    CI: "true",
+    NO_COLOR: "1",
+    WRANGLER_SEND_METRICS: "false",
+    WRANGLER_HIDE_BANNER: "true",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    XDG_CONFIG_HOME: join(wranglerHome, "config"),
+    ...extra,
+  };
+}
+
+export function runCli(args: string[], options: Options & { cwd: string }) {
+  return execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    stdin: "ignore",
+    env: childEnv(),
+    timeout: 60_000,
+    ...options,
+  });
+}

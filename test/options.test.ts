@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { resolveCreateOptions, type Ask, type Question, type ResolveContext } from "../src/core/options.js";
+import { UsageError } from "../src/errors.js";
+
+const ctx: ResolveContext = {
+  cwd: "/work/projects",
+  directoryProblem: (path) => (path.endsWith("/taken") ? `${path} is not empty.` : undefined),
+};
+
+/** An Ask that answers from a table by flag and records what it was shown. */
+function scripted(answers: Record<string, string | undefined>) {
+  const asked: Question[] = [];
+  const ask: Ask = async (question) => {
+    asked.push(question);
+    const answer = answers[question.input.flag];
+    return answer ?? question.initial ?? "";
+  };
+  return { ask, asked };
+}
+
+describe("resolveCreateOptions", () => {
+  it("takes every value from flags without asking", async () => {
+    const { ask, asked } = scripted({});
+    const options = await resolveCreateOptions(
+      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], format: "jsonc" },
+      { yes: false, ask },
+      ctx,
+    );
+    expect(options).toEqual({
+      directory: "app",
+      name: "n",
+      className: "ChatRoom",
+      doBinding: "ROOMS",
+      kvBindings: ["A", "B", "C"],
+      format: "jsonc",
+    });
+    expect(asked).toEqual([]);
+  });
+
+  it("fills defaults with --yes, deriving the Worker name and DO binding", async () => {
+    const options = await resolveCreateOptions({ directory: "Some Dir", class: "ChatRoom" }, { yes: true }, ctx);
+    expect(options).toEqual({
+      directory: "Some Dir",
+      name: "some-dir",
+      className: "ChatRoom",
+      doBinding: "CHAT_ROOM",
+      kvBindings: ["CACHE"],
+      format: "toml",
+    });
+  });
+
+  it("uses the default directory with --yes and no directory", async () => {
+    const options = await resolveCreateOptions({}, { yes: true }, ctx);
+    expect(options.directory).toBe("do-kv-app");
+    expect(options.name).toBe("do-kv-app");
+  });
+
+  it("without a terminal and without --yes, a missing directory names the argument", async () => {
+    const attempt = resolveCreateOptions({ name: "x" }, { yes: false }, ctx);
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toThrow("Missing the project directory");
+  });
+
+  it("without a terminal, defaults fill everything but the directory", async () => {
+    const options = await resolveCreateOptions({ directory: "d" }, { yes: false }, ctx);
+    expect(options).toMatchObject({ name: "d", className: "Room", doBinding: "ROOM", kvBindings: ["CACHE"] });
+  });
+
+  it.each([
+    [{ directory: "d", name: "Bad Name" }, "--name: "],
+    [{ directory: "d", class: "room" }, "--class: "],
+    [{ directory: "d", doBinding: "1X" }, "--do-binding: "],
+    [{ directory: "d", kv: ["OK", "bad-name"] }, "--kv: "],
+    [{ directory: "d", format: "yaml" }, "--format: "],
+    [{ directory: "taken" }, "directory argument: /work/projects/taken is not empty"],
+    [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: The binding name "STORE" is used twice'],
+  ])("refuses %j, naming the flag", async (flags, message) => {
+    const { ask, asked } = scripted({});
+    const attempt = resolveCreateOptions(flags, { yes: false, ask }, ctx);
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toThrow(message);
+    // A bad flag on its own fails before any question.
+    if (!message.includes("used twice")) expect(asked).toEqual([]);
+  });
+
+  it("asks for each value not given, offering the derived default", async () => {
+    const { ask, asked } = scripted({ "[directory]": "chat", "--class": "ChatRoom", "--kv": "STORE, LOG" });
+    const options = await resolveCreateOptions({ format: "toml" }, { yes: false, ask }, ctx);
+    expect(asked.map((q) => [q.input.flag, q.initial])).toEqual([
+      ["[directory]", undefined],
+      ["--name", "chat"],
+      ["--class", "Room"],
+      ["--do-binding", "CHAT_ROOM"],
+      ["--kv", "CACHE"],
+    ]);
+    expect(options).toMatchObject({ name: "chat", doBinding: "CHAT_ROOM", kvBindings: ["STORE", "LOG"] });
+  });
+
+  it("gives the prompt the same validation message as the flag", async () => {
+    const { ask, asked } = scripted({ "[directory]": "d" });
+    await resolveCreateOptions({}, { yes: false, ask }, ctx);
+    const nameQuestion = asked.find((q) => q.input.flag === "--name")!;
+    const kvQuestion = asked.find((q) => q.input.flag === "--kv")!;
+    expect(nameQuestion.validate("Bad Name")).toContain("is not a valid Worker name");
+    expect(nameQuestion.validate("good")).toBeUndefined();
+    expect(kvQuestion.validate("ROOM")).toContain('"ROOM" is used twice');
+    const flagAttempt = resolveCreateOptions({ directory: "d", name: "Bad Name" }, { yes: true }, ctx);
+    await expect(flagAttempt).rejects.toThrow(nameQuestion.validate("Bad Name")!);
+  });
+});

@@ -1,0 +1,81 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+import { Capture, FakeTtyIn, makeIo, waitFor } from "./helpers/io.js";
+import { tempDir } from "./helpers/tmp.js";
+
+/** A terminal session: main() running with a fake TTY, and a way to type into it. */
+function session(argv: string[] = []) {
+  const cwd = tempDir();
+  const stdin = new FakeTtyIn();
+  const screen = new Capture(true);
+  const { io, stderr } = makeIo({ argv, cwd, stdin, stdout: screen });
+  const done = main(io);
+  let seen = 0;
+  return {
+    cwd,
+    screen,
+    stderr,
+    done,
+    /** Waits for a prompt, then types the keys. */
+    async answer(prompt: string, keys: string) {
+      seen = await waitFor(screen, prompt, seen);
+      stdin.write(keys);
+    },
+  };
+}
+
+const ENTER = "\r";
+const CTRL_C = "\x03";
+const CLEAR = "\x15"; // Ctrl-U clears the line the default was typed into
+
+describe("interactive create", () => {
+  it("asks for every value, then writes what was typed", async () => {
+    const s = session();
+    await s.answer("Where should the project go?", `chat${ENTER}`);
+    await s.answer("Worker name", ENTER); // keep the derived default
+    await s.answer("Durable Object class name", `${CLEAR}ChatRoom${ENTER}`);
+    await s.answer("Durable Object binding name", ENTER);
+    await s.answer("KV binding names", `${CLEAR}STORE, LOG${ENTER}`);
+    await s.answer("Wrangler config format", `\x1b[B${ENTER}`); // arrow down: jsonc
+    expect(await s.done).toBe(0);
+    const config = readFileSync(join(s.cwd, "chat", "wrangler.jsonc"), "utf8");
+    expect(config).toContain('"name": "chat"');
+    expect(config).toContain('{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }');
+    expect(config).toContain('{ "binding": "STORE" }');
+    expect(config).toContain('{ "binding": "LOG" }');
+  });
+
+  it("shows the validation message on a bad answer and asks again", async () => {
+    const s = session(["--format", "toml", "--kv", "CACHE"]);
+    await s.answer("Where should the project go?", `app${ENTER}`);
+    await s.answer("Worker name", `${CLEAR}Not Valid${ENTER}`);
+    await s.answer('"Not Valid" is not a valid Worker name', `${CLEAR}fine-name${ENTER}`);
+    await s.answer("Durable Object class name", `${CLEAR}Env${ENTER}`);
+    await s.answer('"Env" is already used', `${CLEAR}Lobby${ENTER}`);
+    await s.answer("Durable Object binding name", `${CLEAR}CACHE${ENTER}`);
+    // The collision with --kv CACHE is found once both are known: exit 2, nothing written.
+    expect(await s.done).toBe(2);
+    expect(s.stderr.text).toContain('--kv: The binding name "CACHE" is used twice');
+    expect(readdirSync(s.cwd)).toEqual([]);
+  });
+
+  it("Ctrl-C at a prompt exits 130 and leaves nothing on disk", async () => {
+    const s = session();
+    await s.answer("Where should the project go?", `app${ENTER}`);
+    await s.answer("Worker name", ENTER);
+    await s.answer("Durable Object class name", CTRL_C);
+    expect(await s.done).toBe(130);
+    expect(s.stderr.text).toContain("Cancelled");
+    expect(existsSync(join(s.cwd, "app"))).toBe(false);
+    expect(readdirSync(s.cwd)).toEqual([]);
+  });
+
+  it("never prompts when CI is set, even on a terminal", async () => {
+    const cwd = tempDir();
+    const { io, stderr } = makeIo({ argv: [], cwd, stdin: new FakeTtyIn(), stdout: new Capture(true), env: { CI: "true" } });
+    expect(await main(io)).toBe(2);
+    expect(stderr.text).toContain("Missing the project directory");
+  });
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // The end-to-end suite installs generated projects and runs wrangler: minutes, not seconds.
+    testTimeout: 30_000,
+    hookTimeout: 600_000,
+  },
+});
