@@ -3,7 +3,7 @@ import { resolveCreateOptions, type Ask, type Question, type ResolveContext } fr
 import { UsageError } from "../src/errors.js";
 
 const ctx: ResolveContext = {
-  cwd: "/work/projects",
+  cwd: "/projects",
   directoryProblem: (path) => (path.endsWith("/taken") ? `${path} is not empty.` : undefined),
 };
 
@@ -72,7 +72,7 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", doBinding: "1X" }, "--do-binding: "],
     [{ directory: "d", kv: ["OK", "bad-name"] }, "--kv: "],
     [{ directory: "d", format: "yaml" }, "--format: "],
-    [{ directory: "taken" }, "directory argument: /work/projects/taken is not empty"],
+    [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: The binding name "STORE" is used twice'],
   ])("refuses %j, naming the flag", async (flags, message) => {
     const { ask, asked } = scripted({});
