@@ -5,6 +5,8 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
+import type { SyncFlags } from "./commands/sync.js";
+import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
 import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { fileURLToPath } from "node:url";
@@ -40,8 +42,23 @@ export function isInteractive(io: Pick<MainIo, "env" | "stdin" | "stdout">): boo
   return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !inCi;
 }
 
-export function buildProgram(io: MainIo, run: (flags: CreateFlagsAll) => Promise<void>): Command {
-  return new Command("create-do-kv")
+function addKvOptions(command: Command): Command {
+  return command
+    .option("--create-kv", "create KV namespaces now; fail if that is not possible")
+    .option("--no-create-kv", "do not create KV namespaces (default: create when credentials are available)")
+    .option("--preview", "also create a preview namespace for each binding (preview_id)")
+    .option("--kv-id <BINDING=ID>", "use an existing namespace for a binding; repeatable", collect)
+    .option("--wrangler <path>", "the wrangler to run (default: the project's, then PATH, then npx wrangler@4)")
+    .option("--timeout <seconds>", `time limit for each wrangler call (default: ${DEFAULT_TIMEOUT_SECONDS})`);
+}
+
+export interface Handlers {
+  create(flags: CreateFlagsAll): Promise<void>;
+  sync(flags: SyncFlags): Promise<void>;
+}
+
+export function buildProgram(io: MainIo, handlers: Handlers): Command {
+  const program = new Command("create-do-kv")
     .description(
       "Create a Cloudflare Worker whose Durable Object reads and writes Workers KV.\n" +
         "Asks for anything not given as a flag when run in a terminal; never asks in CI.",
@@ -55,7 +72,8 @@ export function buildProgram(io: MainIo, run: (flags: CreateFlagsAll) => Promise
     .addOption(new Option("--format <format>", "wrangler config format (default: toml)").choices(CONFIG_FORMATS))
     .option("-y, --yes", "accept the default for every value not given")
     .option("--force", "write into a non-empty directory (files with the same names are replaced)")
-    .option("--dry-run", "show the files that would be written; write nothing")
+    .option("--dry-run", "show the files that would be written; write nothing");
+  addKvOptions(program)
     .option("--verbose", "show stack traces of unexpected errors")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
@@ -64,21 +82,48 @@ export function buildProgram(io: MainIo, run: (flags: CreateFlagsAll) => Promise
       writeErr: (text) => io.stderr.write(text),
     })
     .action(async (directory: string | undefined, options: CreateFlagsAll) => {
-      await run({ ...options, directory });
+      await handlers.create({ ...options, directory });
     });
+
+  const sync = program
+    .command("sync")
+    .description("Fill in what the project's config is missing: KV namespace ids (creating the namespaces).")
+    .option("--cwd <dir>", "the project directory (default: the current directory)");
+  addKvOptions(sync)
+    .option("--verbose", "show stack traces of unexpected errors")
+    .exitOverride()
+    .action(async (options: SyncFlags) => {
+      await handlers.sync(options);
+    });
+  return program;
 }
 
 export async function main(io: MainIo): Promise<ExitCode> {
   const ui = createUi(io.stdout, io.stderr);
-  let verbose = io.argv.includes("--verbose");
+  const verbose = io.argv.includes("--verbose");
+  const interactive = isInteractive(io);
+  const prompts = async () =>
+    interactive ? await import("./effects/prompts.js") : undefined;
+  const streams = { input: io.stdin, output: io.stdout };
   try {
-    const program = buildProgram(io, async (flags) => {
-      const { runCreate } = await import("./commands/create.js");
-      const interactive = isInteractive(io);
-      const ask = interactive
-        ? (await import("./effects/prompts.js")).createAsk({ input: io.stdin, output: io.stdout })
-        : undefined;
-      await runCreate(flags, { cwd: io.cwd, templatesDir: io.templatesDir ?? defaultTemplatesDir(), ui, ask });
+    const program = buildProgram(io, {
+      async create(flags) {
+        const { runCreate } = await import("./commands/create.js");
+        const p = await prompts();
+        await runCreate(flags, {
+          cwd: io.cwd,
+          env: io.env,
+          templatesDir: io.templatesDir ?? defaultTemplatesDir(),
+          ui,
+          ask: p?.createAsk(streams),
+          confirm: p?.createConfirm(streams),
+        });
+      },
+      async sync(flags) {
+        const { runSync } = await import("./commands/sync.js");
+        const p = await prompts();
+        await runSync(flags, { cwd: io.cwd, env: io.env, ui, interactive, confirm: p?.createConfirm(streams) });
+      },
     });
     await program.parseAsync(io.argv, { from: "user" });
     return EXIT.ok;

@@ -91,7 +91,7 @@ describe("create-do-kv without a terminal", () => {
     }
     const version = await runCli(["--version"], { cwd });
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    expect(String(version.stdout).trim()).toBe(pkg.version);
+    expect(version.stdout.trim()).toBe(pkg.version);
   });
 });
 

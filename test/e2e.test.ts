@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../src/core/config-read.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
 import { freePort, inProject, waitForServer } from "./helpers/project.js";
-import { runCli } from "./helpers/run.js";
+import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
+import { childEnv, REPO, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
 const STEP = 600_000;
@@ -26,13 +27,23 @@ const variants = [
 ] as const;
 
 const workspace = tempDir("cdk-e2e-");
+let fake: FakeCloudflare;
+beforeAll(async () => {
+  fake = await startFakeCloudflare();
+});
+afterAll(() => fake.close());
 
 describe.each(variants)("a project made with $args", ({ dir, args, format, names }) => {
   const root = join(workspace, dir);
   const project = inProject(root);
 
   beforeAll(async () => {
-    const created = await runCli([dir, ...args], { cwd: workspace });
+    // KV namespaces are created by the real wrangler against the fake API, so the project is
+    // checked with real ids in its config.
+    const created = await runCli([dir, ...args, "--wrangler", join(REPO, "node_modules", ".bin", "wrangler")], {
+      cwd: workspace,
+      env: childEnv(fake.env(tempDir("cdk-e2e-home-"))),
+    });
     expect(created.stderr).toBe("");
     expect(created.exitCode).toBe(0);
     const installed = await project.install();
@@ -44,7 +55,7 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     expect(config.name).toBe(dir);
     expect(config.durable_objects?.bindings).toEqual([{ name: names.doBinding, class_name: names.cls }]);
     expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [names.cls] }]);
-    expect(config.kv_namespaces?.map((kv) => kv.binding)).toEqual(names.kv);
+    expect(config.kv_namespaces).toEqual(names.kv.map((binding) => ({ binding, id: expect.stringMatching(/^[0-9a-f]{32}$/) })));
     const code = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
     expect(code).toContain(`export class ${names.cls} extends DurableObject<Env>`);
     expect(code).toContain(`this.env.${names.kv[0]}.get(`);

@@ -10,7 +10,8 @@ function session(argv: string[] = []) {
   const cwd = tempDir();
   const stdin = new FakeTtyIn();
   const screen = new Capture(true);
-  const { io, stderr } = makeIo({ argv, cwd, stdin, stdout: screen });
+  // A HOME of its own: no stored wrangler login, so KV creation is offered, not run.
+  const { io, stderr } = makeIo({ argv, cwd, stdin, stdout: screen, env: { HOME: tempDir() } });
   const done = main(io);
   let seen = 0;
   return {
@@ -39,7 +40,11 @@ describe("interactive create", () => {
     await s.answer("Durable Object binding name", ENTER);
     await s.answer("KV binding names", `${CLEAR}STORE, LOG${ENTER}`);
     await s.answer("Wrangler config format", `\x1b[B${ENTER}`); // arrow down: jsonc
+    // No token and no login: it offers `wrangler login`; declining skips KV creation.
+    await s.answer("Run `wrangler login` now", `\x1b[C${ENTER}`); // arrow right: No
     expect(await s.done).toBe(0);
+    expect(s.stderr.text).toContain("KV namespaces not created: not logged in to Cloudflare");
+    expect(s.stderr.text).toContain("cd chat && npx create-do-kv sync");
     const config = readFileSync(join(s.cwd, "chat", "wrangler.jsonc"), "utf8");
     expect(config).toContain('"name": "chat"');
     expect(config).toContain('{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }');

@@ -2,11 +2,16 @@
 import { relative, resolve } from "node:path";
 import { resolveCreateOptions, type Ask, type CreateFlags, type CreateOptions } from "../core/options.js";
 import { configFileName, planProject, type PlannedFile } from "../core/plan.js";
+import { kvSettings, type KvFlags } from "../core/kv-flags.js";
+import { planKvTasks } from "../core/kv-plan.js";
+import { readConfig } from "../core/config-read.js";
+import { UsageError } from "../errors.js";
 import { directoryProblem, writeProject } from "../effects/files.js";
+import { ensureKvIds, type KvReport } from "../effects/kv.js";
 import { readTemplate } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
 
-export interface CreateFlagsAll extends CreateFlags {
+export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
   force?: boolean;
   dryRun?: boolean;
@@ -16,8 +21,10 @@ export interface CreateDeps {
   cwd: string;
   templatesDir: string;
   ui: Ui;
+  env: NodeJS.ProcessEnv;
   /** Only when there is a terminal to ask on. */
   ask?: Ask;
+  confirm?: (message: string) => Promise<boolean>;
 }
 
 export interface CreateResult {
@@ -25,24 +32,36 @@ export interface CreateResult {
   directory: string;
   files: PlannedFile[];
   written: boolean;
+  kv?: KvReport;
 }
 
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<CreateResult> {
   const force = flags.force ?? false;
+  const kv = kvSettings(flags);
   const options = await resolveCreateOptions(
     flags,
     { yes: flags.yes ?? false, ask: deps.ask },
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
+  for (const binding of kv.given.keys()) {
+    if (!options.kvBindings.includes(binding)) {
+      throw new UsageError(`--kv-id: "${binding}" is not one of the KV bindings (${options.kvBindings.join(", ")}).`);
+    }
+  }
   const directory = resolve(deps.cwd, options.directory);
   const files = planProject(await readTemplate(deps.templatesDir, "default"), options);
   const { ui } = deps;
+  const configFile = files.find((file) => file.path === configFileName(options))!;
 
   if (flags.dryRun) {
     ui.info(`Dry run: would create ${directory} with ${files.length} files:`);
     for (const file of files) ui.info(`  ${file.path} (${Buffer.byteLength(file.content)} bytes)`);
-    const config = files.find((file) => file.path === configFileName(options))!;
-    ui.info(`\n--- ${config.path}\n${config.content}`);
+    ui.info(`\n--- ${configFile.path}\n${configFile.content}`);
+    const tasks = planKvTasks(readConfig(configFile.content, options.format), { preview: kv.preview, given: kv.given });
+    for (const [binding, id] of kv.given) ui.info(`Would set ${binding} to namespace ${id} (--kv-id).`);
+    if (tasks.length > 0 && kv.createKv !== false) {
+      ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
+    }
     ui.info("Nothing was written.");
     return { options, directory, files, written: false };
   }
@@ -52,11 +71,23 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   ui.info(
     [
       `  Durable Object  ${options.className} as env.${options.doBinding}`,
-      `  KV              ${options.kvBindings.map((b) => `env.${b}`).join(", ")} (no namespace ids yet: local storage in dev)`,
+      `  KV              ${options.kvBindings.map((b) => `env.${b}`).join(", ")}`,
       `  Config          ${configFileName(options)}`,
     ].join("\n"),
   );
   const cd = relative(deps.cwd, directory) || ".";
+  const inProject = cd === "." ? "" : `cd ${cd.includes(" ") ? JSON.stringify(cd) : cd} && `;
+  const report = await ensureKvIds({
+    ...kv,
+    projectDir: directory,
+    configPath: resolve(directory, configFile.path),
+    format: options.format,
+    env: deps.env,
+    interactive: deps.ask !== undefined,
+    ui,
+    confirm: deps.confirm,
+    finishCommand: `${inProject}npx create-do-kv sync${kv.preview ? " --preview" : ""}`,
+  });
   ui.info(
     [
       "",
@@ -68,5 +99,5 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       "  npm run deploy     # needs `npx wrangler login` or CLOUDFLARE_API_TOKEN",
     ].join("\n"),
   );
-  return { options, directory, files, written: true };
+  return { options, directory, files, written: true, kv: report };
 }

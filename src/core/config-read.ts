@@ -36,7 +36,8 @@ export class ConfigParseError extends Error {}
 export function readConfig(source: string, format: ConfigFormat, file = `wrangler.${format}`): WranglerConfig {
   if (format === "toml") {
     try {
-      return parseToml(source) as WranglerConfig;
+      // smol-toml rejects a CR before a comment's end; CRLF and LF mean the same to TOML.
+      return parseToml(source.replace(/\r\n/g, "\n")) as WranglerConfig;
     } catch (error) {
       throw new ConfigParseError(`${file} is not valid TOML: ${(error as Error).message.split("\n")[0]}`);
     }

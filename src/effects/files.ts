@@ -5,9 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync } from "node:fs";
-import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/plan.js";
+import { CliError } from "../errors.js";
 
 /** Why a directory cannot take a new project, or undefined when it can. */
 export function directoryProblem(path: string, force: boolean): string | undefined {
@@ -54,6 +55,25 @@ export async function writeProject(target: string, files: readonly PlannedFile[]
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Replaces a file through a temporary sibling and a rename, so readers never see half a file,
+ * and refuses when the file no longer holds what the change was planned from.
+ */
+export async function replaceFileAtomic(path: string, content: string, plannedFrom: string): Promise<void> {
+  const current = await readFile(path, "utf8");
+  if (current !== plannedFrom) {
+    throw new CliError(`${path} changed on disk while this ran; it was left as it is. Run the command again.`);
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
     throw error;
   }
 }

@@ -2,7 +2,7 @@
  * Asks the questions of the option resolver with @clack/prompts. Streams are injectable so
  * tests can type answers and read the screen in-process.
  */
-import { isCancel, select, text } from "@clack/prompts";
+import { confirm, isCancel, select, text } from "@clack/prompts";
 import type { Readable, Writable } from "node:stream";
 import type { Ask } from "../core/options.js";
 import { CancelledError } from "../errors.js";
@@ -29,5 +29,13 @@ export function createAsk(streams: PromptStreams = {}): Ask {
         });
     if (isCancel(answer)) throw new CancelledError();
     return String(answer);
+  };
+}
+
+export function createConfirm(streams: PromptStreams = {}): (message: string) => Promise<boolean> {
+  return async (message) => {
+    const answer = await confirm({ ...streams, message });
+    if (isCancel(answer)) throw new CancelledError();
+    return answer;
   };
 }

@@ -25,12 +25,26 @@ export function childEnv(extra: Record<string, string | undefined> = {}): Record
   };
 }
 
-export function runCli(args: string[], options: Options & { cwd: string }) {
-  return execa(process.execPath, [BIN, ...args], {
+export interface CliRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** The built CLI, as its user runs it, with text output. */
+export async function runCli(args: string[], options: Options & { cwd: string }): Promise<CliRun> {
+  const result = await execa(process.execPath, [BIN, ...args], {
     reject: false,
     stdin: "ignore",
     env: childEnv(),
     timeout: 60_000,
     ...options,
   });
+  return {
+    exitCode: result.exitCode,
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+    timedOut: Boolean(result.timedOut),
+  };
 }

@@ -1,0 +1,77 @@
+/**
+ * Which KV namespaces to create for a config, under which titles, and what to do without
+ * credentials. Pure: the effects in effects/kv.ts carry it out.
+ */
+import type { KvIdField } from "./config-edit.js";
+import type { WranglerConfig } from "./config-read.js";
+import { toKebab } from "./names.js";
+import { NAMESPACE_ID } from "./wrangler-output.js";
+
+export interface KvTask {
+  binding: string;
+  field: KvIdField;
+  /** The title passed to `wrangler kv namespace create`. */
+  title: string;
+  /** The title the namespace gets (wrangler appends `_preview` for --preview). */
+  createdTitle: string;
+}
+
+/** `<worker>-<binding in kebab-case>`, the title wrangler's deploy-time provisioning would use. */
+export function namespaceTitle(workerName: string, binding: string): string {
+  return `${workerName}-${toKebab(binding)}`;
+}
+
+/** `BINDING=ID` pairs from --kv-id, checked. */
+export function parseKvIds(pairs: readonly string[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const pair of pairs) {
+    const [binding, id, extra] = pair.split("=");
+    if (!binding || id === undefined || extra !== undefined) {
+      throw new Error(`--kv-id: "${pair}" is not BINDING=ID.`);
+    }
+    if (!NAMESPACE_ID.test(id)) {
+      throw new Error(`--kv-id: "${id}" is not a KV namespace id (32 lowercase hex characters).`);
+    }
+    ids.set(binding, id);
+  }
+  return ids;
+}
+
+export function planKvTasks(config: WranglerConfig, options: { preview: boolean; given: ReadonlyMap<string, string> }): KvTask[] {
+  const workerName = config.name ?? "worker";
+  const tasks: KvTask[] = [];
+  for (const entry of config.kv_namespaces ?? []) {
+    const title = namespaceTitle(workerName, entry.binding);
+    if (!entry.id && !options.given.has(entry.binding)) {
+      tasks.push({ binding: entry.binding, field: "id", title, createdTitle: title });
+    }
+    if (options.preview && !entry.preview_id) {
+      tasks.push({ binding: entry.binding, field: "preview_id", title, createdTitle: `${title}_preview` });
+    }
+  }
+  return tasks;
+}
+
+export type KvDecision =
+  | { action: "create" }
+  | { action: "offer-login" }
+  | { action: "skip"; reason: string }
+  | { action: "fail"; reason: string };
+
+/**
+ * Whether to create namespaces now. Explicit --no-create-kv skips; a token (or a stored wrangler
+ * login on a terminal) creates; without a terminal and a token, skip unless --create-kv was
+ * given, which makes it a failure.
+ */
+export function decideKvCreation(input: {
+  flag: boolean | undefined;
+  hasToken: boolean;
+  loggedIn: boolean;
+  interactive: boolean;
+}): KvDecision {
+  if (input.flag === false) return { action: "skip", reason: "--no-create-kv was given" };
+  if (input.hasToken) return { action: "create" };
+  if (input.interactive) return input.loggedIn ? { action: "create" } : { action: "offer-login" };
+  const reason = "CLOUDFLARE_API_TOKEN is not set and there is no terminal to log in on";
+  return input.flag === true ? { action: "fail", reason } : { action: "skip", reason };
+}

@@ -1,0 +1,80 @@
+/**
+ * Running wrangler: which binary, with a time limit of our own on every call (wrangler can take
+ * three minutes to give up on an API that does not answer), argv only, no shell.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+
+export interface WranglerCommand {
+  file: string;
+  /** Arguments that come before wrangler's own (e.g. `npx --yes wrangler@4`). */
+  prefix: string[];
+  /** How it was found, for messages. */
+  source: string;
+}
+
+export interface WranglerResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** The project's own wrangler once installed, else one on PATH, else `npx wrangler@4`. */
+export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string): WranglerCommand {
+  if (override) return { file: override, prefix: [], source: "--wrangler" };
+  const local = join(projectDir, "node_modules", ".bin", "wrangler");
+  if (existsSync(local)) return { file: local, prefix: [], source: "the project's node_modules" };
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, "wrangler");
+    if (existsSync(candidate)) return { file: candidate, prefix: [], source: "PATH" };
+  }
+  return { file: "npx", prefix: ["--yes", "wrangler@4"], source: "npx wrangler@4" };
+}
+
+/** A stored `wrangler login` (OAuth), in either place wrangler keeps it. */
+export function hasWranglerLogin(env: NodeJS.ProcessEnv): boolean {
+  const home = env.HOME ?? homedir();
+  const places = [
+    join(env.XDG_CONFIG_HOME ?? join(home, ".config"), ".wrangler", "config", "default.toml"),
+    join(home, ".wrangler", "config", "default.toml"),
+  ];
+  return places.some((file) => existsSync(file) && /oauth_token/.test(readFileSync(file, "utf8")));
+}
+
+export function hasApiToken(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CLOUDFLARE_API_TOKEN || (env.CLOUDFLARE_API_KEY && env.CLOUDFLARE_EMAIL));
+}
+
+export async function runWrangler(
+  command: WranglerCommand,
+  args: string[],
+  options: { cwd: string; timeoutMs: number; env: NodeJS.ProcessEnv },
+): Promise<WranglerResult> {
+  const { execa } = await import("execa");
+  const result = await execa(command.file, [...command.prefix, ...args], {
+    cwd: options.cwd,
+    env: { ...options.env, WRANGLER_HIDE_BANNER: "true" },
+    extendEnv: false,
+    stdin: "ignore", // never let wrangler wait for an answer
+    reject: false,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: 2_000,
+  });
+  return {
+    exitCode: result.exitCode,
+    stdout: String(result.stdout ?? ""),
+    // A binary that could not start has no stderr of its own: show why it did not start.
+    stderr: String(result.stderr ?? "") || (result.exitCode === undefined && !result.timedOut ? (result.message ?? "") : ""),
+    timedOut: Boolean(result.timedOut),
+  };
+}
+
+/** `wrangler login`, in the user's terminal. */
+export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { execa } = await import("execa");
+  const result = await execa(command.file, [...command.prefix, "login"], { cwd, env, stdio: "inherit", reject: false });
+  return result.exitCode === 0;
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ConfigEditError, setKvNamespaceField } from "../src/core/config-edit.js";
+import { readConfig } from "../src/core/config-read.js";
+
+const ID = "475b01396075d308eec9f52dd20968ed";
+const ID2 = "8d84f87a806c10ee2a04de2453ab890e";
+
+const TOML = `# my worker
+name = "app" # trailing comment
+main = "src/index.ts"
+
+[[kv_namespaces]]
+binding = "CACHE" # the cache
+
+[[kv_namespaces]]
+  binding = 'SESSIONS'
+  preview_id = "${ID2}"
+
+[vars]
+binding = "CACHE"
+`;
+
+const JSONC = `{
+	// my worker
+	"name": "app",
+	"kv_namespaces": [
+		{ "binding": "CACHE" },
+		{
+			"binding": "SESSIONS", // sessions
+			"preview_id": "${ID2}"
+		}
+	],
+	"vars": { "binding": "CACHE" },
+}
+`;
+
+/** The only difference between two texts, as [removed, added]. */
+function diff(before: string, after: string): [string, string] {
+  let start = 0;
+  while (start < before.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return [before.slice(start, before.length - end), after.slice(start, after.length - end)];
+}
+
+describe("setKvNamespaceField in TOML", () => {
+  it("adds an id under the binding, leaving every other byte alone", () => {
+    const edited = setKvNamespaceField(TOML, "toml", "CACHE", "id", ID);
+    expect(edited).toBe(TOML.replace(`binding = "CACHE" # the cache\n`, `binding = "CACHE" # the cache\nid = "${ID}"\n`));
+    expect(readConfig(edited, "toml").kv_namespaces![0]).toEqual({ binding: "CACHE", id: ID });
+  });
+
+  it("keeps the table's indentation and reads single-quoted names", () => {
+    const edited = setKvNamespaceField(TOML, "toml", "SESSIONS", "id", ID);
+    expect(edited).toContain(`  binding = 'SESSIONS'\n  id = "${ID}"\n  preview_id`);
+  });
+
+  it("replaces an existing value in place", () => {
+    const edited = setKvNamespaceField(TOML, "toml", "SESSIONS", "preview_id", ID);
+    expect(edited.replace(ID, ID2)).toBe(TOML);
+  });
+
+  it("edits the inline-table form", () => {
+    const source = `name = "a"\nkv_namespaces = [\n  { binding = "A" },\n  { binding = "B", id = "${ID2}" }, # b\n]\n`;
+    const added = setKvNamespaceField(source, "toml", "A", "id", ID);
+    expect(added).toBe(source.replace(`{ binding = "A" }`, `{ binding = "A", id = "${ID}" }`));
+    const replaced = setKvNamespaceField(source, "toml", "B", "id", ID);
+    expect(replaced).toBe(source.replace(ID2, ID));
+  });
+
+  it("keeps CRLF line endings", () => {
+    const source = TOML.replace(/\n/g, "\r\n");
+    const edited = setKvNamespaceField(source, "toml", "CACHE", "id", ID);
+    expect(edited).toContain(`# the cache\r\nid = "${ID}"\r\n`);
+    expect(edited.replace(/\r\n/g, "")).not.toContain("\n");
+  });
+
+  it("refuses a binding that is not there, or only under an environment", () => {
+    const withEnv = `name = "a"\n[[env.staging.kv_namespaces]]\nbinding = "CACHE"\n`;
+    expect(() => setKvNamespaceField(TOML, "toml", "MISSING", "id", ID)).toThrow(ConfigEditError);
+    expect(() => setKvNamespaceField(withEnv, "toml", "CACHE", "id", ID)).toThrow('Could not find the KV binding "CACHE"');
+  });
+});
+
+describe("setKvNamespaceField in JSONC", () => {
+  it("adds an id to a one-line entry, on its line", () => {
+    const edited = setKvNamespaceField(JSONC, "jsonc", "CACHE", "id", ID);
+    expect(diff(JSONC, edited)).toEqual(["", `, "id": "${ID}"`]);
+    expect(edited).toContain(`{ "binding": "CACHE", "id": "${ID}" },`);
+  });
+
+  it("adds an id to a multi-line entry on a line of its own, keeping the comment", () => {
+    const edited = setKvNamespaceField(JSONC, "jsonc", "SESSIONS", "id", ID);
+    expect(edited).toBe(
+      JSONC.replace(`"binding": "SESSIONS", // sessions\n`, `"binding": "SESSIONS", // sessions\n\t\t\t"id": "${ID}",\n`),
+    );
+    expect(readConfig(edited, "jsonc").kv_namespaces![1]).toEqual({ binding: "SESSIONS", id: ID, preview_id: ID2 });
+    expect(edited).toContain("// sessions");
+    expect(edited).toContain("// my worker");
+  });
+
+  it("replaces an existing value in place", () => {
+    const edited = setKvNamespaceField(JSONC, "jsonc", "SESSIONS", "preview_id", ID);
+    expect(edited.replace(ID, ID2)).toBe(JSONC);
+  });
+
+  it("adds after a last binding property, leaving its comment on its line", () => {
+    const source = `{\n  "kv_namespaces": [\n    {\n      "binding": "A" // a\n    }\n  ]\n}\n`;
+    const edited = setKvNamespaceField(source, "jsonc", "A", "id", ID);
+    expect(edited).toBe(source.replace(`"binding": "A" // a\n`, `"binding": "A", // a\n      "id": "${ID}"\n`));
+  });
+
+  it("refuses a binding that is not there", () => {
+    expect(() => setKvNamespaceField(JSONC, "jsonc", "MISSING", "id", ID)).toThrow(ConfigEditError);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks } from "../src/core/kv-plan.js";
+
+const ID = "0123456789abcdef0123456789abcdef";
+
+describe("namespaceTitle", () => {
+  it.each([
+    ["my-app", "CACHE", "my-app-cache"],
+    ["my-app", "USER_SESSIONS", "my-app-user-sessions"],
+    ["x", "userCache", "x-user-cache"],
+  ])("%s + %s = %s", (worker, binding, title) => {
+    expect(namespaceTitle(worker, binding)).toBe(title);
+  });
+});
+
+describe("parseKvIds", () => {
+  it("reads BINDING=ID pairs", () => {
+    expect(parseKvIds([`A=${ID}`, `B=${ID}`])).toEqual(new Map([["A", ID], ["B", ID]]));
+  });
+  it.each([["A"], ["=x"], [`A=${ID}=x`], ["A=XYZ"], [`A=${ID.toUpperCase()}`], [`A=${ID}0`]])("refuses %s", (pair) => {
+    expect(() => parseKvIds([pair])).toThrow(/--kv-id/);
+  });
+});
+
+describe("planKvTasks", () => {
+  const config = {
+    name: "app",
+    kv_namespaces: [{ binding: "A" }, { binding: "B", id: ID }, { binding: "C" }],
+  };
+  it("creates only what has no id and was not given", () => {
+    expect(planKvTasks(config, { preview: false, given: new Map([["C", ID]]) })).toEqual([
+      { binding: "A", field: "id", title: "app-a", createdTitle: "app-a" },
+    ]);
+  });
+  it("adds preview namespaces with --preview", () => {
+    const tasks = planKvTasks(config, { preview: true, given: new Map() });
+    expect(tasks.map((t) => `${t.binding}:${t.field}:${t.createdTitle}`)).toEqual([
+      "A:id:app-a",
+      "A:preview_id:app-a_preview",
+      "B:preview_id:app-b_preview",
+      "C:id:app-c",
+      "C:preview_id:app-c_preview",
+    ]);
+  });
+});
+
+describe("decideKvCreation", () => {
+  it.each([
+    [{ flag: false, hasToken: true, loggedIn: true, interactive: true }, "skip"],
+    [{ flag: undefined, hasToken: true, loggedIn: false, interactive: false }, "create"],
+    [{ flag: true, hasToken: true, loggedIn: false, interactive: false }, "create"],
+    [{ flag: undefined, hasToken: false, loggedIn: true, interactive: true }, "create"],
+    [{ flag: undefined, hasToken: false, loggedIn: false, interactive: true }, "offer-login"],
+    [{ flag: true, hasToken: false, loggedIn: false, interactive: true }, "offer-login"],
+    [{ flag: undefined, hasToken: false, loggedIn: true, interactive: false }, "skip"],
+    [{ flag: true, hasToken: false, loggedIn: false, interactive: false }, "fail"],
+  ] as const)("%j -> %s", (input, action) => {
+    expect(decideKvCreation(input).action).toBe(action);
+  });
+});

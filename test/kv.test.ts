@@ -1,0 +1,240 @@
+/**
+ * KV namespace creation with the real wrangler binary against a fake Cloudflare API on loopback.
+ * Each test checks what the user sees, the exit code, the config on disk and what the API received.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readConfig } from "../src/core/config-read.js";
+import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
+import { childEnv, REPO, runCli } from "./helpers/run.js";
+import { tempDir } from "./helpers/tmp.js";
+
+const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
+const HEX = /^[0-9a-f]{32}$/;
+
+let fake: FakeCloudflare;
+let home: string;
+
+beforeAll(async () => {
+  fake = await startFakeCloudflare();
+  home = tempDir("cdk-kv-home-");
+  mkdirSync(join(home, "tmp"), { recursive: true });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.mode = "ok";
+  fake.latencyMs = 0;
+  fake.requests.length = 0;
+  fake.maxConcurrentPosts = 0;
+});
+
+function create(args: string[], env: Record<string, string | undefined> = {}) {
+  const cwd = tempDir();
+  const run = runCli([...args, "--wrangler", WRANGLER], {
+    cwd,
+    env: childEnv({ ...fake.env(home), ...env }),
+    timeout: 120_000,
+  });
+  return { cwd, run };
+}
+
+const config = (cwd: string, dir: string, format: "toml" | "jsonc") => {
+  const text = readFileSync(join(cwd, dir, `wrangler.${format}`), "utf8");
+  return { text, parsed: readConfig(text, format) };
+};
+
+/** The config as create renders it without ids, for byte-for-byte comparison. */
+async function renderedWithoutIds(name: string, args: string[], format: "toml" | "jsonc") {
+  const cwd = tempDir();
+  const result = await runCli([name, ...args, "--no-create-kv"], { cwd, env: childEnv() });
+  expect(result.exitCode).toBe(0);
+  return readFileSync(join(cwd, name, `wrangler.${format}`), "utf8");
+}
+
+describe("create with KV namespaces", () => {
+  it.each(["toml", "jsonc"] as const)(
+    "creates one namespace per binding, concurrently, and writes the ids into wrangler.%s, changing nothing else",
+    async (format) => {
+      const name = `kv-${format}`;
+      fake.latencyMs = 3_000; // long enough that sequential calls could not overlap
+      const args = ["--yes", "--format", format, "--kv", "CACHE,USER_SESSIONS"];
+      const { cwd, run } = create([name, ...args]);
+      const result = await run;
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+
+      const posts = fake.posts();
+      expect(posts.map((p) => p.body)).toEqual(
+        expect.arrayContaining([{ title: `${name}-cache` }, { title: `${name}-user-sessions` }]),
+      );
+      expect(posts).toHaveLength(2);
+      expect(fake.maxConcurrentPosts).toBe(2);
+
+      const { text, parsed } = config(cwd, name, format);
+      const ids = parsed.kv_namespaces!.map((kv) => kv.id);
+      expect(ids).toEqual([fake.namespaces.get(`${name}-cache`), fake.namespaces.get(`${name}-user-sessions`)]);
+      for (const id of ids) expect(id).toMatch(HEX);
+
+      // Removing exactly the inserted ids gives back the file as rendered, comments and all.
+      const bare = await renderedWithoutIds(name, args, format);
+      const stripped =
+        format === "toml"
+          ? text.replace(/\nid = "[0-9a-f]{32}"/g, "")
+          : text.replace(/, "id": "[0-9a-f]{32}"/g, "");
+      expect(stripped).toBe(bare);
+      expect(text).toContain("# Workers KV, written and read only through the Durable Object.".replace("# ", format === "toml" ? "# " : "// "));
+
+      expect(result.stdout).toContain(`CACHE: created ${name}-cache (${ids[0]})`);
+      expect(result.stdout).toContain(`USER_SESSIONS: created ${name}-user-sessions (${ids[1]})`);
+      expect(result.stdout + result.stderr).not.toContain("fake-token-for-tests");
+    },
+    120_000,
+  );
+
+  it("reuses a namespace whose title already exists, with no second POST for it", async () => {
+    fake.namespaces.set("dup-app-cache", "0123456789abcdef0123456789abcdef");
+    const before = fake.namespaces.size;
+    const { cwd, run } = create(["dup-app", "--yes"]);
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(result.stdout).toContain("dup-app-cache already exists; reusing it (0123456789abcdef0123456789abcdef)");
+    expect(config(cwd, "dup-app", "toml").parsed.kv_namespaces).toEqual([
+      { binding: "CACHE", id: "0123456789abcdef0123456789abcdef" },
+    ]);
+    expect(fake.posts()).toHaveLength(1); // the one that reported the duplicate
+    expect(fake.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
+    expect(fake.namespaces.size).toBe(before);
+  }, 60_000);
+
+  it("running create twice for the same project creates no second namespace", async () => {
+    const first = create(["twice", "--yes"]);
+    expect((await first.run).exitCode).toBe(0);
+    const id = config(first.cwd, "twice", "toml").parsed.kv_namespaces![0]!.id;
+    const count = fake.namespaces.size;
+    const second = create(["twice", "--yes"]);
+    expect((await second.run).exitCode).toBe(0);
+    expect(config(second.cwd, "twice", "toml").parsed.kv_namespaces![0]!.id).toBe(id);
+    expect(fake.namespaces.size).toBe(count);
+  }, 60_000);
+
+  it("--preview also creates a preview namespace and writes preview_id", async () => {
+    const { cwd, run } = create(["prev", "--yes", "--preview", "--format", "jsonc"]);
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(fake.posts().map((p) => p.body)).toEqual(
+      expect.arrayContaining([{ title: "prev-cache" }, { title: "prev-cache_preview" }]),
+    );
+    expect(config(cwd, "prev", "jsonc").parsed.kv_namespaces).toEqual([
+      { binding: "CACHE", id: fake.namespaces.get("prev-cache"), preview_id: fake.namespaces.get("prev-cache_preview") },
+    ]);
+  }, 60_000);
+
+  it("--kv-id uses the given namespace without calling wrangler for it", async () => {
+    const given = "fedcba9876543210fedcba9876543210";
+    const { cwd, run } = create(["given", "--yes", "--kv", "CACHE,LOG", "--kv-id", `CACHE=${given}`]);
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(fake.posts().map((p) => p.body)).toEqual([{ title: "given-log" }]);
+    expect(config(cwd, "given", "toml").parsed.kv_namespaces).toEqual([
+      { binding: "CACHE", id: given },
+      { binding: "LOG", id: fake.namespaces.get("given-log") },
+    ]);
+  }, 60_000);
+
+  it.each([
+    [["--kv-id", "CACHE=not-an-id"], "is not a KV namespace id"],
+    [["--kv-id", "CACHE"], "is not BINDING=ID"],
+    [["--kv-id", "OTHER=0123456789abcdef0123456789abcdef"], '"OTHER" is not one of the KV bindings'],
+    [["--timeout", "soon"], "--timeout"],
+  ])("refuses %j with exit 2 before writing anything", async (extra, message) => {
+    const { cwd, run } = create(["bad", "--yes", ...extra]);
+    const result = await run;
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(existsSync(join(cwd, "bad"))).toBe(false);
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe("when the API or the credentials fail", () => {
+  it.each([
+    ["bad-token", "Authentication error [code: 10000]"],
+    ["server-error", "Internal server error [code: 10001]"],
+  ] as const)("%s: shows wrangler's message, names the binding, keeps a valid project, exits 1", async (mode, message) => {
+    fake.mode = mode;
+    const { cwd, run } = create(["failing", "--yes"]);
+    const result = await run;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("CACHE: not created.");
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\u001b\[/);
+    expect(result.stderr).toContain("cd failing && npx create-do-kv sync");
+    expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+  }, 60_000);
+
+  it("connection refused: exits 1 with wrangler's message", async () => {
+    const { cwd, run } = create(["refused", "--yes"], { CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4" });
+    const result = await run;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("A request to the Cloudflare API failed.");
+    expect(config(cwd, "refused", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+  }, 60_000);
+
+  it("an API that never answers is stopped by our time limit", async () => {
+    fake.mode = "hang";
+    const { cwd, run } = create(["hanging", "--yes", "--timeout", "3"]);
+    const result = await run;
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("wrangler did not finish within 3 s and was stopped");
+    expect(fake.posts()).toHaveLength(1);
+    expect(config(cwd, "hanging", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+  }, 60_000);
+
+  it("without a token and without a terminal, skips with one line saying how to finish", async () => {
+    const { cwd, run } = create(["no-token", "--yes"], { CLOUDFLARE_API_TOKEN: undefined });
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("KV namespaces not created: CLOUDFLARE_API_TOKEN is not set");
+    expect(result.stderr).toContain("cd no-token && npx create-do-kv sync");
+    expect(fake.requests).toEqual([]);
+    expect(config(cwd, "no-token", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+  });
+
+  it("without a token, --create-kv is a failure (exit 1), the project kept", async () => {
+    const { cwd, run } = create(["must", "--yes", "--create-kv"], { CLOUDFLARE_API_TOKEN: undefined });
+    const result = await run;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("Cannot create KV namespaces: CLOUDFLARE_API_TOKEN is not set");
+    expect(fake.requests).toEqual([]);
+    expect(existsSync(join(cwd, "must", "wrangler.toml"))).toBe(true);
+  });
+});
+
+describe("sync", () => {
+  it("fills in the ids a project is missing, and changes nothing on a second run", async () => {
+    const cwd = tempDir();
+    const made = await runCli(["later", "--yes", "--kv", "A,B", "--no-create-kv"], { cwd, env: childEnv() });
+    expect(made.exitCode).toBe(0);
+    expect(fake.requests).toEqual([]);
+    const env = childEnv(fake.env(home));
+    const first = await runCli(["sync", "--cwd", "later", "--wrangler", WRANGLER], { cwd, env, timeout: 60_000 });
+    expect(first.exitCode, String(first.stderr)).toBe(0);
+    const after = config(cwd, "later", "toml");
+    expect(after.parsed.kv_namespaces).toEqual([
+      { binding: "A", id: fake.namespaces.get("later-a") },
+      { binding: "B", id: fake.namespaces.get("later-b") },
+    ]);
+    const posts = fake.posts().length;
+    const second = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, "later"), env, timeout: 60_000 });
+    expect(second.exitCode).toBe(0);
+    expect(fake.posts()).toHaveLength(posts);
+    expect(config(cwd, "later", "toml").text).toBe(after.text);
+  }, 60_000);
+
+  it("says so when there is no config", async () => {
+    const result = await runCli(["sync"], { cwd: tempDir(), env: childEnv() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("No wrangler.toml or wrangler.jsonc");
+  });
+});
