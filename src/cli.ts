@@ -7,6 +7,8 @@ import type { Readable, Writable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
+import { PACKAGE_MANAGERS } from "./core/package-manager.js";
+import { emptyReport, type Report } from "./core/report.js";
 import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { fileURLToPath } from "node:url";
@@ -52,9 +54,38 @@ function addKvOptions(command: Command): Command {
     .option("--timeout <seconds>", `time limit for each wrangler call (default: ${DEFAULT_TIMEOUT_SECONDS})`);
 }
 
+/** Options every command takes. */
+function addCommonOptions(command: Command, io: MainIo): Command {
+  return command
+    .option("--json", "print one JSON object describing the result on stdout, and nothing else there")
+    .option("--no-color", "no colours (also: NO_COLOR, or when output is not a terminal)")
+    .option("--verbose", "show stack traces of unexpected errors")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+}
+
+const EXAMPLES = `
+Examples:
+  Interactive, asks for everything not given:
+    npx create-do-kv
+  CI, no prompts; KV namespaces created when CLOUDFLARE_API_TOKEN is set:
+    npx create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json
+  Later, in the project, fill in KV ids the config is missing:
+    npx create-do-kv sync`;
+
 export interface Handlers {
-  create(flags: CreateFlagsAll): Promise<void>;
-  sync(flags: SyncFlags): Promise<void>;
+  create(flags: CreateFlagsAll & CommonFlags): Promise<void>;
+  sync(flags: SyncFlags & CommonFlags): Promise<void>;
+}
+
+export interface CommonFlags {
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
 }
 
 export function buildProgram(io: MainIo, handlers: Handlers): Command {
@@ -72,15 +103,16 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .addOption(new Option("--format <format>", "wrangler config format (default: toml)").choices(CONFIG_FORMATS))
     .option("-y, --yes", "accept the default for every value not given")
     .option("--force", "write into a non-empty directory (files with the same names are replaced)")
-    .option("--dry-run", "show the files that would be written; write nothing");
-  addKvOptions(program)
-    .option("--verbose", "show stack traces of unexpected errors")
-    .showHelpAfterError("(add --help for usage)")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
+    .option("--dry-run", "show what would be done; write nothing")
+    .addOption(
+      new Option("--pm <manager>", "package manager to install with (default: the one that ran create-do-kv, else npm)").choices(
+        PACKAGE_MANAGERS,
+      ),
+    )
+    .option("--no-install", "do not install dependencies")
+    .option("--no-git", "do not create a git repository");
+  addCommonOptions(addKvOptions(program), io)
+    .addHelpText("after", EXAMPLES)
     .action(async (directory: string | undefined, options: CreateFlagsAll) => {
       await handlers.create({ ...options, directory });
     });
@@ -89,25 +121,45 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .command("sync")
     .description("Fill in what the project's config is missing: KV namespace ids (creating the namespaces).")
     .option("--cwd <dir>", "the project directory (default: the current directory)");
-  addKvOptions(sync)
-    .option("--verbose", "show stack traces of unexpected errors")
-    .exitOverride()
+  addCommonOptions(addKvOptions(sync), io)
+    .addHelpText("after", EXAMPLES)
     .action(async (options: SyncFlags) => {
       await handlers.sync(options);
     });
   return program;
 }
 
+function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof CliError) return error.exitCode;
+  return EXIT.failed;
+}
+
+const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "invalid", 130: "cancelled" };
+
 export async function main(io: MainIo): Promise<ExitCode> {
-  const ui = createUi(io.stdout, io.stderr);
-  const verbose = io.argv.includes("--verbose");
+  const json = io.argv.includes("--json");
+  const color = !io.argv.includes("--no-color");
+  // With --json, stdout carries only the JSON; everything for people goes to stderr.
+  const human = json ? io.stderr : io.stdout;
+  const baseUi = createUi(human, io.stderr, { env: io.env, color });
+  let report: Report | undefined;
+  const ui = {
+    ...baseUi,
+    warn: (message: string) => {
+      report?.warnings.push(message);
+      baseUi.warn(message);
+    },
+  };
   const interactive = isInteractive(io);
-  const prompts = async () =>
-    interactive ? await import("./effects/prompts.js") : undefined;
-  const streams = { input: io.stdin, output: io.stdout };
+  const prompts = async () => (interactive ? await import("./effects/prompts.js") : undefined);
+  const streams = { input: io.stdin, output: human };
+
+  let code: ExitCode = EXIT.ok;
   try {
     const program = buildProgram(io, {
       async create(flags) {
+        report = emptyReport("create", flags.dryRun ?? false);
         const { runCreate } = await import("./commands/create.js");
         const p = await prompts();
         await runCreate(flags, {
@@ -115,32 +167,39 @@ export async function main(io: MainIo): Promise<ExitCode> {
           env: io.env,
           templatesDir: io.templatesDir ?? defaultTemplatesDir(),
           ui,
+          report,
           ask: p?.createAsk(streams),
           confirm: p?.createConfirm(streams),
         });
       },
       async sync(flags) {
+        report = emptyReport("sync", false);
         const { runSync } = await import("./commands/sync.js");
         const p = await prompts();
-        await runSync(flags, { cwd: io.cwd, env: io.env, ui, interactive, confirm: p?.createConfirm(streams) });
+        await runSync(flags, { cwd: io.cwd, env: io.env, ui, report, interactive, confirm: p?.createConfirm(streams) });
       },
     });
     await program.parseAsync(io.argv, { from: "user" });
-    return EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander has printed its own message (or the help/version) already.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
+    code = exitCodeOf(error);
     if (error instanceof CliError) {
       ui.error(error.message);
       if (error.hint) io.stderr.write(`  ${error.hint}\n`);
-      return error.exitCode;
+    } else if (!(error instanceof CommanderError)) {
+      // Commander prints its own messages; anything else is unexpected.
+      const err = error as Error;
+      ui.error(`Unexpected error: ${err?.message ?? String(error)}`);
+      if (io.argv.includes("--verbose") && err?.stack) io.stderr.write(`${err.stack}\n`);
+      else io.stderr.write("  Run again with --verbose for details.\n");
     }
-    const err = error as Error;
-    ui.error(`Unexpected error: ${err?.message ?? String(error)}`);
-    if (verbose && err?.stack) io.stderr.write(`${err.stack}\n`);
-    else io.stderr.write("  Run again with --verbose for details.\n");
-    return EXIT.failed;
+    if (report) report.error = error instanceof Error ? error.message : String(error);
   }
+  if (json) {
+    const out = report ?? emptyReport("create", false);
+    if (!report && code !== EXIT.ok) out.error = "invalid command line";
+    out.exitCode = code;
+    out.status = STATUS[code];
+    if (code !== EXIT.ok || report) io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  }
+  return code;
 }

@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { BIN, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
+/** Nothing that needs the network or another program. */
+const OFFLINE = ["--no-install", "--no-git", "--no-create-kv"];
+
 describe("create-do-kv without a terminal", () => {
   it("exits 2 at once naming the missing directory when given neither it nor --yes", async () => {
     const cwd = tempDir();
@@ -42,7 +45,7 @@ describe("create-do-kv without a terminal", () => {
     const target = join(cwd, "existing");
     mkdirSync(target);
     writeFileSync(join(target, "notes.txt"), "keep me\n");
-    const result = await runCli(["existing", "--yes", "--force"], { cwd });
+    const result = await runCli(["existing", "--yes", "--force", ...OFFLINE], { cwd });
     expect(result.exitCode).toBe(0);
     expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("keep me\n");
     expect(readFileSync(join(target, "wrangler.toml"), "utf8")).toContain('name = "existing"');
@@ -51,7 +54,7 @@ describe("create-do-kv without a terminal", () => {
   it("creates into an existing empty directory", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "empty"));
-    const result = await runCli(["empty", "--yes"], { cwd });
+    const result = await runCli(["empty", "--yes", ...OFFLINE], { cwd });
     expect(result.exitCode).toBe(0);
     expect(readdirSync(join(cwd, "empty")).sort()).toContain("wrangler.toml");
     expect(readdirSync(cwd)).toEqual(["empty"]); // no staging folder left behind

@@ -10,7 +10,7 @@ import { readConfig } from "../src/core/config-read.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
 import { freePort, inProject, waitForServer } from "./helpers/project.js";
 import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
-import { childEnv, REPO, runCli } from "./helpers/run.js";
+import { childEnv, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
 const STEP = 600_000;
@@ -38,16 +38,18 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
   const project = inProject(root);
 
   beforeAll(async () => {
-    // KV namespaces are created by the real wrangler against the fake API, so the project is
-    // checked with real ids in its config.
-    const created = await runCli([dir, ...args, "--wrangler", join(REPO, "node_modules", ".bin", "wrangler")], {
+    // The CLI installs the project, then creates the KV namespaces with the project's own
+    // wrangler against the fake API, so the project is checked with real ids in its config.
+    const created = await runCli([dir, ...args], {
       cwd: workspace,
       env: childEnv(fake.env(tempDir("cdk-e2e-home-"))),
+      timeout: STEP,
     });
     expect(created.stderr).toBe("");
     expect(created.exitCode).toBe(0);
-    const installed = await project.install();
-    expect(installed.exitCode, installed.all).toBe(0);
+    expect(created.stdout).toContain("Dependencies installed.");
+    expect(created.stdout).toContain("Creating KV namespaces with wrangler (the project's node_modules)");
+    expect(created.stdout).toContain("Initialized a git repository with a first commit.");
   }, STEP);
 
   it("has every name where it belongs", () => {

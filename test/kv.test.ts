@@ -31,7 +31,7 @@ beforeEach(() => {
 
 function create(args: string[], env: Record<string, string | undefined> = {}) {
   const cwd = tempDir();
-  const run = runCli([...args, "--wrangler", WRANGLER], {
+  const run = runCli([...args, "--wrangler", WRANGLER, "--no-install", "--no-git"], {
     cwd,
     env: childEnv({ ...fake.env(home), ...env }),
     timeout: 120_000,
@@ -47,7 +47,7 @@ const config = (cwd: string, dir: string, format: "toml" | "jsonc") => {
 /** The config as create renders it without ids, for byte-for-byte comparison. */
 async function renderedWithoutIds(name: string, args: string[], format: "toml" | "jsonc") {
   const cwd = tempDir();
-  const result = await runCli([name, ...args, "--no-create-kv"], { cwd, env: childEnv() });
+  const result = await runCli([name, ...args, "--no-create-kv", "--no-install", "--no-git"], { cwd, env: childEnv() });
   expect(result.exitCode).toBe(0);
   return readFileSync(join(cwd, name, `wrangler.${format}`), "utf8");
 }
@@ -214,7 +214,10 @@ describe("when the API or the credentials fail", () => {
 describe("sync", () => {
   it("fills in the ids a project is missing, and changes nothing on a second run", async () => {
     const cwd = tempDir();
-    const made = await runCli(["later", "--yes", "--kv", "A,B", "--no-create-kv"], { cwd, env: childEnv() });
+    const made = await runCli(["later", "--yes", "--kv", "A,B", "--no-create-kv", "--no-install", "--no-git"], {
+      cwd,
+      env: childEnv(),
+    });
     expect(made.exitCode).toBe(0);
     expect(fake.requests).toEqual([]);
     const env = childEnv(fake.env(home));

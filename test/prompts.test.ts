@@ -6,7 +6,8 @@ import { Capture, FakeTtyIn, makeIo, waitFor } from "./helpers/io.js";
 import { tempDir } from "./helpers/tmp.js";
 
 /** A terminal session: main() running with a fake TTY, and a way to type into it. */
-function session(argv: string[] = []) {
+function session(extra: string[] = []) {
+  const argv = ["--no-install", "--no-git", ...extra];
   const cwd = tempDir();
   const stdin = new FakeTtyIn();
   const screen = new Capture(true);

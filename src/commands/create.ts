@@ -1,13 +1,21 @@
-/** `create`: resolve the options, plan the files, then write them (or show them with --dry-run). */
+/**
+ * `create`: resolve the options, plan the files, write them, install, create the KV
+ * namespaces, make the first commit. --dry-run shows the plan and stops.
+ */
+import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { resolveCreateOptions, type Ask, type CreateFlags, type CreateOptions } from "../core/options.js";
-import { configFileName, planProject, type PlannedFile } from "../core/plan.js";
+import { readConfig } from "../core/config-read.js";
 import { kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { planKvTasks } from "../core/kv-plan.js";
-import { readConfig } from "../core/config-read.js";
+import { resolveCreateOptions, type Ask, type CreateFlags } from "../core/options.js";
+import { choosePackageManager, installCommand, runScriptCommand, show } from "../core/package-manager.js";
+import { configFileName, planProject } from "../core/plan.js";
+import { describeConfig, type Report } from "../core/report.js";
 import { UsageError } from "../errors.js";
 import { directoryProblem, writeProject } from "../effects/files.js";
-import { ensureKvIds, type KvReport } from "../effects/kv.js";
+import { initRepository } from "../effects/git.js";
+import { installDependencies } from "../effects/install.js";
+import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
 import { readTemplate } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
 
@@ -15,27 +23,26 @@ export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  install?: boolean;
+  git?: boolean;
+  pm?: string;
 }
 
 export interface CreateDeps {
   cwd: string;
+  env: NodeJS.ProcessEnv;
   templatesDir: string;
   ui: Ui;
-  env: NodeJS.ProcessEnv;
+  report: Report;
   /** Only when there is a terminal to ask on. */
   ask?: Ask;
   confirm?: (message: string) => Promise<boolean>;
 }
 
-export interface CreateResult {
-  options: CreateOptions;
-  directory: string;
-  files: PlannedFile[];
-  written: boolean;
-  kv?: KvReport;
-}
+const shellPath = (path: string) => (/[^\w./-]/.test(path) ? JSON.stringify(path) : path);
 
-export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<CreateResult> {
+export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
+  const { ui, report } = deps;
   const force = flags.force ?? false;
   const kv = kvSettings(flags);
   const options = await resolveCreateOptions(
@@ -50,10 +57,23 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
   const directory = resolve(deps.cwd, options.directory);
   const files = planProject(await readTemplate(deps.templatesDir, "default"), options);
-  const { ui } = deps;
   const configFile = files.find((file) => file.path === configFileName(options))!;
+  const configPath = resolve(directory, configFile.path);
+  const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
+  const install = flags.install !== false;
+  const cd = relative(deps.cwd, directory) || ".";
+  const inProject = cd === "." ? "" : `cd ${shellPath(cd)} && `;
+
+  Object.assign(report, {
+    directory,
+    config: { path: configPath, format: options.format },
+    packageManager: pm.name,
+    files: files.map((file) => file.path),
+    ...describeConfig(readConfig(configFile.content, options.format), [], undefined),
+  });
 
   if (flags.dryRun) {
+    Object.assign(report, describeConfig(readConfig(configFile.content, options.format), [], "--dry-run: nothing was created"));
     ui.info(`Dry run: would create ${directory} with ${files.length} files:`);
     for (const file of files) ui.info(`  ${file.path} (${Buffer.byteLength(file.content)} bytes)`);
     ui.info(`\n--- ${configFile.path}\n${configFile.content}`);
@@ -62,42 +82,63 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     if (tasks.length > 0 && kv.createKv !== false) {
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
     }
+    ui.info(install ? `Would install dependencies with \`${show(installCommand(pm))}\`.` : "Would not install dependencies.");
     ui.info("Nothing was written.");
-    return { options, directory, files, written: false };
+    return;
   }
 
   await writeProject(directory, files);
   ui.success(`Created ${options.name} in ${directory}`);
-  ui.info(
-    [
-      `  Durable Object  ${options.className} as env.${options.doBinding}`,
-      `  KV              ${options.kvBindings.map((b) => `env.${b}`).join(", ")}`,
-      `  Config          ${configFileName(options)}`,
-    ].join("\n"),
-  );
-  const cd = relative(deps.cwd, directory) || ".";
-  const inProject = cd === "." ? "" : `cd ${cd.includes(" ") ? JSON.stringify(cd) : cd} && `;
-  const report = await ensureKvIds({
-    ...kv,
-    projectDir: directory,
-    configPath: resolve(directory, configFile.path),
-    format: options.format,
-    env: deps.env,
-    interactive: deps.ask !== undefined,
-    ui,
-    confirm: deps.confirm,
-    finishCommand: `${inProject}npx create-do-kv sync${kv.preview ? " --preview" : ""}`,
-  });
+
+  if (install) {
+    ui.info(`Installing dependencies with \`${show(installCommand(pm))}\` ...`);
+    await installDependencies(directory, pm, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` });
+    report.installed = true;
+    ui.success("Dependencies installed.");
+  }
+
+  // After the install, so the project's own wrangler is the one that runs.
+  let outcomes: KvOutcome[] = [];
+  let skipped: string | undefined;
+  try {
+    const result = await ensureKvIds({
+      ...kv,
+      projectDir: directory,
+      configPath,
+      format: options.format,
+      env: deps.env,
+      interactive: deps.ask !== undefined,
+      ui,
+      confirm: deps.confirm,
+      finishCommand: `${inProject}npx create-do-kv sync${kv.preview ? " --preview" : ""}`,
+      onOutcomes: (done) => (outcomes = done),
+    });
+    skipped = result.skipped;
+  } finally {
+    const onDisk = readConfig(await readFile(configPath, "utf8"), options.format);
+    Object.assign(report, describeConfig(onDisk, outcomes, skipped));
+  }
+
+  if (flags.git !== false) {
+    const git = await initRepository(directory, deps.env);
+    report.git = { initialized: git.initialized, committed: git.committed };
+    if (git.note) ui.warn(git.note);
+    else ui.success("Initialized a git repository with a first commit.");
+  }
+
   ui.info(
     [
       "",
+      `  Durable Object  ${options.className} as env.${options.doBinding}`,
+      `  KV              ${options.kvBindings.map((b) => `env.${b}`).join(", ")}`,
+      `  Config          ${configFile.path}`,
+      "",
       "Next steps:",
-      ...(cd === "." ? [] : [`  cd ${cd.includes(" ") ? JSON.stringify(cd) : cd}`]),
-      "  npm install",
-      "  npm run dev        # local Worker, Durable Object and KV",
-      "  npm test           # tests in the Workers runtime",
-      "  npm run deploy     # needs `npx wrangler login` or CLOUDFLARE_API_TOKEN",
+      ...(cd === "." ? [] : [`  cd ${shellPath(cd)}`]),
+      ...(install ? [] : [`  ${show(installCommand(pm))}`]),
+      `  ${show(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
+      `  ${show(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
+      `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`npx wrangler login\` or CLOUDFLARE_API_TOKEN`,
     ].join("\n"),
   );
-  return { options, directory, files, written: true, kv: report };
 }

@@ -5,7 +5,10 @@ import type { KvFlags } from "../core/kv-flags.js";
 import { kvSettings } from "../core/kv-flags.js";
 import type { ConfigFormat } from "../core/options.js";
 import { UsageError } from "../errors.js";
-import { ensureKvIds, type KvReport } from "../effects/kv.js";
+import { readFile } from "node:fs/promises";
+import { readConfig } from "../core/config-read.js";
+import { describeConfig, type Report } from "../core/report.js";
+import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
 import type { Ui } from "../effects/ui.js";
 
 export interface SyncFlags extends KvFlags {
@@ -16,6 +19,7 @@ export interface SyncDeps {
   cwd: string;
   env: NodeJS.ProcessEnv;
   ui: Ui;
+  report: Report;
   interactive: boolean;
   confirm?: (message: string) => Promise<boolean>;
 }
@@ -33,11 +37,15 @@ export function findConfig(projectDir: string): { path: string; format: ConfigFo
   throw new UsageError(`No wrangler.toml or wrangler.jsonc in ${projectDir}.`, "Run it in the project, or pass --cwd <dir>.");
 }
 
-export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<KvReport> {
+export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   const settings = kvSettings(flags);
   const projectDir = resolve(deps.cwd, flags.cwd ?? ".");
   const config = findConfig(projectDir);
-  return ensureKvIds({
+  Object.assign(deps.report, { directory: projectDir, config });
+  let outcomes: KvOutcome[] = [];
+  let skipped: string | undefined;
+  try {
+    skipped = (await ensureKvIds({
     ...settings,
     projectDir,
     configPath: config.path,
@@ -47,5 +55,10 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<KvRepor
     ui: deps.ui,
     confirm: deps.confirm,
     finishCommand: `npx create-do-kv sync${flags.cwd ? ` --cwd ${flags.cwd}` : ""}`,
-  });
+    onOutcomes: (done) => (outcomes = done),
+  })).skipped;
+  } finally {
+    const onDisk = readConfig(await readFile(config.path, "utf8"), config.format);
+    Object.assign(deps.report, describeConfig(onDisk, outcomes, skipped));
+  }
 }

@@ -46,6 +46,8 @@ export interface KvOptions {
   confirm?: (message: string) => Promise<boolean>;
   /** The command that finishes the job later, shown when something is left undone. */
   finishCommand: string;
+  /** Receives the outcomes before a failure is thrown, for the report. */
+  onOutcomes?: (outcomes: KvOutcome[]) => void;
 }
 
 export interface KvReport {
@@ -167,6 +169,7 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
     (outcome.status === "failed" ? ui.error : ui.success)(describe(outcome));
   }
   if (source !== original) await replaceFileAtomic(options.configPath, source, original);
+  options.onOutcomes?.(outcomes);
 
   const failed = outcomes.filter((outcome) => outcome.status === "failed");
   if (failed.length > 0) {

@@ -1,28 +1,37 @@
-/** Human-readable output. Colours only when the stream is a colour terminal and NO_COLOR is unset. */
+/**
+ * Human-readable output. Colours only when asked for by nobody's opt-out: not with NO_COLOR,
+ * not with --no-color, and only when the stream is a terminal.
+ */
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 
 type Style = Parameters<typeof styleText>[0];
+type Stream = Writable & { isTTY?: boolean };
 
 export interface Ui {
   info(message: string): void;
   success(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** Plain text, no prefix. */
-  raw(text: string): void;
   style(format: Style, text: string): string;
 }
 
-export function createUi(out: Writable, err: Writable = out, color = true): Ui {
-  const style = (format: Style, text: string, stream: Writable = out) =>
-    color ? styleText(format, text, { stream, validateStream: true }) : text;
+export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean): boolean {
+  return flag && !env.NO_COLOR && Boolean(stream.isTTY);
+}
+
+export function createUi(out: Stream, err: Stream, options: { env: NodeJS.ProcessEnv; color: boolean }): Ui {
+  const paint = (stream: Stream) => {
+    const on = wantsColor(stream, options.env, options.color);
+    return (format: Style, text: string) => (on ? styleText(format, text, { validateStream: false }) : text);
+  };
+  const onOut = paint(out);
+  const onErr = paint(err);
   return {
     info: (message) => out.write(`${message}\n`),
-    success: (message) => out.write(`${style("green", "✔")} ${message}\n`),
-    warn: (message) => err.write(`${style("yellow", "▲", err)} ${message}\n`),
-    error: (message) => err.write(`${style("red", "✖", err)} ${message}\n`),
-    raw: (text) => out.write(text),
-    style: (format, text) => style(format, text),
+    success: (message) => out.write(`${onOut("green", "✔")} ${message}\n`),
+    warn: (message) => err.write(`${onErr("yellow", "▲")} ${message}\n`),
+    error: (message) => err.write(`${onErr("red", "✖")} ${message}\n`),
+    style: onOut,
   };
 }

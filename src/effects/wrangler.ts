@@ -56,7 +56,7 @@ export async function runWrangler(
   const { execa } = await import("execa");
   const result = await execa(command.file, [...command.prefix, ...args], {
     cwd: options.cwd,
-    env: { ...options.env, WRANGLER_HIDE_BANNER: "true" },
+    env: { ...options.env, WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false" },
     extendEnv: false,
     stdin: "ignore", // never let wrangler wait for an answer
     reject: false,

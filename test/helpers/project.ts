@@ -1,4 +1,4 @@
-/** Checks a generated project the way its user would: install, test, typecheck, dry-run, dev. */
+/** Checks a generated project the way its user would: test, typecheck, dry-run, dev. */
 import { execa, type ResultPromise } from "execa";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -9,7 +9,6 @@ export function inProject(cwd: string) {
     execa(file, args, { cwd, env: childEnv(), reject: false, timeout, stdin: "ignore", all: true });
   const bin = (name: string) => join(cwd, "node_modules", ".bin", name);
   return {
-    install: () => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], 600_000),
     npm: (...args: string[]) => run("npm", args),
     wrangler: (...args: string[]) => run(bin("wrangler"), args),
     /** wrangler dev in its own process group, so stopping it also stops the workerd it starts. */

@@ -1,0 +1,90 @@
+/**
+ * The one JSON object `--json` prints: what was (or with --dry-run, would be) done. Commands
+ * fill it in as they go, so a failure still reports how far it got.
+ */
+import type { KvIdField } from "./config-edit.js";
+import type { MigrationStep, WranglerConfig } from "./config-read.js";
+import type { ConfigFormat } from "./options.js";
+
+export interface KvBindingReport {
+  binding: string;
+  id: string | null;
+  preview_id?: string | null;
+  /** created, reused, given (--kv-id), existing (already in the config), failed, skipped. */
+  status: string;
+  /** Why there is no id, when there is none. */
+  reason?: string;
+}
+
+export interface Report {
+  command: "create" | "sync";
+  status: "ok" | "failed" | "invalid" | "cancelled";
+  exitCode: number;
+  dryRun: boolean;
+  directory: string | null;
+  config: { path: string; format: ConfigFormat } | null;
+  worker: string | null;
+  durableObjects: { binding: string; class: string }[];
+  kv: KvBindingReport[];
+  migrations: MigrationStep[];
+  packageManager: string | null;
+  installed: boolean;
+  git: { initialized: boolean; committed: boolean } | null;
+  files: string[];
+  warnings: string[];
+  error: string | null;
+}
+
+export function emptyReport(command: Report["command"], dryRun: boolean): Report {
+  return {
+    command,
+    status: "ok",
+    exitCode: 0,
+    dryRun,
+    directory: null,
+    config: null,
+    worker: null,
+    durableObjects: [],
+    kv: [],
+    migrations: [],
+    packageManager: null,
+    installed: false,
+    git: null,
+    files: [],
+    warnings: [],
+    error: null,
+  };
+}
+
+export interface KvResult {
+  binding: string;
+  field: KvIdField;
+  status: string;
+  message?: string;
+}
+
+/** The config's bindings and migrations, with why each missing id is missing. */
+export function describeConfig(
+  config: WranglerConfig,
+  results: readonly KvResult[],
+  skipped: string | undefined,
+): Pick<Report, "worker" | "durableObjects" | "kv" | "migrations"> {
+  return {
+    worker: config.name ?? null,
+    durableObjects: (config.durable_objects?.bindings ?? []).map((b) => ({ binding: b.name, class: b.class_name })),
+    migrations: config.migrations ?? [],
+    kv: (config.kv_namespaces ?? []).map((entry) => {
+      const mine = results.filter((r) => r.binding === entry.binding);
+      const main = mine.find((r) => r.field === "id");
+      const failed = mine.find((r) => r.status === "failed");
+      const report: KvBindingReport = {
+        binding: entry.binding,
+        id: entry.id ?? null,
+        status: main?.status ?? (entry.id ? "existing" : skipped ? "skipped" : "failed"),
+      };
+      if (entry.preview_id !== undefined || mine.some((r) => r.field === "preview_id")) report.preview_id = entry.preview_id ?? null;
+      if (!entry.id || failed) report.reason = failed?.message ?? skipped ?? "no id";
+      return report;
+    }),
+  };
+}
