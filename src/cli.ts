@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
+import type { RenameFlags } from "./commands/rename.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
 import { PACKAGE_MANAGERS } from "./core/package-manager.js";
 import { emptyReport, type Report } from "./core/report.js";
@@ -74,12 +75,15 @@ Examples:
     npx create-do-kv
   CI, no prompts; KV namespaces created when CLOUDFLARE_API_TOKEN is set:
     npx create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json
-  Later, in the project, fill in KV ids the config is missing:
+  Rename, in the project (code, config, types and the migration):
+    npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE
+  After editing the config by hand, bring the rest into agreement and fill in KV ids:
     npx create-do-kv sync`;
 
 export interface Handlers {
   create(flags: CreateFlagsAll & CommonFlags): Promise<void>;
   sync(flags: SyncFlags & CommonFlags): Promise<void>;
+  rename(flags: RenameFlags & CommonFlags): Promise<void>;
 }
 
 export interface CommonFlags {
@@ -95,6 +99,8 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
         "Asks for anything not given as a flag when run in a terminal; never asks in CI.",
     )
     .version(VERSION, "-v, --version", "print the version")
+    // Sub-commands have flags of the same names (--kv, --class) with other meanings.
+    .enablePositionalOptions()
     .argument("[directory]", `where to create the project (with --yes: ${DEFAULT_DIRECTORY})`)
     .option("--name <name>", "Worker name (default: from the directory name)")
     .option("--class <ClassName>", `Durable Object class name (default: ${DEFAULT_CLASS})`)
@@ -117,10 +123,32 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
       await handlers.create({ ...options, directory });
     });
 
+  const rename = program
+    .command("rename")
+    .description(
+      "Rename a Durable Object class or binding, or a KV binding, everywhere: config, code (as TypeScript\n" +
+        "renames it), types, and a renamed_classes migration. KV ids are kept.",
+    )
+    .option("--class <OLD=NEW>", "rename a Durable Object class", collect)
+    .option("--do-binding <OLD=NEW>", "rename a Durable Object binding", collect)
+    .option("--kv <OLD=NEW>", "rename a KV binding; repeatable", collect)
+    .option("--cwd <dir>", "the project directory (default: the current directory)")
+    .option("--dry-run", "print the changes as a unified diff; write nothing")
+    .option("--wrangler <path>", "the wrangler to run for `wrangler types` (default: the project's)");
+  addCommonOptions(rename, io)
+    .addHelpText("after", EXAMPLES)
+    .action(async (options: RenameFlags) => {
+      await handlers.rename(options);
+    });
+
   const sync = program
     .command("sync")
-    .description("Fill in what the project's config is missing: KV namespace ids (creating the namespaces).")
-    .option("--cwd <dir>", "the project directory (default: the current directory)");
+    .description(
+      "Bring the project into agreement with a config you edited by hand: renames found against\n" +
+        "create-do-kv.json carried into code, types and migrations; KV namespace ids filled in.",
+    )
+    .option("--cwd <dir>", "the project directory (default: the current directory)")
+    .option("--dry-run", "print the rename changes as a unified diff; write nothing");
   addCommonOptions(addKvOptions(sync), io)
     .addHelpText("after", EXAMPLES)
     .action(async (options: SyncFlags) => {
@@ -171,6 +199,11 @@ export async function main(io: MainIo): Promise<ExitCode> {
           ask: p?.createAsk(streams),
           confirm: p?.createConfirm(streams),
         });
+      },
+      async rename(flags) {
+        report = emptyReport("rename", flags.dryRun ?? false);
+        const { runRename } = await import("./commands/rename.js");
+        await runRename(flags, { cwd: io.cwd, env: io.env, ui, report });
       },
       async sync(flags) {
         report = emptyReport("sync", false);

@@ -173,7 +173,7 @@ describe("--json", () => {
 
 describe("help", () => {
   const io = makeIo({ argv: [], cwd: "/" }).io;
-  const program = buildProgram(io, { create: async () => {}, sync: async () => {} });
+  const program = buildProgram(io, { create: async () => {}, sync: async () => {}, rename: async () => {} });
   const commands = [program, ...program.commands];
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 

@@ -3,7 +3,8 @@
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
 import { readFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { planKvTasks } from "../core/kv-plan.js";
@@ -12,7 +13,7 @@ import { choosePackageManager, installCommand, runScriptCommand, show } from "..
 import { configFileName, planProject } from "../core/plan.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { UsageError } from "../errors.js";
-import { directoryProblem, writeProject } from "../effects/files.js";
+import { directoryProblem, writeFileAtomicNew, writeProject } from "../effects/files.js";
 import { initRepository } from "../effects/git.js";
 import { installDependencies } from "../effects/install.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
@@ -117,6 +118,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   } finally {
     const onDisk = readConfig(await readFile(configPath, "utf8"), options.format);
     Object.assign(report, describeConfig(onDisk, outcomes, skipped));
+    // What was generated, so a later `sync` can tell renames from removals.
+    await writeFileAtomicNew(join(directory, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
+    report.files.push(RECORD_FILE);
   }
 
   if (flags.git !== false) {

@@ -5,7 +5,7 @@
  * exactly the intended change, or the edit is refused.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { readConfig, type KvNamespaceEntry, type WranglerConfig } from "./config-read.js";
+import { readConfig, type KvNamespaceEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
 import type { ConfigFormat } from "./options.js";
 
 export class ConfigEditError extends Error {}
@@ -30,13 +30,14 @@ function eolOf(source: string): string {
 
 // ---------------------------------------------------------------- TOML
 
-/** Header lines of top-level `[[kv_namespaces]]` tables: [start of body, end of body). */
-function tomlKvTables(source: string): { bodyStart: number; bodyEnd: number }[] {
+/** The bodies of the top-level `[[<name>]]` tables, as [start, end) offsets. */
+function tomlTables(source: string, name: string): { bodyStart: number; bodyEnd: number }[] {
   const tables: { bodyStart: number; bodyEnd: number }[] = [];
   const header = /^[ \t]*\[\[?[^\]\n]*\]\]?[ \t]*(?:#[^\r\n]*)?\r?$/gm;
+  const wanted = new RegExp(`^[ \\t]*\\[\\[[ \\t]*${escapeRegExp(name)}[ \\t]*\\]\\]`);
   const headers = [...source.matchAll(header)];
   headers.forEach((match, i) => {
-    if (!/^[ \t]*\[\[[ \t]*kv_namespaces[ \t]*\]\]/.test(match[0])) return;
+    if (!wanted.test(match[0])) return;
     const bodyStart = match.index! + match[0].length;
     const next = headers[i + 1];
     tables.push({ bodyStart, bodyEnd: next ? next.index! : source.length });
@@ -44,46 +45,56 @@ function tomlKvTables(source: string): { bodyStart: number; bodyEnd: number }[] 
   return tables;
 }
 
-function setTomlKvField(source: string, binding: string, field: KvIdField, value: string): string {
-  const bindingLine = new RegExp(`^[ \\t]*binding[ \\t]*=[ \\t]*(["'])${escapeRegExp(binding)}\\1[ \\t]*(?:#[^\\r\\n]*)?\\r?$`, "m");
-  const fieldLine = new RegExp(`^([ \\t]*${field}[ \\t]*=[ \\t]*)(["'])[^"'\\n]*\\2`, "m");
+/** In the `[[list]]` entry whose `matchKey` is `matchValue`, sets `key` to a string. */
+function setTomlEntryValue(source: string, list: string, entry: [string, string], key: string, value: string): string {
+  const [matchKey, matchValue] = entry;
+  const matchLine = new RegExp(
+    `^[ \\t]*${matchKey}[ \\t]*=[ \\t]*(["'])${escapeRegExp(matchValue)}\\1[ \\t]*(?:#[^\\r\\n]*)?\\r?$`,
+    "m",
+  );
+  const keyValue = (flags: string) => new RegExp(`(^|[{,\\s])(${key}[ \\t]*=[ \\t]*)(["'])[^"'\\n]*\\3`, flags);
 
-  for (const table of tomlKvTables(source)) {
+  for (const table of tomlTables(source, list)) {
     const body = source.slice(table.bodyStart, table.bodyEnd);
-    const found = bindingLine.exec(body);
+    const found = matchLine.exec(body);
     if (!found) continue;
-    const existing = fieldLine.exec(body);
+    const existing = keyValue("m").exec(body);
     if (existing) {
-      const at = table.bodyStart + existing.index;
-      return source.slice(0, at) + `${existing[1]}${quote(value)}` + source.slice(at + existing[0].length);
+      const at = table.bodyStart + existing.index + existing[1]!.length;
+      return source.slice(0, at) + `${existing[2]}${quote(value)}` + source.slice(at + existing[0].length - existing[1]!.length);
     }
     const line = lineAt(source, table.bodyStart + found.index + found[0].length - 1);
-    return source.slice(0, line.end) + `${eolOf(source)}${line.indent}${field} = ${quote(value)}` + source.slice(line.end);
+    return source.slice(0, line.end) + `${eolOf(source)}${line.indent}${key} = ${quote(value)}` + source.slice(line.end);
   }
 
-  // The inline form: kv_namespaces = [ { binding = "X" }, ... ]
-  const inline = new RegExp(`\\{([^{}]*?\\bbinding[ \\t]*=[ \\t]*(["'])${escapeRegExp(binding)}\\2)([^{}]*)\\}`);
-  const match = inline.exec(source);
-  if (match) {
-    const rest = match[3]!;
-    const existing = new RegExp(`(\\b${field}[ \\t]*=[ \\t]*)(["'])[^"']*\\2`).exec(rest);
-    const newRest = existing
-      ? rest.replace(existing[0], `${existing[1]}${quote(value)}`)
-      : `, ${field} = ${quote(value)}${rest}`;
-    return source.slice(0, match.index) + `{${match[1]}${newRest}}` + source.slice(match.index + match[0].length);
+  // The inline form: kv_namespaces = [ { binding = "X", id = "..." }, ... ]
+  const inline = new RegExp(`\\{[^{}]*?\\b${matchKey}[ \\t]*=[ \\t]*(["'])${escapeRegExp(matchValue)}\\1[^{}]*\\}`);
+  const table = inline.exec(source);
+  if (table) {
+    const text = table[0];
+    const existing = keyValue("").exec(text);
+    const edited = existing
+      ? text.slice(0, existing.index + existing[1]!.length) + `${existing[2]}${quote(value)}` + text.slice(existing.index + existing[0].length)
+      : text.replace(/\s*\}$/, (end) => `, ${key} = ${quote(value)}${end}`);
+    return source.slice(0, table.index) + edited + source.slice(table.index + text.length);
   }
-  throw new ConfigEditError(`Could not find the KV binding "${binding}" in wrangler.toml.`);
+  throw new ConfigEditError(`Could not find ${describeEntry(list, entry)} in wrangler.toml.`);
+}
+
+function describeEntry(list: string, [key, value]: [string, string]): string {
+  return list === "kv_namespaces" ? `the KV binding "${value}"` : `the Durable Object binding with ${key} "${value}"`;
 }
 
 // ---------------------------------------------------------------- JSONC
 
-function setJsoncKvField(source: string, binding: string, field: KvIdField, value: string): string {
+function setJsoncEntryValue(source: string, list: string, match: [string, string], field: string, value: string): string {
   const tree = parseTree(source, [], { allowTrailingComma: true });
-  const list = tree && findNodeAtLocation(tree, ["kv_namespaces"]);
-  const entry = list?.children?.find(
-    (item: Node) => item.type === "object" && findNodeAtLocation(item, ["binding"])?.value === binding,
+  const array = tree && findNodeAtLocation(tree, list.split("."));
+  const [matchKey, matchValue] = match;
+  const entry = array?.children?.find(
+    (item: Node) => item.type === "object" && findNodeAtLocation(item, [matchKey])?.value === matchValue,
   );
-  if (!entry) throw new ConfigEditError(`Could not find the KV binding "${binding}" in wrangler.jsonc.`);
+  if (!entry) throw new ConfigEditError(`Could not find ${describeEntry(list, match)} in wrangler.jsonc.`);
 
   const existing = findNodeAtLocation(entry, [field]);
   if (existing) {
@@ -91,7 +102,7 @@ function setJsoncKvField(source: string, binding: string, field: KvIdField, valu
   }
   // Insert next to the "binding" property: on its line for a one-line entry, else on a line
   // of its own after it, so a comment at the end of the binding's line stays with it.
-  const bindingProperty = findNodeAtLocation(entry, ["binding"])!.parent!;
+  const bindingProperty = findNodeAtLocation(entry, [matchKey])!.parent!;
   const after = bindingProperty.offset + bindingProperty.length;
   const property = `${quote(field)}: ${quote(value)}`;
   const line = lineAt(source, after);
@@ -128,6 +139,31 @@ function canonical(value: unknown): string {
   );
 }
 
+/**
+ * Applies `edit` to the text and checks, by parsing before and after, that the config changed
+ * exactly as `expected` says; anything else is refused.
+ */
+function checkedEdit(
+  source: string,
+  format: ConfigFormat,
+  edit: (source: string) => string,
+  expected: (config: WranglerConfig) => WranglerConfig,
+  what: string,
+): string {
+  const before = readConfig(source, format);
+  const edited = edit(source);
+  if (canonical(readConfig(edited, format)) !== canonical(expected(before))) {
+    throw new ConfigEditError(`${what} would change more than that in wrangler.${format}; make the change by hand.`);
+  }
+  return edited;
+}
+
+function setEntryValue(source: string, format: ConfigFormat, list: string, match: [string, string], key: string, value: string): string {
+  return format === "toml"
+    ? setTomlEntryValue(source, list, match, key, value)
+    : setJsoncEntryValue(source, list, match, key, value);
+}
+
 /** Sets `id` or `preview_id` of one KV binding. Throws ConfigEditError when that cannot be done safely. */
 export function setKvNamespaceField(
   source: string,
@@ -136,14 +172,117 @@ export function setKvNamespaceField(
   field: KvIdField,
   value: string,
 ): string {
-  const before = readConfig(source, format);
-  const edited =
-    format === "toml" ? setTomlKvField(source, binding, field, value) : setJsoncKvField(source, binding, field, value);
-  const after = readConfig(edited, format);
-  if (canonical(after) !== canonical(expectedAfter(before, binding, field, value))) {
-    throw new ConfigEditError(
-      `Setting ${field} of KV binding "${binding}" would change more than that in wrangler.${format}; add it by hand: ${field} = ${quote(value)}`,
-    );
+  return checkedEdit(
+    source,
+    format,
+    (text) => setEntryValue(text, format, "kv_namespaces", ["binding", binding], field, value),
+    (config) => expectedAfter(config, binding, field, value),
+    `Setting ${field} of KV binding "${binding}"`,
+  );
+}
+
+/** Renames a KV binding; its id and preview_id stay. */
+export function renameKvBinding(source: string, format: ConfigFormat, from: string, to: string): string {
+  return checkedEdit(
+    source,
+    format,
+    (text) => setEntryValue(text, format, "kv_namespaces", ["binding", from], "binding", to),
+    (config) => ({
+      ...config,
+      kv_namespaces: config.kv_namespaces?.map((e) => (e.binding === from ? { ...e, binding: to } : e)),
+    }),
+    `Renaming KV binding "${from}"`,
+  );
+}
+
+/** Renames a Durable Object binding (its `name`). */
+export function renameDoBinding(source: string, format: ConfigFormat, from: string, to: string): string {
+  return checkedEdit(
+    source,
+    format,
+    (text) => setEntryValue(text, format, "durable_objects.bindings", ["name", from], "name", to),
+    (config) => ({
+      ...config,
+      durable_objects: {
+        ...config.durable_objects,
+        bindings: config.durable_objects?.bindings?.map((b) => (b.name === from ? { ...b, name: to } : b)),
+      },
+    }),
+    `Renaming Durable Object binding "${from}"`,
+  );
+}
+
+/** Points every Durable Object binding of class `from` at class `to`. Migrations are separate. */
+export function renameBoundClass(source: string, format: ConfigFormat, from: string, to: string): string {
+  const count = readConfig(source, format).durable_objects?.bindings?.filter((b) => b.class_name === from).length ?? 0;
+  let text = source;
+  for (let i = 0; i < count; i++) {
+    text = setEntryValue(text, format, "durable_objects.bindings", ["class_name", from], "class_name", to);
   }
-  return edited;
+  return checkedEdit(
+    source,
+    format,
+    () => text,
+    (config) => ({
+      ...config,
+      durable_objects: {
+        ...config.durable_objects,
+        bindings: config.durable_objects?.bindings?.map((b) => (b.class_name === from ? { ...b, class_name: to } : b)),
+      },
+    }),
+    `Renaming class "${from}" in the Durable Object bindings`,
+  );
+}
+
+function tomlInlineValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(tomlInlineValue).join(", ")}]`;
+  if (value && typeof value === "object") {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${tomlInlineValue(v)}`).join(", ")} }`;
+  }
+  return JSON.stringify(value);
+}
+
+function jsonInline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonInline).join(", ")}]`;
+  if (value && typeof value === "object") {
+    return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${jsonInline(v)}`).join(", ")} }`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Appends a migration step after the last one; earlier steps are never touched. */
+export function appendMigration(source: string, format: ConfigFormat, step: MigrationStep): string {
+  const edit = (text: string): string => {
+    const eol = eolOf(text);
+    if (format === "toml") {
+      const lines = Object.entries(step).map(([k, v]) => `${k} = ${tomlInlineValue(v)}`);
+      const block = `[[migrations]]${eol}${lines.join(eol)}`;
+      const tables = tomlTables(text, "migrations");
+      const last = tables[tables.length - 1];
+      if (!last) return `${text.replace(/\s*$/, "")}${eol}${eol}${block}${eol}`;
+      // After the last non-blank line of the last step, so a following comment stays with what follows.
+      const body = text.slice(last.bodyStart, last.bodyEnd);
+      const end = last.bodyStart + body.replace(/(?:\r?\n[ \t]*(?:#[^\r\n]*)?)*\s*$/, "").length;
+      return `${text.slice(0, end)}${eol}${eol}${block}${text.slice(end)}`;
+    }
+    const tree = parseTree(text, [], { allowTrailingComma: true });
+    const migrations = tree && findNodeAtLocation(tree, ["migrations"]);
+    if (!migrations || migrations.type !== "array") throw new ConfigEditError("wrangler.jsonc has no migrations array.");
+    const items = migrations.children ?? [];
+    const lastItem = items[items.length - 1];
+    if (!lastItem) {
+      return text.slice(0, migrations.offset + 1) + jsonInline(step) + text.slice(migrations.offset + 1);
+    }
+    const after = lastItem.offset + lastItem.length;
+    const multiline = text.slice(migrations.offset, lastItem.offset).includes("\n");
+    const separator = multiline ? `,${eol}${lineAt(text, lastItem.offset).indent}` : ", ";
+    return text.slice(0, after) + separator + jsonInline(step) + text.slice(after);
+  };
+  return checkedEdit(
+    source,
+    format,
+    edit,
+    (config) => ({ ...config, migrations: [...(config.migrations ?? []), step] }),
+    `Adding migration ${step.tag}`,
+  );
 }

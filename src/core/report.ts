@@ -17,7 +17,7 @@ export interface KvBindingReport {
 }
 
 export interface Report {
-  command: "create" | "sync";
+  command: "create" | "sync" | "rename";
   status: "ok" | "failed" | "invalid" | "cancelled";
   exitCode: number;
   dryRun: boolean;

@@ -68,6 +68,11 @@ export async function replaceFileAtomic(path: string, content: string, plannedFr
   if (current !== plannedFrom) {
     throw new CliError(`${path} changed on disk while this ran; it was left as it is. Run the command again.`);
   }
+  await writeFileAtomicNew(path, content);
+}
+
+/** Writes a file through a temporary sibling and a rename, whether or not it exists yet. */
+export async function writeFileAtomicNew(path: string, content: string): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await writeFile(temporary, content);

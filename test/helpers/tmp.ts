@@ -1,17 +1,24 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 
 export function tempDir(prefix = "cdk-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Every file under `root` with its content, for before/after comparisons. */
-export function snapshotTree(root: string): Record<string, string> {
+/** Folders a snapshot never descends into: installed or generated, not the user's files. */
+const SKIPPED = new Set(["node_modules", ".wrangler", "dist", ".git"]);
+
+/** Every file under `root` (but installed and generated folders) with its content. */
+export function snapshotTree(root: string, prefix = ""): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of readdirSync(root, { recursive: true })) {
-    const full = join(root, String(entry));
-    if (statSync(full).isFile()) out[relative(root, full)] = readFileSync(full, "utf8");
+  for (const entry of readdirSync(join(root, prefix), { withFileTypes: true })) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!SKIPPED.has(entry.name)) Object.assign(out, snapshotTree(root, path));
+    } else if (entry.isFile()) {
+      out[path] = readFileSync(join(root, path), "utf8");
+    }
   }
   return out;
 }

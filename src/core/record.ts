@@ -1,0 +1,44 @@
+/**
+ * The record of what create-do-kv last generated, kept in the project as create-do-kv.json.
+ * It is how `sync` tells a rename from a removal: the config says what the names are now, the
+ * record what they were. A KV binding whose id stayed while its name changed was renamed.
+ */
+import type { WranglerConfig } from "./config-read.js";
+
+export const RECORD_FILE = "create-do-kv.json";
+
+export interface ProjectRecord {
+  $comment: string;
+  worker: string;
+  durableObjects: { binding: string; class: string }[];
+  kv: { binding: string; id: string | null }[];
+}
+
+export function recordFromConfig(config: WranglerConfig): ProjectRecord {
+  return {
+    $comment:
+      "Written by create-do-kv: the names it last generated, so `npx create-do-kv sync` can tell a rename from a removal. Commit it; do not edit it by hand.",
+    worker: config.name ?? "",
+    durableObjects: (config.durable_objects?.bindings ?? []).map((b) => ({ binding: b.name, class: b.class_name })),
+    kv: (config.kv_namespaces ?? []).map((e) => ({ binding: e.binding, id: e.id ?? null })),
+  };
+}
+
+export function serializeRecord(record: ProjectRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+export class RecordError extends Error {}
+
+export function parseRecord(text: string): ProjectRecord {
+  let value: Partial<ProjectRecord>;
+  try {
+    value = JSON.parse(text) as Partial<ProjectRecord>;
+  } catch (error) {
+    throw new RecordError(`${RECORD_FILE} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value.worker !== "string" || !Array.isArray(value.durableObjects) || !Array.isArray(value.kv)) {
+    throw new RecordError(`${RECORD_FILE} does not have the expected fields (worker, durableObjects, kv).`);
+  }
+  return value as ProjectRecord;
+}
