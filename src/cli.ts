@@ -127,7 +127,8 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .command("rename")
     .description(
       "Rename a Durable Object class or binding, or a KV binding, everywhere: config, code (as TypeScript\n" +
-        "renames it), types, and a renamed_classes migration. KV ids are kept.",
+        "renames it), types, and a renamed_classes migration. KV ids are kept. In a terminal\n" +
+        "without flags, asks for each name.",
     )
     .option("--class <OLD=NEW>", "rename a Durable Object class", collect)
     .option("--do-binding <OLD=NEW>", "rename a Durable Object binding", collect)
@@ -203,7 +204,8 @@ export async function main(io: MainIo): Promise<ExitCode> {
       async rename(flags) {
         report = emptyReport("rename", flags.dryRun ?? false);
         const { runRename } = await import("./commands/rename.js");
-        await runRename(flags, { cwd: io.cwd, env: io.env, ui, report });
+        const p = await prompts();
+        await runRename(flags, { cwd: io.cwd, env: io.env, ui, report, ask: p?.createTextAsk(streams) });
       },
       async sync(flags) {
         report = emptyReport("sync", false);

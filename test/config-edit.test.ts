@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigEditError, setKvNamespaceField } from "../src/core/config-edit.js";
+import {
+  appendMigration,
+  ConfigEditError,
+  renameBoundClass,
+  renameDoBinding,
+  renameKvBinding,
+  setKvNamespaceField,
+} from "../src/core/config-edit.js";
 import { readConfig } from "../src/core/config-read.js";
 
 const ID = "475b01396075d308eec9f52dd20968ed";
@@ -112,5 +119,65 @@ describe("setKvNamespaceField in JSONC", () => {
 
   it("refuses a binding that is not there", () => {
     expect(() => setKvNamespaceField(JSONC, "jsonc", "MISSING", "id", ID)).toThrow(ConfigEditError);
+  });
+});
+
+describe("rename edits", () => {
+  const toml = `name = "a"
+
+[[durable_objects.bindings]]
+name = "ROOM" # the rooms
+class_name = "Room"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Room"]
+# a note about v1
+
+[[kv_namespaces]]
+binding = "CACHE"
+id = "${ID}"
+`;
+  const jsonc = `{
+	"name": "a",
+	"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+	"migrations": [
+		{ "tag": "v1", "new_sqlite_classes": ["Room"] } // first
+	],
+	"kv_namespaces": [{ "binding": "CACHE", "id": "${ID}" }]
+}
+`;
+
+  it("renames a KV binding and keeps its id (toml and jsonc)", () => {
+    expect(renameKvBinding(toml, "toml", "CACHE", "STORE")).toBe(toml.replace('binding = "CACHE"', 'binding = "STORE"'));
+    expect(renameKvBinding(jsonc, "jsonc", "CACHE", "STORE")).toBe(jsonc.replace('"binding": "CACHE"', '"binding": "STORE"'));
+  });
+
+  it("renames the DO binding and the bound class, leaving the migration history alone", () => {
+    const edited = renameBoundClass(renameDoBinding(toml, "toml", "ROOM", "ROOMS"), "toml", "Room", "Chat");
+    expect(edited).toBe(toml.replace('name = "ROOM"', 'name = "ROOMS"').replace('class_name = "Room"', 'class_name = "Chat"'));
+    expect(edited).toContain('new_sqlite_classes = ["Room"]');
+  });
+
+  it("appends a migration after the last step, before a comment that follows it (toml)", () => {
+    const step = { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] };
+    expect(appendMigration(toml, "toml", step)).toBe(
+      toml.replace(
+        'new_sqlite_classes = ["Room"]\n',
+        'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]\n',
+      ),
+    );
+  });
+
+  it("appends a migration on its own line in a multi-line array (jsonc)", () => {
+    const step = { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] };
+    const edited = appendMigration(jsonc, "jsonc", step);
+    expect(edited).toBe(
+      jsonc.replace(
+        '{ "tag": "v1", "new_sqlite_classes": ["Room"] } // first',
+        '{ "tag": "v1", "new_sqlite_classes": ["Room"] },\n\t\t{ "tag": "v2", "renamed_classes": [{ "from": "Room", "to": "Chat" }] } // first',
+      ),
+    );
+    expect(readConfig(edited, "jsonc").migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["Room"] }, step]);
   });
 });

@@ -85,3 +85,54 @@ describe("interactive create", () => {
     expect(stderr.text).toContain("Missing the project directory");
   });
 });
+
+describe("interactive rename", () => {
+  async function project(): Promise<string> {
+    const cwd = tempDir();
+    const { io } = makeIo({ argv: ["p", "--yes", "--no-install", "--no-git", "--no-create-kv"], cwd });
+    expect(await main(io)).toBe(0);
+    return join(cwd, "p");
+  }
+
+  function renameSession(cwd: string) {
+    const stdin = new FakeTtyIn();
+    const screen = new Capture(true);
+    const { io, stderr, stdout } = makeIo({ argv: ["rename"], cwd, stdin, stdout: screen, env: { HOME: tempDir() } });
+    const done = main(io);
+    let seen = 0;
+    return {
+      done,
+      stderr,
+      stdout,
+      async answer(prompt: string, keys: string) {
+        seen = await waitFor(screen, prompt, seen);
+        stdin.write(keys);
+      },
+    };
+  }
+
+  it("asks for each name; keeping them all changes nothing", async () => {
+    const dir = await project();
+    const config = readFileSync(join(dir, "wrangler.toml"), "utf8");
+    const s = renameSession(dir);
+    await s.answer("Durable Object class Room", ENTER);
+    await s.answer("Durable Object binding ROOM", ENTER);
+    await s.answer("KV binding CACHE", ENTER);
+    expect(await s.done).toBe(0);
+    expect(s.stdout.text).toContain("Nothing to change.");
+    expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toBe(config);
+  });
+
+  it("shows the name rule on a bad answer, and turns a new name into a rename", async () => {
+    const dir = await project();
+    const s = renameSession(dir);
+    await s.answer("Durable Object class Room", `${CLEAR}hall${ENTER}`);
+    await s.answer("is not a valid class name", `${CLEAR}Hall${ENTER}`);
+    await s.answer("Durable Object binding ROOM", ENTER);
+    await s.answer("KV binding CACHE", ENTER);
+    // The project has no dependencies installed, so the rename stops before writing.
+    expect(await s.done).toBe(2);
+    expect(s.stderr.text).toContain("needs TypeScript");
+    expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Room ");
+  });
+});

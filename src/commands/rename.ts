@@ -8,7 +8,15 @@ import { join, relative, resolve } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
-import { applyConfigRenames, checkRenames, isEmpty, parsePair, type Renames } from "../core/rename-plan.js";
+import { validateBindingName, validateClassName } from "../core/names.js";
+import {
+  applyConfigRenames,
+  checkRenames,
+  isEmpty,
+  parsePair,
+  type NameChange,
+  type Renames,
+} from "../core/rename-plan.js";
 import type { Report } from "../core/report.js";
 import { describeConfig } from "../core/report.js";
 import { CliError } from "../errors.js";
@@ -27,11 +35,32 @@ export interface RenameFlags {
   wrangler?: string;
 }
 
+export type TextAsk = (message: string, initial: string, validate: (value: string) => string | undefined) => Promise<string>;
+
 export interface RenameDeps {
   cwd: string;
   env: NodeJS.ProcessEnv;
   ui: Ui;
   report: Report;
+  /** Only with a terminal: asks for new names when no flag says what to rename. */
+  ask?: TextAsk;
+}
+
+/** Offers every current name with itself as the answer; a changed answer is a rename. */
+async function askRenames(config: WranglerConfig, ask: TextAsk): Promise<Renames> {
+  const renames: Renames = { classes: [], doBindings: [], kv: [] };
+  const offer = async (list: NameChange[], label: string, name: string, validate: (v: string) => string | undefined) => {
+    const to = await ask(`${label} ${name}: new name (Enter keeps it)`, name, validate);
+    if (to !== name) list.push({ from: name, to });
+  };
+  for (const binding of config.durable_objects?.bindings ?? []) {
+    if (!renames.classes.some((c) => c.from === binding.class_name)) {
+      await offer(renames.classes, "Durable Object class", binding.class_name, validateClassName);
+    }
+    await offer(renames.doBindings, "Durable Object binding", binding.name, validateBindingName);
+  }
+  for (const entry of config.kv_namespaces ?? []) await offer(renames.kv, "KV binding", entry.binding, validateBindingName);
+  return renames;
 }
 
 export interface ExecuteInput {
@@ -134,10 +163,11 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
   const config = readConfig(configText, format);
   Object.assign(report, { directory: projectDir, config: { path: configPath, format }, ...describeConfig(config, [], undefined) });
 
-  if (isEmpty(requested)) {
+  const wanted = isEmpty(requested) && deps.ask ? await askRenames(config, deps.ask) : requested;
+  if (isEmpty(wanted) && !deps.ask) {
     throw new CliError("Say what to rename: --class OLD=NEW, --do-binding OLD=NEW, --kv OLD=NEW.", 2);
   }
-  const { todo, done } = checkRenames(config, requested);
+  const { todo, done } = checkRenames(config, wanted);
   for (const line of done) ui.info(`Already done: ${line}.`);
   if (isEmpty(todo)) {
     ui.success("Nothing to change.");

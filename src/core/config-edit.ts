@@ -234,18 +234,14 @@ export function renameBoundClass(source: string, format: ConfigFormat, from: str
   );
 }
 
-function tomlInlineValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(tomlInlineValue).join(", ")}]`;
+/** One-line TOML (`{ k = v }`) or JSON (`{ "k": v }`) for a small value. */
+function inline(value: unknown, format: ConfigFormat): string {
+  if (Array.isArray(value)) return `[${value.map((v) => inline(v, format)).join(", ")}]`;
   if (value && typeof value === "object") {
-    return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${tomlInlineValue(v)}`).join(", ")} }`;
-  }
-  return JSON.stringify(value);
-}
-
-function jsonInline(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(jsonInline).join(", ")}]`;
-  if (value && typeof value === "object") {
-    return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${jsonInline(v)}`).join(", ")} }`;
+    const pairs = Object.entries(value).map(([k, v]) =>
+      format === "toml" ? `${k} = ${inline(v, format)}` : `${JSON.stringify(k)}: ${inline(v, format)}`,
+    );
+    return `{ ${pairs.join(", ")} }`;
   }
   return JSON.stringify(value);
 }
@@ -255,7 +251,7 @@ export function appendMigration(source: string, format: ConfigFormat, step: Migr
   const edit = (text: string): string => {
     const eol = eolOf(text);
     if (format === "toml") {
-      const lines = Object.entries(step).map(([k, v]) => `${k} = ${tomlInlineValue(v)}`);
+      const lines = Object.entries(step).map(([k, v]) => `${k} = ${inline(v, format)}`);
       const block = `[[migrations]]${eol}${lines.join(eol)}`;
       const tables = tomlTables(text, "migrations");
       const last = tables[tables.length - 1];
@@ -271,12 +267,12 @@ export function appendMigration(source: string, format: ConfigFormat, step: Migr
     const items = migrations.children ?? [];
     const lastItem = items[items.length - 1];
     if (!lastItem) {
-      return text.slice(0, migrations.offset + 1) + jsonInline(step) + text.slice(migrations.offset + 1);
+      return text.slice(0, migrations.offset + 1) + inline(step, format) + text.slice(migrations.offset + 1);
     }
     const after = lastItem.offset + lastItem.length;
     const multiline = text.slice(migrations.offset, lastItem.offset).includes("\n");
     const separator = multiline ? `,${eol}${lineAt(text, lastItem.offset).indent}` : ", ";
-    return text.slice(0, after) + separator + jsonInline(step) + text.slice(after);
+    return text.slice(0, after) + separator + inline(step, format) + text.slice(after);
   };
   return checkedEdit(
     source,

@@ -39,3 +39,12 @@ export function createConfirm(streams: PromptStreams = {}): (message: string) =>
     return answer;
   };
 }
+
+/** A free-text question with a default, for commands other than create. */
+export function createTextAsk(streams: PromptStreams = {}) {
+  return async (message: string, initial: string, validate: (value: string) => string | undefined): Promise<string> => {
+    const answer = await text({ ...streams, message, initialValue: initial, validate: (value) => validate(value ?? "") });
+    if (isCancel(answer)) throw new CancelledError();
+    return String(answer).trim();
+  };
+}
