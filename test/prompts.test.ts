@@ -7,8 +7,10 @@ import { tempDir } from "./helpers/tmp.js";
 
 /** A terminal session: main() running with a fake TTY, and a way to type into it. */
 function session(extra: string[] = []) {
-  const argv = ["--no-install", "--no-git", ...extra];
-  const cwd = tempDir();
+  return terminal(["--no-install", "--no-git", ...extra], tempDir());
+}
+
+function terminal(argv: string[], cwd: string) {
   const stdin = new FakeTtyIn();
   const screen = new Capture(true);
   // A HOME of its own: no stored wrangler login, so KV creation is offered, not run.
@@ -19,6 +21,7 @@ function session(extra: string[] = []) {
     cwd,
     screen,
     stderr,
+    stdout: screen,
     done,
     /** Waits for a prompt, then types the keys. */
     async answer(prompt: string, keys: string) {
@@ -94,22 +97,7 @@ describe("interactive rename", () => {
     return join(cwd, "p");
   }
 
-  function renameSession(cwd: string) {
-    const stdin = new FakeTtyIn();
-    const screen = new Capture(true);
-    const { io, stderr, stdout } = makeIo({ argv: ["rename"], cwd, stdin, stdout: screen, env: { HOME: tempDir() } });
-    const done = main(io);
-    let seen = 0;
-    return {
-      done,
-      stderr,
-      stdout,
-      async answer(prompt: string, keys: string) {
-        seen = await waitFor(screen, prompt, seen);
-        stdin.write(keys);
-      },
-    };
-  }
+  const renameSession = (cwd: string) => terminal(["rename"], cwd);
 
   it("asks for each name; keeping them all changes nothing", async () => {
     const dir = await project();
