@@ -4,6 +4,7 @@ import {
   ConfigEditError,
   renameBoundClass,
   renameDoBinding,
+  renameInExports,
   renameKvBinding,
   setKvNamespaceField,
 } from "../src/core/config-edit.js";
@@ -179,5 +180,28 @@ id = "${ID}"
       ),
     );
     expect(readConfig(edited, "jsonc").migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["Room"] }, step]);
+  });
+});
+
+describe("renameInExports", () => {
+  it("marks the old class renamed and adds the new one after it (toml)", () => {
+    const source = `name = "a"\n\n[exports.Room] # the rooms\ntype = "durable-object"\nstorage = "sqlite"\n\n[vars]\nX = "1"\n`;
+    const edited = renameInExports(source, "toml", "Room", "Chat");
+    expect(edited).toBe(
+      `name = "a"\n\n[exports.Room] # the rooms\ntype = "durable-object"\nstate = "renamed"\nrenamed_to = "Chat"\n\n` +
+        `[exports.Chat]\ntype = "durable-object"\nstorage = "sqlite"\n\n[vars]\nX = "1"\n`,
+    );
+  });
+  it("does the same in jsonc, keeping comments", () => {
+    const source = `{\n\t"exports": {\n\t\t// rooms\n\t\t"Room": { "type": "durable-object", "storage": "sqlite" }\n\t}\n}\n`;
+    const edited = renameInExports(source, "jsonc", "Room", "Chat");
+    expect(edited).toContain("// rooms");
+    expect(readConfig(edited, "jsonc").exports).toEqual({
+      Room: { type: "durable-object", state: "renamed", renamed_to: "Chat" },
+      Chat: { type: "durable-object", storage: "sqlite" },
+    });
+    expect(edited).toContain(
+      `"Room": { "type": "durable-object", "state": "renamed", "renamed_to": "Chat" },\n\t\t"Chat": { "type": "durable-object", "storage": "sqlite" }\n`,
+    );
   });
 });

@@ -130,11 +130,17 @@ describe("rename on a toml project", () => {
     expect(dry).toContain(`env.STORE (${ID})`);
   }, STEP);
 
-  it("a second run changes nothing", async () => {
+  it("a second run changes nothing, and says so in --json", async () => {
     const before = sources(root);
-    const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE");
+    const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE", "--json");
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("Nothing to change.");
+    expect(result.stderr).toContain("Nothing to change.");
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      command: "rename",
+      status: "ok",
+      durableObjects: [{ binding: "ROOM", class: "ChatRoom" }],
+      kv: [{ binding: "STORE", id: ID }],
+    });
     expect(sources(root)).toEqual(before);
   }, STEP);
 
@@ -198,6 +204,26 @@ describe("sync after a hand edit of a jsonc project", () => {
     const again = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
     expect(again.exitCode).toBe(0);
     expect(sources(root)).toEqual(before);
+  }, STEP);
+
+  it("records a class rename in the declarative exports map when the config uses one", async () => {
+    const configPath = join(root, "wrangler.jsonc");
+    const withExports = readFileSync(configPath, "utf8").replace(
+      /"migrations": \[.*\],/,
+      '"exports": { "Lobby": { "type": "durable-object", "storage": "sqlite" } },',
+    );
+    expect(readConfig(withExports, "jsonc").migrations).toBeUndefined();
+    writeFileSync(configPath, withExports);
+    const result = await runCli(["rename", "--class", "Lobby=Hall"], { cwd: root, timeout: STEP });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const config = readConfig(readFileSync(configPath, "utf8"), "jsonc");
+    expect(config.exports).toEqual({
+      Lobby: { type: "durable-object", state: "renamed", renamed_to: "Hall" },
+      Hall: { type: "durable-object", storage: "sqlite" },
+    });
+    expect(config.migrations).toBeUndefined();
+    const dry = await expectProjectChecksPass(root);
+    expect(dry).toContain("env.LOBBIES (Hall)");
   }, STEP);
 
   it("without the project's TypeScript installed, says so instead of crashing", async () => {

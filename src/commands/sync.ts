@@ -4,10 +4,9 @@
  * migration follow. Then KV bindings without an id get one.
  */
 import { join, relative, resolve } from "node:path";
-import { appendMigration } from "../core/config-edit.js";
 import type { WranglerConfig } from "../core/config-read.js";
 import { parseRecord, RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/record.js";
-import { isEmpty, migrationFor, renamesFromRecord, type NameChange, type Renames } from "../core/rename-plan.js";
+import { isEmpty, recordClassRenames, renamesFromRecord, type NameChange, type Renames } from "../core/rename-plan.js";
 import { writeFileAtomicNew } from "../effects/files.js";
 import { describeRenames, executeRenames, refreshTypesAndRecord, type ExecuteInput } from "./rename.js";
 import type { KvFlags } from "../core/kv-flags.js";
@@ -106,13 +105,12 @@ async function syncRenames(
   const renames = renamesFromRecord(record, config);
   if (isEmpty(renames)) return false;
   deps.ui.info(`Renamed in the config since it was generated:\n${describeRenames(renames)}`);
-  const step = migrationFor(config, renames.classes);
   const input: ExecuteInput = {
     projectDir,
     configPath: found.path,
     format: found.format,
     configText,
-    newConfigText: step ? appendMigration(configText, found.format, step) : configText,
+    newConfigText: recordClassRenames(configText, found.format, config, renames.classes),
     before: namesBefore(config, renames),
     renames,
     dryRun: flags.dryRun ?? false,

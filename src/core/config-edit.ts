@@ -5,7 +5,7 @@
  * exactly the intended change, or the edit is refused.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { readConfig, type KvNamespaceEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
+import { readConfig, type ExportEntry, type KvNamespaceEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
 import type { ConfigFormat } from "./options.js";
 
 export class ConfigEditError extends Error {}
@@ -31,10 +31,12 @@ function eolOf(source: string): string {
 // ---------------------------------------------------------------- TOML
 
 /** The bodies of the top-level `[[<name>]]` tables, as [start, end) offsets. */
-function tomlTables(source: string, name: string): { bodyStart: number; bodyEnd: number }[] {
+function tomlTables(source: string, name: string, arrayOfTables = true): { bodyStart: number; bodyEnd: number }[] {
   const tables: { bodyStart: number; bodyEnd: number }[] = [];
   const header = /^[ \t]*\[\[?[^\]\n]*\]\]?[ \t]*(?:#[^\r\n]*)?\r?$/gm;
-  const wanted = new RegExp(`^[ \\t]*\\[\\[[ \\t]*${escapeRegExp(name)}[ \\t]*\\]\\]`);
+  const open = arrayOfTables ? "\\[\\[" : "\\[";
+  const close = arrayOfTables ? "\\]\\]" : "\\](?!\\])";
+  const wanted = new RegExp(`^[ \\t]*${open}[ \\t]*${escapeRegExp(name)}[ \\t]*${close}`);
   const headers = [...source.matchAll(header)];
   headers.forEach((match, i) => {
     if (!wanted.test(match[0])) return;
@@ -280,5 +282,50 @@ export function appendMigration(source: string, format: ConfigFormat, step: Migr
     edit,
     (config) => ({ ...config, migrations: [...(config.migrations ?? []), step] }),
     `Adding migration ${step.tag}`,
+  );
+}
+
+/**
+ * Records a class rename in the declarative `exports` map: the old entry becomes
+ * `{ type, state: "renamed", renamed_to }` and a live entry for the new name is added after it
+ * with the old storage. (exports and migrations never appear together in one config.)
+ */
+export function renameInExports(source: string, format: ConfigFormat, from: string, to: string): string {
+  const old = readConfig(source, format).exports?.[from];
+  if (!old) throw new ConfigEditError(`The exports map has no entry for "${from}".`);
+  const renamed: ExportEntry = { type: old.type, state: "renamed", renamed_to: to };
+  const live: ExportEntry = { type: old.type, storage: old.storage ?? "sqlite" };
+  const edit = (text: string): string => {
+    const eol = eolOf(text);
+    if (format === "toml") {
+      const table = tomlTables(text, `exports.${from}`, false)[0];
+      if (!table) throw new ConfigEditError(`Could not find [exports.${from}] in wrangler.toml.`);
+      const body = Object.entries(renamed).map(([k, v]) => `${k} = ${inline(v, format)}`).join(eol);
+      const next = `[exports.${to}]${eol}${Object.entries(live).map(([k, v]) => `${k} = ${inline(v, format)}`).join(eol)}`;
+      const rest = text.slice(table.bodyStart, table.bodyEnd);
+      const trailing = /(\r?\n)*$/.exec(rest)![0] || eol;
+      return `${text.slice(0, table.bodyStart)}${eol}${body}${eol}${eol}${next}${trailing}${text.slice(table.bodyEnd)}`;
+    }
+    const tree = parseTree(text, [], { allowTrailingComma: true });
+    const value = tree && findNodeAtLocation(tree, ["exports", from]);
+    if (!value) throw new ConfigEditError(`Could not find exports.${from} in wrangler.jsonc.`);
+    const property = value.parent!;
+    const multiline = text.slice(property.parent!.offset, property.offset).includes("\n");
+    const separator = multiline ? `,${eol}${lineAt(text, property.offset).indent}` : ", ";
+    const end = property.offset + property.length;
+    return (
+      text.slice(0, value.offset) +
+      inline(renamed, format) +
+      text.slice(value.offset + value.length, end) +
+      `${separator}${JSON.stringify(to)}: ${inline(live, format)}` +
+      text.slice(end)
+    );
+  };
+  return checkedEdit(
+    source,
+    format,
+    edit,
+    (config) => ({ ...config, exports: { ...config.exports, [from]: renamed, [to]: live } }),
+    `Recording the rename of "${from}" in exports`,
   );
 }

@@ -22,7 +22,15 @@ export interface MigrationStep {
   renamed_classes?: { from: string; to: string }[];
   deleted_classes?: string[];
 }
+/** One entry of the declarative `exports` map (wrangler 4.107+), the alternative to migrations. */
+export interface ExportEntry {
+  type: string;
+  storage?: string;
+  state?: string;
+  renamed_to?: string;
+}
 export interface WranglerConfig {
+  exports?: Record<string, ExportEntry>;
   name?: string;
   main?: string;
   compatibility_date?: string;

@@ -6,6 +6,7 @@ import {
   appendMigration,
   renameBoundClass,
   renameDoBinding,
+  renameInExports,
   renameKvBinding,
 } from "./config-edit.js";
 import type { MigrationStep, WranglerConfig } from "./config-read.js";
@@ -109,18 +110,30 @@ export function migrationFor(config: WranglerConfig, classes: NameChange[]): Mig
 
 /** The config text after the renames: names changed, a migration appended for renamed classes. */
 export function applyConfigRenames(source: string, format: ConfigFormat, config: WranglerConfig, renames: Renames): string {
-  if ((config as { exports?: unknown }).exports !== undefined) {
-    throw new UsageError(
-      "This config declares Durable Objects with the `exports` map; create-do-kv renames through `migrations` only, so nothing was changed.",
-    );
-  }
   let text = source;
   for (const { from, to } of renames.kv) text = renameKvBinding(text, format, from, to);
   for (const { from, to } of renames.doBindings) text = renameDoBinding(text, format, from, to);
   for (const { from, to } of renames.classes) text = renameBoundClass(text, format, from, to);
-  const step = migrationFor(config, renames.classes);
-  if (step) text = appendMigration(text, format, step);
-  return text;
+  return recordClassRenames(text, format, config, renames.classes);
+}
+
+/**
+ * Records class renames where the config keeps its class history: a new migration step, or,
+ * for a config using the declarative `exports` map, renamed entries there.
+ */
+export function recordClassRenames(source: string, format: ConfigFormat, config: WranglerConfig, classes: NameChange[]): string {
+  if (config.exports) {
+    let text = source;
+    for (const { from, to } of classes) {
+      const entries = config.exports;
+      if (entries[from]?.state === "renamed" && entries[from]?.renamed_to === to) continue; // already recorded
+      if (entries[to]) throw new UsageError(`--class: the exports map already has an entry for "${to}".`);
+      text = renameInExports(text, format, from, to);
+    }
+    return text;
+  }
+  const step = migrationFor(config, classes);
+  return step ? appendMigration(source, format, step) : source;
 }
 
 /**
