@@ -8,7 +8,7 @@ import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
 import type { RenameFlags } from "./commands/rename.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
-import { PACKAGE_MANAGERS } from "./core/package-manager.js";
+import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
 import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";

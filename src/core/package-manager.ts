@@ -6,8 +6,8 @@
 import { resolveCommand } from "package-manager-detector/commands";
 import { resolveAgent } from "package-manager-detector/detect";
 
-export const PACKAGE_MANAGERS = ["npm", "pnpm", "yarn", "bun"] as const;
-export type PackageManagerName = (typeof PACKAGE_MANAGERS)[number];
+import { PACKAGE_MANAGERS, type PackageManagerName } from "./package-manager-names.js";
+export { PACKAGE_MANAGERS, type PackageManagerName };
 
 export interface PackageManager {
   name: PackageManagerName;

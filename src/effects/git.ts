@@ -2,6 +2,8 @@
  * A new git repository with a first commit, when git is there and the project is not already
  * inside a repository. Never fails the run: what could not be done comes back as a note.
  */
+import { run } from "./process.js";
+
 export interface GitOutcome {
   initialized: boolean;
   committed: boolean;
@@ -9,22 +11,20 @@ export interface GitOutcome {
 }
 
 export async function initRepository(projectDir: string, env: NodeJS.ProcessEnv): Promise<GitOutcome> {
-  const { execa } = await import("execa");
-  const git = (args: string[]) =>
-    execa("git", args, { cwd: projectDir, env, extendEnv: false, stdin: "ignore", reject: false });
+  const git = (args: string[]) => run("git", args, { cwd: projectDir, env });
 
   const inside = await git(["rev-parse", "--is-inside-work-tree"]);
   if (inside.exitCode === undefined) return { initialized: false, committed: false, note: "git was not found; no repository was created." };
-  if (inside.exitCode === 0 && String(inside.stdout).trim() === "true") {
+  if (inside.exitCode === 0 && inside.stdout.trim() === "true") {
     return { initialized: false, committed: false, note: "the project is inside an existing git repository; none was created." };
   }
   const init = await git(["init", "--quiet"]);
-  if (init.exitCode !== 0) return { initialized: false, committed: false, note: `git init failed: ${String(init.stderr).trim()}` };
+  if (init.exitCode !== 0) return { initialized: false, committed: false, note: `git init failed: ${init.stderr.trim()}` };
   const add = await git(["add", "--all"]);
   const commit =
     add.exitCode === 0 ? await git(["commit", "--quiet", "--message", "Initial commit from create-do-kv"]) : add;
   if (commit.exitCode !== 0) {
-    const why = String(commit.stderr).trim().split("\n")[0];
+    const why = (commit.stderr || commit.startError || "").trim().split("\n")[0];
     return { initialized: true, committed: false, note: `git repository created, but the first commit failed: ${why}` };
   }
   return { initialized: true, committed: true };

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { run } from "./process.js";
 
 export interface WranglerCommand {
   file: string;
@@ -53,28 +54,23 @@ export async function runWrangler(
   args: string[],
   options: { cwd: string; timeoutMs: number; env: NodeJS.ProcessEnv },
 ): Promise<WranglerResult> {
-  const { execa } = await import("execa");
-  const result = await execa(command.file, [...command.prefix, ...args], {
+  // stdin stays closed: wrangler must never wait for an answer.
+  const result = await run(command.file, [...command.prefix, ...args], {
     cwd: options.cwd,
     env: { ...options.env, WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false" },
-    extendEnv: false,
-    stdin: "ignore", // never let wrangler wait for an answer
-    reject: false,
-    timeout: options.timeoutMs,
-    forceKillAfterDelay: 2_000,
+    timeoutMs: options.timeoutMs,
   });
   return {
     exitCode: result.exitCode,
-    stdout: String(result.stdout ?? ""),
+    stdout: result.stdout,
     // A binary that could not start has no stderr of its own: show why it did not start.
-    stderr: String(result.stderr ?? "") || (result.exitCode === undefined && !result.timedOut ? (result.message ?? "") : ""),
-    timedOut: Boolean(result.timedOut),
+    stderr: result.stderr || result.startError || "",
+    timedOut: result.timedOut,
   };
 }
 
 /** `wrangler login`, in the user's terminal. */
 export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const { execa } = await import("execa");
-  const result = await execa(command.file, [...command.prefix, "login"], { cwd, env, stdio: "inherit", reject: false });
+  const result = await run(command.file, [...command.prefix, "login"], { cwd, env, interactive: true });
   return result.exitCode === 0;
 }
