@@ -10,7 +10,7 @@ import type { RenameFlags } from "./commands/rename.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
 import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
-import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV } from "./core/options.js";
+import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV, TEMPLATES } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { fileURLToPath } from "node:url";
 import { createUi } from "./effects/ui.js";
@@ -107,6 +107,12 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .option("--do-binding <NAME>", "Durable Object binding (default: the class name in UPPER_SNAKE)")
     .option("--kv <NAME>", `KV binding; repeat or comma-separate for several (default: ${DEFAULT_KV.join(",")})`, collect)
     .addOption(new Option("--format <format>", "wrangler config format (default: toml)").choices(CONFIG_FORMATS))
+    .addOption(
+      new Option(
+        "--template <name>",
+        `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}`,
+      ).choices(TEMPLATES.map((t) => t.value)),
+    )
     .option("-y, --yes", "accept the default for every value not given")
     .option("--force", "write into a non-empty directory (files with the same names are replaced)")
     .option("--dry-run", "show what would be done; write nothing")

@@ -65,6 +65,7 @@ describe("create-do-kv without a terminal", () => {
     [["x", "--class", "Env"], "--class: "],
     [["x", "--kv", "A", "--kv", "A"], '--kv: The binding name "A" is used twice'],
     [["x", "--format", "yaml"], "Allowed choices are toml, jsonc"],
+    [["x", "--template", "chat"], "Allowed choices are default, broadcast"],
     [["x", "--bogus"], "unknown option '--bogus'"],
   ])("exits 2 for %j with a message naming the flag, writing nothing", async (args, message) => {
     const cwd = tempDir();

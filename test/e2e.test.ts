@@ -15,16 +15,48 @@ import { tempDir } from "./helpers/tmp.js";
 
 const STEP = 600_000;
 
+const plain = { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] };
 const variants = [
-  { dir: "plain-toml", args: ["--yes"], format: "toml", names: { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] } },
-  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] } },
+  { dir: "plain-toml", args: ["--yes"], format: "toml", names: plain, tests: 10, broadcast: false },
+  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: plain, tests: 10, broadcast: false },
   {
     dir: "custom-names",
     args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS"],
     format: "toml",
     names: { cls: "ChatRoom", doBinding: "ROOMS", kv: ["CACHE", "SESSIONS"] },
+    tests: 10,
+    broadcast: false,
+  },
+  { dir: "broadcast-toml", args: ["--yes", "--template", "broadcast"], format: "toml", names: plain, tests: 9, broadcast: true },
+  {
+    dir: "broadcast-jsonc",
+    args: ["--yes", "--template", "broadcast", "--format", "jsonc"],
+    format: "jsonc",
+    names: plain,
+    tests: 9,
+    broadcast: true,
   },
 ] as const;
+
+/** A WebSocket client that collects what it receives. */
+async function socket(url: string) {
+  const ws = new WebSocket(url);
+  const messages: unknown[] = [];
+  ws.addEventListener("message", (event) => messages.push(JSON.parse(String(event.data))));
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
+  return { ws, messages };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 const workspace = tempDir("cdk-e2e-");
 let fake: FakeCloudflare;
@@ -33,7 +65,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-describe.each(variants)("a project made with $args", ({ dir, args, format, names }) => {
+describe.each(variants)("a project made with $args", ({ dir, args, format, names, tests, broadcast }) => {
   const root = join(workspace, dir);
   const project = inProject(root);
 
@@ -67,7 +99,7 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
   it("passes its own tests in the Workers runtime", async () => {
     const result = await project.npm("test");
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).toMatch(/Tests\s+10 passed/);
+    expect(result.all).toMatch(new RegExp(`Tests\\s+${tests} passed`));
   }, STEP);
 
   it("type-checks, with Env generated from the config", async () => {
@@ -104,6 +136,22 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
       expect(await other.json()).toEqual({ room: "other", value: null });
       const bad = await fetch(`${base}/rooms/bad%20name`);
       expect(bad.status).toBe(400);
+      if (!broadcast) return;
+
+      // Two clients of one room both get a write; a client of another room gets nothing.
+      const ws = base.replace("http", "ws");
+      const [a, b, stranger] = await Promise.all([
+        socket(`${ws}/rooms/lobby/ws`),
+        socket(`${ws}/rooms/lobby/ws`),
+        socket(`${ws}/rooms/elsewhere/ws`),
+      ]);
+      await until(() => a.messages.length > 0 && b.messages.length > 0 && stranger.messages.length > 0, "the first values");
+      expect(a.messages[0]).toEqual({ type: "value", value: "hello from e2e" });
+      a.ws.send(JSON.stringify({ action: "set", value: "to everyone" }));
+      await until(() => a.messages.length > 1 && b.messages.length > 1, "the broadcast");
+      expect(b.messages[1]).toEqual({ type: "value", value: "to everyone" });
+      expect(stranger.messages).toEqual([{ type: "value", value: null }]);
+      for (const client of [a, b, stranger]) client.ws.close();
     }, STEP);
   });
 
@@ -119,4 +167,21 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     for (const date of dates) expect(COMPATIBILITY_DATE <= date, `${COMPATIBILITY_DATE} <= ${date}`).toBe(true);
     expect(readdirSync(root)).toContain("node_modules");
   });
+});
+
+// After every variant's dev server has stopped: rename works on the broadcast template too.
+describe.each(variants.filter((variant) => variant.broadcast))("renaming $dir", ({ dir }) => {
+  const root = join(workspace, dir);
+  const project = inProject(root);
+
+  it("renames class and KV binding, and the project still passes its tests and type-check", async () => {
+    const renamed = await runCli(["rename", "--class", "Room=Hub", "--kv", "CACHE=STATE"], { cwd: root, timeout: STEP });
+    expect(renamed.exitCode, renamed.stderr).toBe(0);
+    expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("export class Hub extends DurableObject<Env>");
+    expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.STATE.get(");
+    const test = await project.npm("test");
+    expect(test.exitCode, test.all).toBe(0);
+    const typecheck = await project.npm("run", "typecheck");
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+  }, STEP);
 });

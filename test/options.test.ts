@@ -22,7 +22,7 @@ describe("resolveCreateOptions", () => {
   it("takes every value from flags without asking", async () => {
     const { ask, asked } = scripted({});
     const options = await resolveCreateOptions(
-      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], format: "jsonc" },
+      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], format: "jsonc", template: "broadcast" },
       { yes: false, ask },
       ctx,
     );
@@ -33,6 +33,7 @@ describe("resolveCreateOptions", () => {
       doBinding: "ROOMS",
       kvBindings: ["A", "B", "C"],
       format: "jsonc",
+      template: "broadcast",
     });
     expect(asked).toEqual([]);
   });
@@ -46,6 +47,7 @@ describe("resolveCreateOptions", () => {
       doBinding: "CHAT_ROOM",
       kvBindings: ["CACHE"],
       format: "toml",
+      template: "default",
     });
   });
 
@@ -72,6 +74,7 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", doBinding: "1X" }, "--do-binding: "],
     [{ directory: "d", kv: ["OK", "bad-name"] }, "--kv: "],
     [{ directory: "d", format: "yaml" }, "--format: "],
+    [{ directory: "d", template: "chat" }, '--template: "chat" is not a template: use default or broadcast.'],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: The binding name "STORE" is used twice'],
   ])("refuses %j, naming the flag", async (flags, message) => {
@@ -92,6 +95,7 @@ describe("resolveCreateOptions", () => {
       ["--class", "Room"],
       ["--do-binding", "CHAT_ROOM"],
       ["--kv", "CACHE"],
+      ["--template", "default"],
     ]);
     expect(options).toMatchObject({ name: "chat", doBinding: "CHAT_ROOM", kvBindings: ["STORE", "LOG"] });
   });

@@ -37,11 +37,12 @@ describe("the package", () => {
         "templates/default/wrangler.jsonc",
         "templates/default/_gitignore",
         "templates/default/src/durable-object.ts",
+        "templates/broadcast/src/durable-object.ts",
       ]),
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.js|dist\/.+\.js|templates\/default\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.js|dist\/.+\.js|templates\/(default|broadcast)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);

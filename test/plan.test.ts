@@ -6,10 +6,12 @@ import type { CreateOptions } from "../src/core/options.js";
 import { checkRenderedConfig, planProject, templateValues } from "../src/core/plan.js";
 import { fill, placeholdersIn, RenderError } from "../src/core/render.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
-import { readTemplate } from "../src/effects/templates.js";
+import { readTemplateLayers } from "../src/effects/templates.js";
 
 const templatesDir = new URL("../templates/", import.meta.url).pathname;
-const template = await readTemplate(templatesDir, "default");
+const template = await readTemplateLayers(templatesDir, "default");
+const broadcast = await readTemplateLayers(templatesDir, "broadcast");
+const templateFor = (options: CreateOptions) => (options.template === "broadcast" ? broadcast : template);
 
 const base: CreateOptions = {
   directory: "my-app",
@@ -18,6 +20,7 @@ const base: CreateOptions = {
   doBinding: "ROOM",
   kvBindings: ["CACHE"],
   format: "toml",
+  template: "default",
 };
 
 const cases: CreateOptions[] = [
@@ -28,11 +31,13 @@ const cases: CreateOptions[] = [
   // A binding that looks like a placeholder must land as text, not be expanded again.
   { ...base, kvBindings: ["__WORKER_NAME__"], doBinding: "__CLASS_NAME__" },
   { ...base, format: "jsonc", name: "a".repeat(63), kvBindings: ["K1", "K2", "K3", "K4"] },
+  { ...base, template: "broadcast" },
+  { ...base, template: "broadcast", format: "jsonc", className: "Hub", doBinding: "HUBS", kvBindings: ["STATE", "X"] },
 ];
 
 describe("planProject", () => {
   it.each(cases)("renders every file for %j with no placeholder left", (options) => {
-    const files = planProject(template, options);
+    const files = planProject(templateFor(options), options);
     const paths = files.map((file) => file.path);
     expect(paths).toContain(`wrangler.${options.format}`);
     expect(paths).not.toContain(options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml");
@@ -48,7 +53,7 @@ describe("planProject", () => {
   });
 
   it.each(cases)("writes a config that parses and reads back the same values: %j", (options) => {
-    const files = planProject(template, options);
+    const files = planProject(templateFor(options), options);
     const config = readConfig(files.find((f) => f.path === `wrangler.${options.format}`)!.content, options.format);
     expect(config).toMatchObject({
       name: options.name,
@@ -86,6 +91,17 @@ describe("planProject", () => {
   });
 });
 
+describe("the broadcast template", () => {
+  it("replaces the code and README but keeps the shared project files", () => {
+    const files = new Map(planProject(broadcast, { ...base, template: "broadcast", className: "Hub" }).map((f) => [f.path, f.content]));
+    expect(files.get("src/durable-object.ts")).toContain("this.ctx.acceptWebSocket(server)");
+    expect(files.get("src/durable-object.ts")).toContain("export class Hub extends DurableObject<Env>");
+    expect(files.get("src/index.ts")).toContain("return stub.fetch(request);");
+    expect(files.get("README.md")).toContain("--template broadcast");
+    expect(files.get("package.json")).toBe(planProject(template, base).find((f) => f.path === "package.json")!.content);
+  });
+});
+
 describe("fill", () => {
   it("replaces known placeholders and refuses unknown ones", () => {
     expect(fill("a __X__ b __X__", { X: "1" }, "f")).toBe("a 1 b 1");
@@ -94,7 +110,7 @@ describe("fill", () => {
   });
   it("has a value for every placeholder the templates use", () => {
     const values = templateValues(base);
-    const used = [...template.values()].flatMap(placeholdersIn);
+    const used = [...template.values(), ...broadcast.values()].flatMap(placeholdersIn);
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(values, name).toHaveProperty(name);
   });
@@ -103,11 +119,14 @@ describe("fill", () => {
 describe("class names the templates already use", () => {
   it("are all refused as DO class names", () => {
     // Every capitalized identifier in the template code, other than the placeholders.
-    const code = [...template].filter(([path]) => path.endsWith(".ts")).map(([, text]) => text).join("\n");
+    const code = [...template, ...broadcast]
+      .filter(([path]) => path.endsWith(".ts"))
+      .map(([, text]) => text)
+      .join("\n");
     const words = new Set(
       code
         .replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "")
-        .replace(/"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "")
+        .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|\/\^[^/\n]*\$\//g, "")
         .match(/\b[A-Z][A-Za-z0-9]*\b/g) ?? [],
     );
     const missing = [...words].filter((word) => !/^[A-Z0-9_]+$/.test(word) && !TAKEN_CLASS_NAMES.has(word));

@@ -44,6 +44,7 @@ describe("interactive create", () => {
     await s.answer("Durable Object binding name", ENTER);
     await s.answer("KV binding names", `${CLEAR}STORE, LOG${ENTER}`);
     await s.answer("Wrangler config format", `\x1b[B${ENTER}`); // arrow down: jsonc
+    await s.answer("Template", `\x1b[B${ENTER}`); // arrow down: broadcast
     // No token and no login: it offers `wrangler login`; declining skips KV creation.
     await s.answer("Run `wrangler login` now", `\x1b[C${ENTER}`); // arrow right: No
     expect(await s.done).toBe(0);
@@ -54,6 +55,7 @@ describe("interactive create", () => {
     expect(config).toContain('{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }');
     expect(config).toContain('{ "binding": "STORE" }');
     expect(config).toContain('{ "binding": "LOG" }');
+    expect(readFileSync(join(s.cwd, "chat", "src", "durable-object.ts"), "utf8")).toContain("acceptWebSocket");
   });
 
   it("shows the validation message on a bad answer and asks again", async () => {

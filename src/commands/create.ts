@@ -17,7 +17,7 @@ import { directoryProblem, writeFileAtomicNew, writeProject } from "../effects/f
 import { initRepository } from "../effects/git.js";
 import { installDependencies } from "../effects/install.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
-import { readTemplate } from "../effects/templates.js";
+import { readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
@@ -57,7 +57,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     }
   }
   const directory = resolve(deps.cwd, options.directory);
-  const files = planProject(await readTemplate(deps.templatesDir, "default"), options);
+  const files = planProject(await readTemplateLayers(deps.templatesDir, options.template), options);
   const configFile = files.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);

@@ -24,6 +24,7 @@ import { replaceFileAtomic, writeFileAtomicNew } from "../effects/files.js";
 import { loadTypeScript, planCodeRenames, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
 import { findWrangler, runWrangler } from "../effects/wrangler.js";
+import { wranglerErrorMessage } from "../core/wrangler-output.js";
 import { findConfig } from "../effects/config-file.js";
 
 export interface RenameFlags {
@@ -79,16 +80,22 @@ export interface ExecuteInput {
   ui: Ui;
 }
 
+/**
+ * `wrangler types`. Its runtime types come from a local workerd it starts and fetches from;
+ * on a loaded machine that fetch was seen to fail once ("fetch failed"), so it gets a second try.
+ */
 async function runTypes(input: ExecuteInput, out?: string): Promise<void> {
   const wrangler = findWrangler(input.projectDir, input.env, input.wrangler);
-  const result = await runWrangler(wrangler, ["types", ...(out ? [out] : [])], {
-    cwd: input.projectDir,
-    timeoutMs: 120_000,
-    env: input.env,
-  });
-  if (result.exitCode !== 0) {
-    throw new CliError(`\`wrangler types\` failed:\n${result.stderr || result.stdout}`);
+  let result;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    result = await runWrangler(wrangler, ["types", ...(out ? [out] : [])], {
+      cwd: input.projectDir,
+      timeoutMs: 120_000,
+      env: input.env,
+    });
+    if (result.exitCode === 0) return;
   }
+  throw new CliError(`\`wrangler types\` failed:\n${wranglerErrorMessage(result!.stderr, result!.stdout)}`);
 }
 
 /** A small unified diff, made by the `diff` package, loaded only when printing one. */

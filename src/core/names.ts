@@ -33,6 +33,7 @@ export const TAKEN_CLASS_NAMES = new Set([
   "Record", "Readonly", "ReturnType", "Awaited", "Cloudflare", "Rpc", "WebSocket", "WebSocketPair",
   "MessageEvent", "Event", "EventTarget", "AbortController", "AbortSignal", "ArrayBuffer",
   "Uint8Array", "ReadableStream", "WritableStream", "Blob", "FormData", "Crypto", "CryptoKey",
+  "TextDecoder", "ServerMessage", "SetMessage",
 ]);
 
 export function validateWorkerName(name: string): string | undefined {

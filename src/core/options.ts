@@ -16,6 +16,12 @@ import {
 } from "./names.js";
 
 export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
+/** Templates under templates/: `default` is complete; others hold only the files they change. */
+export const TEMPLATES = [
+  { value: "default", label: "default", hint: "serialized KV writes and shared reads over HTTP" },
+  { value: "broadcast", label: "broadcast", hint: "one KV read broadcast to every WebSocket client of a room" },
+] as const;
+export type TemplateName = (typeof TEMPLATES)[number]["value"];
 export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 export interface CreateOptions {
@@ -25,6 +31,7 @@ export interface CreateOptions {
   doBinding: string;
   kvBindings: string[];
   format: ConfigFormat;
+  template: TemplateName;
 }
 
 /** What commander hands over: everything optional, lists already collected. */
@@ -35,6 +42,7 @@ export interface CreateFlags {
   doBinding?: string;
   kv?: string[];
   format?: string;
+  template?: string;
 }
 
 export const DEFAULT_DIRECTORY = "do-kv-app";
@@ -127,6 +135,19 @@ export const CREATE_INPUTS: readonly Input[] = [
         ? undefined
         : `"${raw}" is not a config format: use ${CONFIG_FORMATS.join(" or ")}.`,
     fallback: () => "toml",
+    parse: text,
+  },
+  {
+    key: "template",
+    flag: "--template",
+    message: "Template",
+    choices: TEMPLATES,
+    raw: (flags) => flags.template,
+    validate: (raw) =>
+      TEMPLATES.some((t) => t.value === text(raw))
+        ? undefined
+        : `"${raw}" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`,
+    fallback: () => "default",
     parse: text,
   },
 ];

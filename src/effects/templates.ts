@@ -13,3 +13,10 @@ export async function readTemplate(templatesDir: string, name: string): Promise<
   }
   return files;
 }
+
+/** A template's files: `default`'s, with the named template's own files laid over them. */
+export async function readTemplateLayers(templatesDir: string, name: string): Promise<Map<string, string>> {
+  const files = await readTemplate(templatesDir, "default");
+  if (name !== "default") for (const [path, text] of await readTemplate(templatesDir, name)) files.set(path, text);
+  return files;
+}
