@@ -13,7 +13,6 @@ export interface Ui {
   success(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  style(format: Style, text: string): string;
 }
 
 export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean): boolean {
@@ -32,6 +31,5 @@ export function createUi(out: Stream, err: Stream, options: { env: NodeJS.Proces
     success: (message) => out.write(`${onOut("green", "✔")} ${message}\n`),
     warn: (message) => err.write(`${onErr("yellow", "▲")} ${message}\n`),
     error: (message) => err.write(`${onErr("red", "✖")} ${message}\n`),
-    style: onOut,
   };
 }
