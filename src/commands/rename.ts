@@ -112,9 +112,10 @@ export async function executeRenames(input: ExecuteInput): Promise<FileChange[]>
   // under a temporary name, so a dry run leaves nothing behind.
   let typesFile = resolve(projectDir, TYPES_FILE);
   let temporaryTypes: string | undefined;
-  if (!isEmpty(input.renames)) loadTypeScript(projectDir); // a clear message before any work
+  const renaming = !isEmpty(input.renames);
+  if (renaming) loadTypeScript(projectDir); // a clear message before any work
   try {
-    if (!isEmpty(input.renames)) {
+    if (renaming) {
       try {
         await readFile(typesFile);
       } catch {

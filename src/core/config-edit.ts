@@ -5,7 +5,14 @@
  * exactly the intended change, or the edit is refused.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { readConfig, type ExportEntry, type KvNamespaceEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
+import {
+  readConfig,
+  type DurableObjectBinding,
+  type ExportEntry,
+  type KvNamespaceEntry,
+  type MigrationStep,
+  type WranglerConfig,
+} from "./config-read.js";
 import type { ConfigFormat } from "./options.js";
 
 export class ConfigEditError extends Error {}
@@ -123,13 +130,21 @@ function setJsoncEntryValue(source: string, list: string, match: [string, string
 
 // ---------------------------------------------------------------- shared
 
-function expectedAfter(config: WranglerConfig, binding: string, field: KvIdField, value: string): WranglerConfig {
+/** The config with every KV entry passed through `change`. */
+function mapKv(config: WranglerConfig, change: (entry: KvNamespaceEntry) => KvNamespaceEntry): WranglerConfig {
+  return { ...config, kv_namespaces: config.kv_namespaces?.map(change) };
+}
+
+/** The config with every Durable Object binding passed through `change`. */
+function mapDoBindings(config: WranglerConfig, change: (binding: DurableObjectBinding) => DurableObjectBinding): WranglerConfig {
   return {
     ...config,
-    kv_namespaces: (config.kv_namespaces ?? []).map((entry: KvNamespaceEntry) =>
-      entry.binding === binding ? { ...entry, [field]: value } : entry,
-    ),
+    durable_objects: { ...config.durable_objects, bindings: config.durable_objects?.bindings?.map(change) },
   };
+}
+
+function expectedAfter(config: WranglerConfig, binding: string, field: KvIdField, value: string): WranglerConfig {
+  return mapKv(config, (entry) => (entry.binding === binding ? { ...entry, [field]: value } : entry));
 }
 
 /** Sorted-key JSON, so two configs compare by meaning. */
@@ -189,10 +204,7 @@ export function renameKvBinding(source: string, format: ConfigFormat, from: stri
     source,
     format,
     (text) => setEntryValue(text, format, "kv_namespaces", ["binding", from], "binding", to),
-    (config) => ({
-      ...config,
-      kv_namespaces: config.kv_namespaces?.map((e) => (e.binding === from ? { ...e, binding: to } : e)),
-    }),
+    (config) => mapKv(config, (e) => (e.binding === from ? { ...e, binding: to } : e)),
     `Renaming KV binding "${from}"`,
   );
 }
@@ -203,13 +215,7 @@ export function renameDoBinding(source: string, format: ConfigFormat, from: stri
     source,
     format,
     (text) => setEntryValue(text, format, "durable_objects.bindings", ["name", from], "name", to),
-    (config) => ({
-      ...config,
-      durable_objects: {
-        ...config.durable_objects,
-        bindings: config.durable_objects?.bindings?.map((b) => (b.name === from ? { ...b, name: to } : b)),
-      },
-    }),
+    (config) => mapDoBindings(config, (b) => (b.name === from ? { ...b, name: to } : b)),
     `Renaming Durable Object binding "${from}"`,
   );
 }
@@ -225,13 +231,7 @@ export function renameBoundClass(source: string, format: ConfigFormat, from: str
     source,
     format,
     () => text,
-    (config) => ({
-      ...config,
-      durable_objects: {
-        ...config.durable_objects,
-        bindings: config.durable_objects?.bindings?.map((b) => (b.class_name === from ? { ...b, class_name: to } : b)),
-      },
-    }),
+    (config) => mapDoBindings(config, (b) => (b.class_name === from ? { ...b, class_name: to } : b)),
     `Renaming class "${from}" in the Durable Object bindings`,
   );
 }
