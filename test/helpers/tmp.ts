@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** A new folder under the run's root (see global-setup.ts), removed when the run ends. */
 export function tempDir(prefix = "cdk-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.CDK_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** Folders a snapshot never descends into: installed or generated, not the user's files. */
