@@ -2,6 +2,45 @@
 // runs need (prompts, commands) is split into chunks loaded on demand, so start-up stays small.
 import { build } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+
+/**
+ * Node's built-in modules through process.getBuiltinModule (Node >= 22.3; the bin needs 22.12)
+ * instead of ESM imports: an ESM import of a built-in first builds a facade listing all of its
+ * exports, 1 to 2 ms each at start-up for fs, util, process and the like. Each built-in becomes
+ * a small ESM module whose named exports esbuild can tree-shake. Commander's child_process
+ * (used only for executable sub-commands, which this CLI has none of) loads on first use.
+ */
+const require = createRequire(import.meta.url);
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const builtinsWithoutFacades = {
+  name: "builtins-without-facades",
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path }) =>
+      BUILTINS.has(path) ? { path: path.startsWith("node:") ? path : `node:${path}`, namespace: "builtin" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => {
+      if (path === "node:child_process") {
+        return {
+          loader: "js",
+          contents: `let loaded;
+const load = () => (loaded ??= process.getBuiltinModule("node:child_process"));
+export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+        };
+      }
+      const names = Object.keys(require(path)).filter((name) => IDENTIFIER.test(name) && name !== "default");
+      return {
+        loader: "js",
+        contents: [
+          `const m = process.getBuiltinModule(${JSON.stringify(path)});`,
+          "export default m;",
+          ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`),
+        ].join("\n"),
+      };
+    });
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -17,9 +56,8 @@ await build({
   legalComments: "none",
   chunkNames: "chunks/[name]-[hash]",
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  // Some bundled CommonJS packages call require(); give the ESM bundle one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   // jsonc-parser's "main" is a UMD build that esbuild cannot follow; its "module" build is plain ESM.
   mainFields: ["module", "main"],
+  plugins: [builtinsWithoutFacades],
   logLevel: "warning",
 });

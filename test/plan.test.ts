@@ -9,8 +9,8 @@ import { COMPATIBILITY_DATE } from "../src/core/versions.js";
 import { readTemplateLayers } from "../src/effects/templates.js";
 
 const templatesDir = new URL("../templates/", import.meta.url).pathname;
-const template = await readTemplateLayers(templatesDir, "default");
-const broadcast = await readTemplateLayers(templatesDir, "broadcast");
+const template = readTemplateLayers(templatesDir, "default");
+const broadcast = readTemplateLayers(templatesDir, "broadcast");
 const templateFor = (options: CreateOptions) => (options.template === "broadcast" ? broadcast : template);
 
 const base: CreateOptions = {

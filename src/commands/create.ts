@@ -2,7 +2,7 @@
  * `create`: resolve the options, plan the files, write them, install, create the KV
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
@@ -57,7 +57,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     }
   }
   const directory = resolve(deps.cwd, options.directory);
-  const files = planProject(await readTemplateLayers(deps.templatesDir, options.template), options);
+  const files = planProject(readTemplateLayers(deps.templatesDir, options.template), options);
   const configFile = files.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
@@ -88,7 +88,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     return;
   }
 
-  await writeProject(directory, files);
+  writeProject(directory, files);
   ui.success(`Created ${options.name} in ${directory}`);
 
   if (install) {
@@ -116,10 +116,10 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     });
     skipped = result.skipped;
   } finally {
-    const onDisk = readConfig(await readFile(configPath, "utf8"), options.format);
+    const onDisk = readConfig(readFileSync(configPath, "utf8"), options.format);
     Object.assign(report, describeConfig(onDisk, outcomes, skipped));
     // What was generated, so a later `sync` can tell renames from removals.
-    await writeFileAtomicNew(join(directory, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
+    writeFileAtomicNew(join(directory, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
     report.files.push(RECORD_FILE);
   }
 

@@ -3,7 +3,7 @@
  * step, planned in full before anything is written. `sync` reuses the execution for renames
  * the user made by hand in the config.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
@@ -117,7 +117,7 @@ export async function executeRenames(input: ExecuteInput): Promise<FileChange[]>
   try {
     if (renaming) {
       try {
-        await readFile(typesFile);
+        readFileSync(typesFile);
       } catch {
         temporaryTypes = join(projectDir, `.create-do-kv-types-${process.pid}.d.ts`);
         await runTypes(input, temporaryTypes);
@@ -140,10 +140,10 @@ export async function executeRenames(input: ExecuteInput): Promise<FileChange[]>
       for (const change of changes) ui.info(await unifiedDiff(projectDir, change));
       return changes;
     }
-    for (const change of changes) await replaceFileAtomic(change.path, change.after, change.before);
+    for (const change of changes) replaceFileAtomic(change.path, change.after, change.before);
     return changes;
   } finally {
-    if (temporaryTypes) await rm(temporaryTypes, { force: true });
+    if (temporaryTypes) rmSync(temporaryTypes, { force: true });
   }
 }
 
@@ -154,8 +154,8 @@ export async function refreshTypesAndRecord(input: ExecuteInput): Promise<void> 
   } catch (error) {
     input.ui.warn(`${(error as Error).message}\nRun \`npx wrangler types\` in the project to regenerate ${TYPES_FILE}.`);
   }
-  const config = readConfig(await readFile(input.configPath, "utf8"), input.format);
-  await writeFileAtomicNew(join(input.projectDir, RECORD_FILE), serializeRecord(recordFromConfig(config)));
+  const config = readConfig(readFileSync(input.configPath, "utf8"), input.format);
+  writeFileAtomicNew(join(input.projectDir, RECORD_FILE), serializeRecord(recordFromConfig(config)));
 }
 
 export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<void> {
@@ -167,7 +167,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
   };
   const projectDir = resolve(deps.cwd, flags.cwd ?? ".");
   const { path: configPath, format } = findConfig(projectDir);
-  const configText = await readFile(configPath, "utf8");
+  const configText = readFileSync(configPath, "utf8");
   const config = readConfig(configText, format);
   Object.assign(report, { directory: projectDir, config: { path: configPath, format }, ...describeConfig(config, [], undefined) });
 
@@ -202,7 +202,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     return;
   }
   await refreshTypesAndRecord(input);
-  Object.assign(report, describeConfig(readConfig(await readFile(configPath, "utf8"), format), [], undefined));
+  Object.assign(report, describeConfig(readConfig(readFileSync(configPath, "utf8"), format), [], undefined));
   for (const change of changes) ui.success(`Updated ${relative(projectDir, change.path)}`);
   ui.info(describeRenames(todo));
 }

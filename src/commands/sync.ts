@@ -14,7 +14,7 @@ import { kvSettings } from "../core/kv-flags.js";
 import type { ConfigFormat } from "../core/options.js";
 import { UsageError } from "../errors.js";
 import { findConfig } from "../effects/config-file.js";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { readConfig } from "../core/config-read.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
@@ -61,10 +61,10 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     onOutcomes: (done) => (outcomes = done),
   })).skipped;
   } finally {
-    const text = await readFile(config.path, "utf8");
+    const text = readFileSync(config.path, "utf8");
     const onDisk = readConfig(text, config.format);
     Object.assign(deps.report, describeConfig(onDisk, outcomes, skipped));
-    await writeFileAtomicNew(join(projectDir, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
+    writeFileAtomicNew(join(projectDir, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
   }
 }
 
@@ -92,7 +92,7 @@ async function syncRenames(
 ): Promise<boolean> {
   let record: ProjectRecord;
   try {
-    record = parseRecord(await readFile(join(projectDir, RECORD_FILE), "utf8"));
+    record = parseRecord(readFileSync(join(projectDir, RECORD_FILE), "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       deps.ui.warn(`No ${RECORD_FILE} in the project, so renames cannot be told from removals; it will be written now.`);
@@ -100,7 +100,7 @@ async function syncRenames(
     }
     throw new UsageError((error as Error).message);
   }
-  const configText = await readFile(found.path, "utf8");
+  const configText = readFileSync(found.path, "utf8");
   const config = readConfig(configText, found.format);
   const renames = renamesFromRecord(record, config);
   if (isEmpty(renames)) return false;

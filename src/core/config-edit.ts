@@ -13,6 +13,7 @@ import {
   type MigrationStep,
   type WranglerConfig,
 } from "./config-read.js";
+import { compareText } from "./compare.js";
 import type { ConfigFormat } from "./options.js";
 
 export class ConfigEditError extends Error {}
@@ -151,7 +152,7 @@ function expectedAfter(config: WranglerConfig, binding: string, field: KvIdField
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareText(a, b)))
       : v,
   );
 }

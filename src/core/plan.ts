@@ -2,6 +2,7 @@
  * From the template's files and the resolved options to the exact files to write. Pure: the
  * same input always gives the same plan, which drives the real run and --dry-run alike.
  */
+import { compareText } from "./compare.js";
 import type { CreateOptions } from "./options.js";
 import { readConfig } from "./config-read.js";
 import { fill, type Values } from "./render.js";
@@ -70,7 +71,7 @@ export function planProject(templateFiles: ReadonlyMap<string, string>, options:
   const values = templateValues(options);
   const otherConfig = options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml";
   const files: PlannedFile[] = [];
-  for (const [path, template] of [...templateFiles].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, template] of [...templateFiles].sort(([a], [b]) => compareText(a, b))) {
     if (path === otherConfig) continue;
     files.push({ path: RENAMES[path] ?? path, content: fill(template, values, path) });
   }

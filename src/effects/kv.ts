@@ -3,7 +3,7 @@
  * with the real wrangler (all at once), reusing one that already has the title. Only ids read
  * from wrangler's output, or given by the user, are ever written.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { setKvNamespaceField, type KvIdField } from "../core/config-edit.js";
 import { readConfig } from "../core/config-read.js";
@@ -124,7 +124,7 @@ function describe(outcome: KvOutcome): string {
 export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
   const { ui } = options;
   const file = basename(options.configPath);
-  const original = await readFile(options.configPath, "utf8");
+  const original = readFileSync(options.configPath, "utf8");
   const config = readConfig(original, options.format, file);
   const bindings = new Set((config.kv_namespaces ?? []).map((entry) => entry.binding));
   for (const binding of options.given.keys()) {
@@ -168,7 +168,7 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
     if (outcome.id) source = setKvNamespaceField(source, options.format, outcome.binding, outcome.field, outcome.id);
     (outcome.status === "failed" ? ui.error : ui.success)(describe(outcome));
   }
-  if (source !== original) await replaceFileAtomic(options.configPath, source, original);
+  if (source !== original) replaceFileAtomic(options.configPath, source, original);
   options.onOutcomes?.(outcomes);
 
   const failed = outcomes.filter((outcome) => outcome.status === "failed");

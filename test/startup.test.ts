@@ -1,0 +1,85 @@
+/**
+ * What a run loads: start-up pays only for what the command uses. Prompts only with a terminal,
+ * child processes only when something is spawned, the commands, the diff library and the
+ * rename engine only for the command that needs them. Measured on the built bin, by resolving
+ * hooks and Node's own list of loaded built-ins.
+ */
+import { execa } from "execa";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { BIN, childEnv, REPO } from "./helpers/run.js";
+import { tempDir } from "./helpers/tmp.js";
+
+const RECORDER = pathToFileURL(join(REPO, "test", "helpers", "record-loads.mjs")).href;
+const DIST = pathToFileURL(join(REPO, "dist")).href;
+
+interface Loads {
+  /** Files under dist/, relative to it. */
+  dist: string[];
+  /** Everything else resolved (node_modules and the like), as URLs. */
+  other: string[];
+  builtins: string[];
+}
+
+async function loadsOf(args: string[], cwd = tempDir()): Promise<Loads> {
+  const out = join(tempDir("cdk-loads-"), "loads.json");
+  const result = await execa(process.execPath, ["--import", RECORDER, BIN, ...args], {
+    cwd,
+    env: childEnv({ CDK_LOADS_OUT: out }),
+    stdin: "ignore",
+    reject: false,
+    all: true,
+  });
+  expect(result.exitCode, result.all).toBe(0);
+  const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as { files: string[]; builtins: string[] };
+  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.js"));
+  return {
+    dist: [...new Set(ours.filter((url) => url.startsWith(DIST)).map((url) => url.slice(DIST.length + 1)))],
+    other: ours.filter((url) => !url.startsWith(DIST)),
+    builtins,
+  };
+}
+
+/** The dist chunks named after what they hold (esbuild names shared chunks "chunk-"). */
+const named = (loads: Loads) =>
+  loads.dist.map((path) => /^chunks\/([a-z]+)-/.exec(path)?.[1]).filter((name) => name !== undefined && name !== "chunk");
+
+const OFFLINE = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
+
+describe("start-up loads only what the command needs", () => {
+  it.each([["--help"], ["--version"]])("%s: the entry and its shared chunks, no command, no child process", async (flag) => {
+    const loads = await loadsOf([flag]);
+    expect(loads.dist).toContain("cli.js");
+    expect(named(loads)).toEqual([]);
+    expect(loads.other).toEqual([]);
+    expect(loads.builtins).not.toContain("child_process");
+    expect(loads.builtins).not.toContain("readline");
+  });
+
+  it("a scaffold without network or terminal: create only; no prompts, child process, diff or TypeScript", async () => {
+    const loads = await loadsOf(["app", ...OFFLINE]);
+    expect(named(loads)).toEqual(["create"]);
+    expect(loads.other).toEqual([]);
+    expect(loads.builtins).not.toContain("child_process");
+    expect(loads.builtins).not.toContain("readline");
+  });
+
+  it("git init does load child_process (the check above can see it)", async () => {
+    const loads = await loadsOf(["app", "--yes", "--no-install", "--no-create-kv"]);
+    expect(named(loads)).toEqual(["create"]);
+    expect(loads.builtins).toContain("child_process");
+  });
+
+  it("rename --dry-run loads the rename command, the diff library and the project's TypeScript, and no create", async () => {
+    const cwd = tempDir();
+    await execa(process.execPath, [BIN, "app", ...OFFLINE], { cwd, env: childEnv(), stdin: "ignore" });
+    // The rename engine is the project's own TypeScript; lend it the repo's instead of installing.
+    mkdirSync(join(cwd, "app", "node_modules"));
+    symlinkSync(join(REPO, "node_modules", "typescript"), join(cwd, "app", "node_modules", "typescript"));
+    const loads = await loadsOf(["rename", "--class", "Room=Lobby", "--dry-run"], join(cwd, "app"));
+    expect(named(loads).sort()).toEqual(["libesm", "rename"]);
+    expect(loads.other).toEqual([expect.stringMatching(/\/node_modules\/typescript\/lib\/typescript\.js$/)]);
+  });
+});
