@@ -42,6 +42,29 @@ export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => ke
   },
 };
 
+/**
+ * jsonc-parser fills 1,200 indentation strings at load time for its formatter, which this CLI
+ * never calls: about 2 ms and a garbage collection on every start. Declaring the package free
+ * of side effects lets esbuild drop what is not imported.
+ */
+const RESOLVING = Symbol("resolving");
+const jsoncParserWithoutSideEffects = {
+  name: "jsonc-parser-without-side-effects",
+  setup(build) {
+    build.onResolve({ filter: /^(jsonc-parser|\.\.?\/.*)$/ }, async (args) => {
+      if (args.pluginData === RESOLVING) return undefined;
+      if (args.path !== "jsonc-parser" && !args.importer.includes("/node_modules/jsonc-parser/")) return undefined;
+      const { path, errors } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: RESOLVING,
+      });
+      return { path, errors, sideEffects: false };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
@@ -58,6 +81,6 @@ await build({
   define: { __VERSION__: JSON.stringify(pkg.version) },
   // jsonc-parser's "main" is a UMD build that esbuild cannot follow; its "module" build is plain ESM.
   mainFields: ["module", "main"],
-  plugins: [builtinsWithoutFacades],
+  plugins: [builtinsWithoutFacades, jsoncParserWithoutSideEffects],
   logLevel: "warning",
 });
