@@ -167,6 +167,17 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     for (const date of dates) expect(COMPATIBILITY_DATE <= date, `${COMPATIBILITY_DATE} <= ${date}`).toBe(true);
     expect(readdirSync(root)).toContain("node_modules");
   });
+
+  it("installs one wrangler, one miniflare and one workerd, shared with the vitest plugin", () => {
+    // The template pins the wrangler the plugin pins; a second copy doubles the install.
+    const require = createRequire(join(root, "package.json"));
+    const fromPlugin = (name: string) =>
+      require.resolve(`${name}/package.json`, { paths: [join(root, "node_modules", "@cloudflare", "vitest-plugin")] });
+    const fromWrangler = (name: string) => require.resolve(`${name}/package.json`, { paths: [join(root, "node_modules", "wrangler")] });
+    expect(fromPlugin("wrangler")).toBe(join(root, "node_modules", "wrangler", "package.json"));
+    expect(fromPlugin("miniflare")).toBe(fromWrangler("miniflare"));
+    expect(fromPlugin("workerd")).toBe(fromWrangler("workerd"));
+  });
 });
 
 // After every variant's dev server has stopped: rename works on the broadcast template too.

@@ -29,6 +29,16 @@ describe("package manager", () => {
     expect(show(runScriptCommand(pm, "dev"))).toBe(dev);
   });
 
+  it.each([
+    ["npm", undefined, "npm i --prefer-offline"],
+    ["pnpm", "9.15.0", "pnpm i --prefer-offline"],
+    ["yarn", "1.22.22", "yarn install --prefer-offline"],
+    ["yarn", "4.5.0", "yarn install"],
+    ["bun", "1.2.0", "bun install"],
+  ] as const)("%s %s installs with `%s`", (name, version, command) => {
+    expect(show(installCommand({ name, version }, { preferOffline: true }))).toBe(command);
+  });
+
   it("--pm wins over the user agent", () => {
     expect(choosePackageManager("bun", "pnpm/9.0.0 node/v22").name).toBe("bun");
     expect(fromUserAgent("pnpm/9.0.0 node/v22")).toEqual({ name: "pnpm", version: "9.0.0" });
@@ -45,7 +55,7 @@ describe("package manager", () => {
     });
     const report = JSON.parse(result.stdout) as Report;
     expect(report.packageManager).toBe(name);
-    expect(result.stderr).toContain(`Would install dependencies with \`${show(installCommand({ name } as never))}\``);
+    expect(result.stderr).toContain(`Would install dependencies with \`${show(installCommand({ name } as never, { preferOffline: true }))}\``);
   });
 });
 
@@ -64,7 +74,7 @@ describe("install", () => {
       timeout: 120_000,
     });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("`npm i` failed (exit 1); the project files were kept.");
+    expect(result.stderr).toContain("`npm i --prefer-offline` failed (exit 1); the project files were kept.");
     expect(result.stderr).toMatch(/ECONNREFUSED|network/i);
     expect(result.stderr).toContain("To retry: cd broken && npm i");
     expect(existsSync(join(cwd, "broken", "wrangler.toml"))).toBe(true);

@@ -83,7 +83,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     if (tasks.length > 0 && kv.createKv !== false) {
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
     }
-    ui.info(install ? `Would install dependencies with \`${show(installCommand(pm))}\`.` : "Would not install dependencies.");
+    ui.info(install ? `Would install dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\`.` : "Would not install dependencies.");
     ui.info("Nothing was written.");
     return;
   }
@@ -92,7 +92,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   ui.success(`Created ${options.name} in ${directory}`);
 
   if (install) {
-    ui.info(`Installing dependencies with \`${show(installCommand(pm))}\` ...`);
+    ui.info(`Installing dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\` ...`);
     await installDependencies(directory, pm, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` });
     report.installed = true;
     ui.success("Dependencies installed.");

@@ -8,7 +8,7 @@ export async function installDependencies(
   pm: PackageManager,
   options: { env: NodeJS.ProcessEnv; retry: string },
 ): Promise<void> {
-  const line = installCommand(pm);
+  const line = installCommand(pm, { preferOffline: true });
   const result = await run(line.command, line.args, { cwd: projectDir, env: options.env });
   if (result.exitCode !== 0) {
     const output = result.all.trim() || result.startError || "";
