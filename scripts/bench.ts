@@ -1,19 +1,22 @@
 /**
  * `npm run bench`: create-do-kv side by side with create-vite and create-cloudflare (pinned),
- * each pair run alternately after a warm-up, medians and ratios printed as a Markdown table,
- * plus packed and installed sizes. Ratios, not absolute times, are the point: these machines
- * are noisy. `--full` adds the end-to-end run with installs (slow).
+ * the contenders of each scenario run alternately round by round after a warm-up, printed as a
+ * Markdown table of medians and ratios, plus packed sizes. Ratios, not absolute times, are the
+ * point: these machines are noisy, so each ratio is the median of the per-round ratios (a slow
+ * moment hits both runs of a round) next to the ratio of the medians. `--full` adds the
+ * end-to-end run with installs (slow).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../src/effects/process.js";
 import { startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
 
 const PEERS = { "create-vite": "9.3.0", "create-cloudflare": "2.74.0" };
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** Rounds for the sub-second scenarios; the slow ones use fewer. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const full = process.argv.includes("--full");
 
@@ -43,70 +46,111 @@ const env = {
   WRANGLER_SEND_METRICS: "false",
 };
 
+interface Sample {
+  ms: number;
+  /** CPU seconds (user + system) of the whole process tree. */
+  cpu: number;
+}
+
 let counter = 0;
 /**
- * Runs once in a fresh folder; returns milliseconds. Asynchronous, because the fake API answers
- * from this same process.
+ * Runs once in a fresh folder. With `cpu`, under bash so that its `times` builtin can report
+ * the CPU time of every process the run started (bash's own start-up would blur the sub-second
+ * scenarios, so only there). Asynchronous, because the fake API answers from this same process.
  */
-async function time(args: (dir: string) => string[]): Promise<number> {
+async function time(args: (dir: string) => string[], cpu: boolean): Promise<Sample> {
   // A new project name every run: the KV titles derive from it, and a title that exists already
   // would send create-do-kv down its (slower) reuse path.
   const name = `app-${counter}`;
   const cwd = join(work, `run-${counter++}`);
   mkdirSync(cwd);
+  const script = '"$@"; status=$?; times >&3; exit $status';
   const started = performance.now();
-  const result = await run(process.execPath, args(name), { cwd, env });
+  const result = cpu
+    ? await run("bash", ["-c", `exec 3>times.txt; ${script}`, "bench", process.execPath, ...args(name)], { cwd, env })
+    : await run(process.execPath, args(name), { cwd, env });
   const ms = performance.now() - started;
   if (result.exitCode !== 0) throw new Error(`${args(name).join(" ")} failed:\n${result.all}`);
+  // `times` prints the shell's own user/system time, then its children's: "0m1.234s 0m0.567s".
+  const children = cpu ? (readFileSync(join(cwd, "times.txt"), "utf8").trim().split("\n")[1] ?? "") : "";
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
   rmSync(cwd, { recursive: true, force: true });
-  return ms;
+  return { ms, cpu: seconds };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+interface Result {
+  name: string;
+  samples: Record<string, Sample[]>;
+}
+
 /** Alternates the contenders round by round, after one warm-up each. */
-async function compare(name: string, contenders: Record<string, (dir: string) => string[]>, rounds = ROUNDS) {
-  console.error(`Measuring ${name} ...`);
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const args of Object.values(contenders)) await time(args);
+async function compare(
+  name: string,
+  contenders: Record<string, (dir: string) => string[]>,
+  { rounds = ROUNDS, cpu = false } = {},
+): Promise<Result> {
+  console.error(`Measuring ${name} (${rounds} rounds) ...`);
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const args of Object.values(contenders)) await time(args, cpu);
   for (let i = 0; i < rounds; i++) {
-    for (const [key, args] of Object.entries(contenders)) samples[key]!.push(await time(args));
+    for (const [key, args] of Object.entries(contenders)) samples[key]!.push(await time(args, cpu));
   }
-  return { name, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) };
+  return { name, samples };
+}
+
+/** "a / b = 0.98 (medians 0.97)": the median of per-round ratios, then the ratio of medians. */
+function ratio(result: Result, a: string, b: string): string {
+  const xs = result.samples[a]!.map((s) => s.ms);
+  const ys = result.samples[b]!.map((s) => s.ms);
+  const perRound = median(xs.map((x, i) => x / ys[i]!));
+  return `${a} / ${b} = **${perRound.toFixed(2)}** (medians ${(median(xs) / median(ys)).toFixed(2)})`;
 }
 
 fake.latencyMs = 300;
 const wrangler = join(REPO, "node_modules", ".bin", "wrangler");
 const offline = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
-const results = [
-  await compare("--help", {
-    "create-do-kv": () => [bin.ours, "--help"],
-    "create-vite": () => [bin.vite, "--help"],
-    "create-cloudflare": () => [bin.c3, "--help"],
-  }),
-  await compare("--version", {
-    "create-do-kv": () => [bin.ours, "--version"],
-    "create-cloudflare": () => [bin.c3, "--version"],
-  }),
-  await compare("scaffold, no network", {
-    "create-do-kv": (d) => [bin.ours, d, ...offline],
-    "create-vite": (d) => [bin.vite, d, "--template", "vanilla-ts", "--no-interactive", "--no-immediate"],
-  }),
-  await compare("KV: 4 bindings vs 1, API latency 300 ms", {
-    "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
-    "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
-  }, 5),
-];
+const results: { result: Result; ratios: string[] }[] = [];
+const help = await compare("`--help`", {
+  "create-do-kv": () => [bin.ours, "--help"],
+  "create-vite": () => [bin.vite, "--help"],
+  "create-cloudflare": () => [bin.c3, "--help"],
+});
+results.push({ result: help, ratios: [ratio(help, "create-do-kv", "create-vite"), ratio(help, "create-do-kv", "create-cloudflare")] });
+const version = await compare("`--version`", {
+  "create-do-kv": () => [bin.ours, "--version"],
+  "create-cloudflare": () => [bin.c3, "--version"],
+});
+results.push({ result: version, ratios: [ratio(version, "create-do-kv", "create-cloudflare")] });
+const scaffold = await compare("scaffold, no network", {
+  "create-do-kv": (d) => [bin.ours, d, ...offline],
+  "create-vite": (d) => [bin.vite, d, "--template", "vanilla-ts", "--no-interactive", "--no-immediate"],
+});
+results.push({ result: scaffold, ratios: [ratio(scaffold, "create-do-kv", "create-vite")] });
+const kv = await compare("KV creation, API latency 300 ms", {
+  "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
+  "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
+}, { rounds: 5, cpu: true });
+// Four wrangler processes cannot finish before their CPU time is spread over the cores.
+const cores = availableParallelism();
+const floor = median(kv.samples["4 bindings"]!.map((s) => s.cpu)) / cores;
+results.push({
+  result: kv,
+  ratios: [
+    ratio(kv, "4 bindings", "1 binding"),
+    `CPU of 4 bindings ${median(kv.samples["4 bindings"]!.map((s) => s.cpu)).toFixed(1)} s, of 1 ${median(kv.samples["1 binding"]!.map((s) => s.cpu)).toFixed(1)} s; on ${cores} cores the 4 cannot take less than ${floor.toFixed(1)} s = ${((floor * 1000) / median(kv.samples["1 binding"]!.map((s) => s.ms))).toFixed(2)} x 1 binding`,
+  ],
+});
 if (full) {
   fake.latencyMs = 0;
-  results.push(
-    await compare("end to end with install (warm cache) and KV", {
-      "create-do-kv": (d) => [bin.ours, d, "--yes", "--no-git"],
-      "create-cloudflare": (d) => [
-        bin.c3, d, "--type=hello-world-durable-object", "--lang=ts", "--no-deploy", "--no-git", "--no-open", "--no-auto-update",
-      ],
-    }, 3),
-  );
+  const e2e = await compare("end to end: install (warm cache) + KV", {
+    "create-do-kv": (d) => [bin.ours, d, "--yes", "--no-git"],
+    "create-cloudflare": (d) => [
+      bin.c3, d, "--type=hello-world-durable-object", "--lang=ts", "--no-deploy", "--no-git", "--no-open", "--no-auto-update",
+    ],
+  }, { rounds: 3 });
+  results.push({ result: e2e, ratios: [ratio(e2e, "create-do-kv", "create-cloudflare")] });
 }
 await fake.close();
 
@@ -119,18 +163,17 @@ const sizes = [
   }),
 ];
 
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
-console.log(`Node ${process.version}, ${ROUNDS} rounds (medians), ${new Date().toISOString().slice(0, 10)}\n`);
-console.log("| scenario | medians | ratio |\n|---|---|---|");
-for (const { name, medians } of results) {
-  const [first, ...others] = Object.entries(medians);
-  const ratio = others.map(([k, v]) => `${first![0]} / ${k} = ${(first![1] / v).toFixed(2)}`).join("; ");
-  const shown = Object.entries(medians).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
-  console.log(`| ${name} | ${shown} | ${name.startsWith("KV") ? `4 / 1 = ${(medians["4 bindings"]! / medians["1 binding"]!).toFixed(2)}` : ratio} |`);
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+console.log(
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cores} cores (${cpus()[0]?.model ?? "?"}), medians of each scenario's rounds\n`,
+);
+console.log("| scenario | medians | ratios |\n|---|---|---|");
+for (const { result, ratios } of results) {
+  const shown = Object.entries(result.samples).map(([k, v]) => `${k} ${fmt(median(v.map((s) => s.ms)))}`).join(", ");
+  console.log(`| ${result.name} (${result.samples[Object.keys(result.samples)[0]!]!.length} rounds) | ${shown} | ${ratios.join("; ")} |`);
 }
 console.log("\n| package | packed | unpacked | runtime dependencies |\n|---|---|---|---|");
 for (const [name, size, unpacked, deps] of sizes) {
   console.log(`| ${name} | ${(Number(size) / 1000).toFixed(1)} kB | ${(Number(unpacked) / 1000).toFixed(1)} kB | ${deps} |`);
 }
 rmSync(work, { recursive: true, force: true });
-
