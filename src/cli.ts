@@ -114,7 +114,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
       ).choices(TEMPLATES.map((t) => t.value)),
     )
     .option("-y, --yes", "accept the default for every value not given")
-    .option("--force", "write into a non-empty directory (files with the same names are replaced)")
+    .option("--force", "write into a non-empty directory (files with the same names are replaced, after a copy to <directory>.backup-<time>)")
     .option("--dry-run", "show what would be done; write nothing")
     .addOption(
       new Option("--pm <manager>", "package manager to install with (default: the one that ran create-do-kv, else npm)").choices(

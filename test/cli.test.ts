@@ -51,6 +51,24 @@ describe("create-do-kv without a terminal", () => {
     expect(readFileSync(join(target, "wrangler.toml"), "utf8")).toContain('name = "existing"');
   });
 
+  it("--force copies every file it replaces to a sibling backup folder first", async () => {
+    const cwd = tempDir();
+    const target = join(cwd, "existing");
+    mkdirSync(join(target, "src"), { recursive: true });
+    writeFileSync(join(target, "wrangler.toml"), "# my own config\n");
+    writeFileSync(join(target, "src", "index.ts"), "export default {};\n");
+    writeFileSync(join(target, "notes.txt"), "keep me\n");
+    const result = await runCli(["existing", "--yes", "--force", ...OFFLINE], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const backups = readdirSync(cwd).filter((name) => name.startsWith("existing.backup-"));
+    expect(backups).toHaveLength(1);
+    const backup = join(cwd, backups[0]!);
+    expect(snapshotTree(backup)).toEqual({ "wrangler.toml": "# my own config\n", "src/index.ts": "export default {};\n" });
+    expect(result.stderr).toContain(`--force replaced 2 existing files (src/index.ts, wrangler.toml); the originals are in ${backup}`);
+    expect(readFileSync(join(target, "wrangler.toml"), "utf8")).toContain('name = "existing"');
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("keep me\n");
+  });
+
   it("creates into an existing empty directory", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "empty"));

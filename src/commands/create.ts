@@ -88,8 +88,11 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     return;
   }
 
-  writeProject(directory, files);
+  const backup = writeProject(directory, files);
   ui.success(`Created ${options.name} in ${directory}`);
+  if (backup) {
+    ui.warn(`--force replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")}); the originals are in ${backup.directory}`);
+  }
 
   if (install) {
     ui.info(`Installing dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\` ...`);

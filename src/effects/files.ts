@@ -7,7 +7,7 @@
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
  * more (about 6 ms) than writing the whole project.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/plan.js";
 import { CliError } from "../errors.js";
@@ -35,8 +35,38 @@ function writeAll(root: string, files: readonly PlannedFile[]): void {
   }
 }
 
-/** Writes the planned files into `target`, which is missing, empty, or (with force) not empty. */
-export function writeProject(target: string, files: readonly PlannedFile[]): void {
+export interface Backup {
+  /** A sibling of the project, so tsc, tests and git never pick the copies up. */
+  directory: string;
+  paths: string[];
+}
+
+/** Copies the files that writing `files` into `target` would change, before they are. */
+function backUpReplaced(target: string, files: readonly PlannedFile[]): Backup | undefined {
+  const paths = files
+    .filter((file) => {
+      try {
+        return readFileSync(join(target, file.path), "utf8") !== file.content;
+      } catch {
+        return false; // missing (or not a file: writing it fails with the system's message)
+      }
+    })
+    .map((file) => file.path);
+  if (paths.length === 0) return undefined;
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
+  const directory = join(dirname(target), `${basename(target)}.backup-${stamp}`);
+  for (const path of paths) {
+    mkdirSync(dirname(join(directory, path)), { recursive: true });
+    copyFileSync(join(target, path), join(directory, path));
+  }
+  return { directory, paths };
+}
+
+/**
+ * Writes the planned files into `target`, which is missing, empty, or (with force) not empty.
+ * Returns where the files it replaced were copied to, if it replaced any.
+ */
+export function writeProject(target: string, files: readonly PlannedFile[]): Backup | undefined {
   let existing: string[] | undefined;
   try {
     existing = readdirSync(target);
@@ -44,9 +74,11 @@ export function writeProject(target: string, files: readonly PlannedFile[]): voi
     existing = undefined;
   }
   if (existing && existing.length > 0) {
-    // --force into a non-empty folder: there is nothing to swap atomically, write in place.
+    // --force into a non-empty folder: there is nothing to swap atomically; write in place,
+    // after copying aside every file that is about to change.
+    const backup = backUpReplaced(target, files);
     writeAll(target, files);
-    return;
+    return backup;
   }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
@@ -59,6 +91,7 @@ export function writeProject(target: string, files: readonly PlannedFile[]): voi
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+  return undefined;
 }
 
 /**
