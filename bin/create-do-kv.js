@@ -15,7 +15,10 @@ process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  stdin: process.stdin,
+  // A getter: opening process.stdin costs 5 to 10 ms, and only prompts need it.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
 });

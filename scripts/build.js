@@ -29,6 +29,12 @@ const load = () => (loaded ??= process.getBuiltinModule("node:child_process"));
 export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
         };
       }
+      if (path === "node:process") {
+        // process.stdin/stdout/stderr are getters that open the streams (stdin alone costs about
+        // 10 ms). As ESM named exports they would be read when the chunk loads; as CommonJS,
+        // esbuild reads them where they are used.
+        return { loader: "js", contents: "module.exports = process;" };
+      }
       const names = Object.keys(require(path)).filter((name) => IDENTIFIER.test(name) && name !== "default");
       return {
         loader: "js",

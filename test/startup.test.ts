@@ -1,11 +1,12 @@
 /**
  * What a run loads: start-up pays only for what the command uses. Prompts only with a terminal,
  * child processes only when something is spawned, the commands, the diff library and the
- * rename engine only for the command that needs them. Measured on the built bin, by resolving
+ * rename engine only for the command that needs them, stdin only to prompt. Measured on the built bin, by resolving
  * hooks and Node's own list of loaded built-ins.
  */
 import { execa } from "execa";
-import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -24,15 +25,21 @@ interface Loads {
 }
 
 async function loadsOf(args: string[], cwd = tempDir()): Promise<Loads> {
-  const out = join(tempDir("cdk-loads-"), "loads.json");
-  const result = await execa(process.execPath, ["--import", RECORDER, BIN, ...args], {
+  const dir = tempDir("cdk-loads-");
+  const out = join(dir, "loads.json");
+  const log = openSync(join(dir, "output.txt"), "w");
+  // stdin a pipe, as in CI: opening it would load node:net, which shows whether it was touched.
+  // stdout and stderr go to a file descriptor, since as pipes they load node:net themselves
+  // (execa pipes even with { file }, so plain spawn).
+  const child = spawn(process.execPath, ["--import", RECORDER, BIN, ...args], {
     cwd,
     env: childEnv({ CDK_LOADS_OUT: out }),
-    stdin: "ignore",
-    reject: false,
-    all: true,
+    stdio: ["pipe", log, log],
   });
-  expect(result.exitCode, result.all).toBe(0);
+  const exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  child.stdin?.destroy();
+  closeSync(log);
+  expect(exitCode, readFileSync(join(dir, "output.txt"), "utf8")).toBe(0);
   const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as { files: string[]; builtins: string[] };
   const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.js"));
   return {
@@ -56,6 +63,7 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.other).toEqual([]);
     expect(loads.builtins).not.toContain("child_process");
     expect(loads.builtins).not.toContain("readline");
+    expect(loads.builtins).not.toContain("net");
   });
 
   it("a scaffold without network or terminal: create only; no prompts, child process, diff or TypeScript", async () => {
@@ -64,6 +72,7 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.other).toEqual([]);
     expect(loads.builtins).not.toContain("child_process");
     expect(loads.builtins).not.toContain("readline");
+    expect(loads.builtins).not.toContain("net"); // stdin was never opened
   });
 
   it("git init does load child_process (the check above can see it)", async () => {
