@@ -7,7 +7,7 @@
  * end-to-end run with installs (slow).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -154,12 +154,20 @@ if (full) {
 }
 await fake.close();
 
+/** Bytes on disk under a folder: what `npm install <package>` left in node_modules. */
+function installedBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+const installed = (name: string) => installedBytes(join(work, "node_modules", name));
+
 const sizes = [
-  ["create-do-kv", packed.size, packed.unpackedSize, 0],
+  ["create-do-kv", packed.size, installed("create-do-kv"), 0],
   ...Object.entries(PEERS).map(([name, version]) => {
     const info = JSON.parse(sh("npm", ["pack", `${name}@${version}`, "--dry-run", "--json"]))[0];
     const deps = Object.keys(JSON.parse(sh("npm", ["view", `${name}@${version}`, "dependencies", "--json"]) || "{}") ?? {});
-    return [name, info.size, info.unpackedSize, deps.length];
+    return [name, info.size, installed(name), deps.length];
   }),
 ];
 
@@ -172,7 +180,7 @@ for (const { result, ratios } of results) {
   const shown = Object.entries(result.samples).map(([k, v]) => `${k} ${fmt(median(v.map((s) => s.ms)))}`).join(", ");
   console.log(`| ${result.name} (${result.samples[Object.keys(result.samples)[0]!]!.length} rounds) | ${shown} | ${ratios.join("; ")} |`);
 }
-console.log("\n| package | packed | unpacked | runtime dependencies |\n|---|---|---|---|");
+console.log("\n| package | packed | installed | runtime dependencies |\n|---|---|---|---|");
 for (const [name, size, unpacked, deps] of sizes) {
   console.log(`| ${name} | ${(Number(size) / 1000).toFixed(1)} kB | ${(Number(unpacked) / 1000).toFixed(1)} kB | ${deps} |`);
 }
