@@ -1,18 +1,21 @@
 /**
  * Reads a template folder into memory: relative path (with /) -> text. Synchronous: a dozen
- * small files, read before anything else can happen.
+ * small files, read before anything else can happen. A plain walk rather than readdirSync's
+ * recursive mode, which builds a Dirent and a joined path for every entry (measured slower).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 
 export function readTemplate(templatesDir: string, name: string): Map<string, string> {
-  const root = join(templatesDir, name);
   const files = new Map<string, string>();
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    files.set(relative(root, full).split(sep).join("/"), readFileSync(full, "utf8"));
-  }
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, `${prefix}${entry.name}/`);
+      else if (entry.isFile()) files.set(`${prefix}${entry.name}`, readFileSync(path, "utf8"));
+    }
+  };
+  walk(join(templatesDir, name), "");
   return files;
 }
 
