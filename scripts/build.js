@@ -8,12 +8,18 @@ import { builtinModules, createRequire } from "node:module";
  * Node's built-in modules through process.getBuiltinModule (Node >= 22.3; the bin needs 22.12)
  * instead of ESM imports: an ESM import of a built-in first builds a facade listing all of its
  * exports, 1 to 2 ms each at start-up for fs, util, process and the like. Each built-in becomes
- * a small ESM module whose named exports esbuild can tree-shake. Commander's child_process
- * (used only for executable sub-commands, which this CLI has none of) loads on first use.
+ * a small ESM module whose named exports esbuild can tree-shake.
  */
 const require = createRequire(import.meta.url);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/**
+ * Plain namespaces of functions that are costly to load and needed only on some paths:
+ * child_process (about 30 internal modules; commander imports it for executable sub-commands,
+ * which this CLI has none of) and fs/promises (about 2.5 ms; package-manager-detector imports
+ * it for detection this CLI does not use).
+ */
+const LOAD_ON_FIRST_USE = new Set(["node:child_process", "node:fs/promises"]);
 const builtinsWithoutFacades = {
   name: "builtins-without-facades",
   setup(build) {
@@ -21,12 +27,20 @@ const builtinsWithoutFacades = {
       BUILTINS.has(path) ? { path: path.startsWith("node:") ? path : `node:${path}`, namespace: "builtin" } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => {
-      if (path === "node:child_process") {
+      if (LOAD_ON_FIRST_USE.has(path)) {
+        // The default export forwards property reads; each function export is a wrapper.
+        const module = require(path);
+        const functions = Object.keys(module).filter(
+          (name) => IDENTIFIER.test(name) && typeof module[name] === "function" && !/^[A-Z]/.test(name),
+        );
         return {
           loader: "js",
-          contents: `let loaded;
-const load = () => (loaded ??= process.getBuiltinModule("node:child_process"));
-export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+          contents: [
+            "let loaded;",
+            `const load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(path)}));`,
+            "export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });",
+            ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+          ].join("\n"),
         };
       }
       if (path === "node:process") {

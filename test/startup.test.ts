@@ -73,6 +73,7 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.builtins).not.toContain("child_process");
     expect(loads.builtins).not.toContain("readline");
     expect(loads.builtins).not.toContain("net"); // stdin was never opened
+    expect(loads.builtins).not.toContain("fs/promises"); // all file work is synchronous
   });
 
   it("git init does load child_process (the check above can see it)", async () => {

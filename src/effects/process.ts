@@ -2,8 +2,10 @@
  * Running a program: argv only (no shell), stdin closed unless the user's terminal is handed
  * over, an optional time limit that stops the program (SIGTERM, then SIGKILL), and output
  * collected as text. Written on node:child_process rather than execa, which weighed 127 KB
- * of the 300 KB package for these few features.
+ * of the 300 KB package for these few features. (The build loads node:child_process on the
+ * first spawn: see scripts/build.js.)
  */
+import { spawn } from "node:child_process";
 
 export interface RunOptions {
   cwd: string;
@@ -26,9 +28,6 @@ export interface RunResult {
 }
 
 export function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  // node:child_process (and the 28 internal modules it pulls in) loads on the first spawn, not
-  // at start-up: a scaffold without install, git or KV never needs it.
-  const { spawn } = process.getBuiltinModule("node:child_process");
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
