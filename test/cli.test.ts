@@ -69,6 +69,27 @@ describe("create-do-kv without a terminal", () => {
     expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("keep me\n");
   });
 
+  it("--force never writes into an earlier backup folder", async () => {
+    const cwd = tempDir();
+    const target = join(cwd, "existing");
+    mkdirSync(target);
+    writeFileSync(join(target, "wrangler.toml"), "# mine\n");
+    // Earlier backups named for this second and the next, as a run a moment ago would leave.
+    const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace(/:/g, "-");
+    const now = Date.now();
+    const earlier = [stamp(now), stamp(now + 1000)].map((s) => join(cwd, `existing.backup-${s}`));
+    for (const dir of earlier) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, "wrangler.toml"), "# an older copy\n");
+    }
+    const result = await runCli(["existing", "--yes", "--force", ...OFFLINE], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    for (const dir of earlier) expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toBe("# an older copy\n");
+    const made = readdirSync(cwd).filter((name) => /^existing\.backup-.*-2$/.test(name));
+    expect(made).toHaveLength(1);
+    expect(readFileSync(join(cwd, made[0]!, "wrangler.toml"), "utf8")).toBe("# mine\n");
+  });
+
   it("creates into an existing empty directory", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "empty"));

@@ -7,7 +7,7 @@
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
  * more (about 6 ms) than writing the whole project.
  */
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/plan.js";
 import { CliError } from "../errors.js";
@@ -54,7 +54,9 @@ function backUpReplaced(target: string, files: readonly PlannedFile[]): Backup |
     .map((file) => file.path);
   if (paths.length === 0) return undefined;
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
-  const directory = join(dirname(target), `${basename(target)}.backup-${stamp}`);
+  let directory = join(dirname(target), `${basename(target)}.backup-${stamp}`);
+  // Never into an earlier backup: a second run in the same second would overwrite its copies.
+  for (let n = 2; existsSync(directory); n++) directory = join(dirname(target), `${basename(target)}.backup-${stamp}-${n}`);
   for (const path of paths) {
     mkdirSync(dirname(join(directory, path)), { recursive: true });
     copyFileSync(join(target, path), join(directory, path));
