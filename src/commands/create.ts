@@ -60,6 +60,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const files = planProject(readTemplateLayers(deps.templatesDir, options.template), options);
   const configFile = files.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
+  const rendered = readConfig(configFile.content, options.format);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const install = flags.install !== false;
   const cd = relative(deps.cwd, directory) || ".";
@@ -70,15 +71,15 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     config: { path: configPath, format: options.format },
     packageManager: pm.name,
     files: files.map((file) => file.path),
-    ...describeConfig(readConfig(configFile.content, options.format), [], undefined),
+    ...describeConfig(rendered, [], undefined),
   });
 
   if (flags.dryRun) {
-    Object.assign(report, describeConfig(readConfig(configFile.content, options.format), [], "--dry-run: nothing was created"));
+    Object.assign(report, describeConfig(rendered, [], "--dry-run: nothing was created"));
     ui.info(`Dry run: would create ${directory} with ${files.length} files:`);
     for (const file of files) ui.info(`  ${file.path} (${Buffer.byteLength(file.content)} bytes)`);
     ui.info(`\n--- ${configFile.path}\n${configFile.content}`);
-    const tasks = planKvTasks(readConfig(configFile.content, options.format), { preview: kv.preview, given: kv.given });
+    const tasks = planKvTasks(rendered, { preview: kv.preview, given: kv.given });
     for (const [binding, id] of kv.given) ui.info(`Would set ${binding} to namespace ${id} (--kv-id).`);
     if (tasks.length > 0 && kv.createKv !== false) {
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
