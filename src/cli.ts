@@ -13,7 +13,7 @@ import { emptyReport, type Report } from "./core/report.js";
 import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV, TEMPLATES } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { fileURLToPath } from "node:url";
-import { createUi } from "./effects/ui.js";
+import { createUi, type Ui } from "./effects/ui.js";
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
@@ -180,17 +180,17 @@ export async function main(io: MainIo): Promise<ExitCode> {
   const color = !io.argv.includes("--no-color");
   // With --json, stdout carries only the JSON; everything for people goes to stderr.
   const human = json ? io.stderr : io.stdout;
-  const baseUi = createUi(human, io.stderr, { env: io.env, color });
+  const interactive = isInteractive(io);
+  const baseUi = createUi(human, io.stderr, { env: io.env, color, spinner: interactive });
   let report: Report | undefined;
-  const ui = {
+  const prompts = async () => (interactive ? await import("./effects/prompts.js") : undefined);
+  const ui: Ui = {
     ...baseUi,
     warn: (message: string) => {
       report?.warnings.push(message);
       baseUi.warn(message);
     },
   };
-  const interactive = isInteractive(io);
-  const prompts = async () => (interactive ? await import("./effects/prompts.js") : undefined);
   const streams = {
     get input() {
       return io.stdin;

@@ -5,8 +5,10 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
 import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
+import { Capture, FakeTtyIn, makeIo, waitFor } from "./helpers/io.js";
 import { childEnv, REPO, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -209,6 +211,45 @@ describe("when the API or the credentials fail", () => {
     expect(fake.requests).toEqual([]);
     expect(existsSync(join(cwd, "must", "wrangler.toml"))).toBe(true);
   });
+});
+
+describe("on a terminal", () => {
+  /** create-do-kv in-process, on a fake terminal, with credentials for the fake API. */
+  function terminalCreate(name: string) {
+    const cwd = tempDir();
+    const screen = new Capture(true);
+    const { io, stderr } = makeIo({
+      argv: [name, "--yes", "--no-install", "--no-git", "--wrangler", WRANGLER],
+      cwd,
+      stdin: new FakeTtyIn(),
+      stdout: screen,
+      env: childEnv({ ...fake.env(home), CI: undefined }),
+    });
+    return { cwd, screen, stderr, done: main(io) };
+  }
+
+  it("shows a spinner with the elapsed time while wrangler runs, then the outcome", async () => {
+    fake.latencyMs = 1_500;
+    const t = terminalCreate("spun");
+    await waitFor(t.screen, "Creating KV namespaces with wrangler (--wrangler): spun-cache", 0, 30_000);
+    expect(await t.done).toBe(0);
+    const seen = t.screen.text;
+    expect(seen).toMatch(/Creating KV namespaces with wrangler \(--wrangler\): spun-cache.*\[\d+s\]/);
+    expect(seen).toContain("wrangler answered for 1 namespace");
+    expect(seen).toMatch(/CACHE: created spun-cache \([0-9a-f]{32}\)/);
+    expect(config(t.cwd, "spun", "toml").parsed.kv_namespaces?.[0]?.id).toMatch(HEX);
+  }, 60_000);
+
+  it("Ctrl-C while wrangler runs ends as a cancellation (130), the project kept, no id written", async () => {
+    fake.latencyMs = 4_000;
+    const t = terminalCreate("halted");
+    await waitFor(t.screen, "Creating KV namespaces", 0, 30_000);
+    process.emit("SIGINT"); // what the terminal sends; here the spinner is the one listening
+    expect(await t.done).toBe(130);
+    expect(t.stderr.text).toContain("Cancelled during: Creating KV namespaces");
+    expect(existsSync(join(t.cwd, "halted", "wrangler.toml"))).toBe(true);
+    expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBeUndefined();
+  }, 60_000);
 });
 
 describe("sync", () => {

@@ -96,10 +96,10 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
 
   if (install) {
-    ui.info(`Installing dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\` ...`);
-    await installDependencies(directory, pm, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` });
+    await ui.step(`Installing dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\``, "Dependencies installed.", () =>
+      installDependencies(directory, pm, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` }),
+    );
     report.installed = true;
-    ui.success("Dependencies installed.");
   }
 
   // After the install, so the project's own wrangler is the one that runs.

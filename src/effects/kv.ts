@@ -158,8 +158,12 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
       skipped = decision.reason;
       ui.warn(`KV namespaces not created: ${decision.reason}. To create them later: ${options.finishCommand}`);
     } else {
-      ui.info(`Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`);
-      outcomes.push(...(await Promise.all(tasks.map((task) => runTask(wrangler, task, options)))));
+      const done = await ui.step(
+        `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
+        `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
+        () => Promise.all(tasks.map((task) => runTask(wrangler, task, options))),
+      );
+      outcomes.push(...done);
     }
   }
 
