@@ -24,7 +24,7 @@ export class UsageError extends CliError {
 
 /** The user pressed Ctrl-C or answered a prompt with cancel. */
 export class CancelledError extends CliError {
-  constructor(message = "Cancelled; nothing was written.") {
-    super(message, EXIT.cancelled);
+  constructor(message = "Cancelled; nothing was written.", hint?: string) {
+    super(message, EXIT.cancelled, hint);
   }
 }

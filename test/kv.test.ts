@@ -247,9 +247,20 @@ describe("on a terminal", () => {
     process.emit("SIGINT"); // what the terminal sends; here the spinner is the one listening
     expect(await t.done).toBe(130);
     expect(t.stderr.text).toContain("Cancelled during: Creating KV namespaces");
+    expect(t.stderr.text).toContain("To finish: cd halted && npx create-do-kv sync (namespaces created already are found by their titles).");
     expect(existsSync(join(t.cwd, "halted", "wrangler.toml"))).toBe(true);
     expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBeUndefined();
-  }, 60_000);
+    // wrangler still created it; the sync the hint names finds it by title instead of failing.
+    const created = fake.namespaces.get("halted-cache");
+    expect(created).toMatch(HEX);
+    const sync = await runCli(["sync", "--wrangler", WRANGLER], {
+      cwd: join(t.cwd, "halted"),
+      env: childEnv(fake.env(home)),
+      timeout: 120_000,
+    });
+    expect(sync.exitCode, sync.stderr).toBe(0);
+    expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBe(created);
+  }, 120_000);
 });
 
 describe("sync", () => {

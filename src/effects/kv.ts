@@ -15,7 +15,7 @@ import {
   titleAlreadyExists,
   wranglerErrorMessage,
 } from "../core/wrangler-output.js";
-import { CliError, UsageError } from "../errors.js";
+import { CancelledError, CliError, UsageError } from "../errors.js";
 import { replaceFileAtomic } from "./files.js";
 import type { Ui } from "./ui.js";
 import { findWrangler, hasApiToken, hasWranglerLogin, runWrangler, runWranglerLogin, type WranglerCommand } from "./wrangler.js";
@@ -158,11 +158,17 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
       skipped = decision.reason;
       ui.warn(`KV namespaces not created: ${decision.reason}. To create them later: ${options.finishCommand}`);
     } else {
-      const done = await ui.step(
-        `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
-        `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
-        () => Promise.all(tasks.map((task) => runTask(wrangler, task, options))),
-      );
+      const done = await ui
+        .step(
+          `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
+          `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
+          () => Promise.all(tasks.map((task) => runTask(wrangler, task, options))),
+        )
+        .catch((error: unknown) => {
+          // Namespaces wrangler created before the Ctrl-C have no id in the config yet.
+          if (!(error instanceof CancelledError)) throw error;
+          throw new CancelledError(error.message, `To finish: ${options.finishCommand} (namespaces created already are found by their titles).`);
+        });
       outcomes.push(...done);
     }
   }
