@@ -63,6 +63,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const rendered = readConfig(configFile.content, options.format);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const install = flags.install !== false;
+  const installLine = installCommand(pm, { preferOffline: true });
   const cd = relative(deps.cwd, directory) || ".";
   const inProject = cd === "." ? "" : `cd ${shellPath(cd)} && `;
 
@@ -84,7 +85,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     if (tasks.length > 0 && kv.createKv !== false) {
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
     }
-    ui.info(install ? `Would install dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\`.` : "Would not install dependencies.");
+    ui.info(install ? `Would install dependencies with \`${show(installLine)}\`.` : "Would not install dependencies.");
     ui.info("Nothing was written.");
     return;
   }
@@ -96,8 +97,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
 
   if (install) {
-    await ui.step(`Installing dependencies with \`${show(installCommand(pm, { preferOffline: true }))}\``, "Dependencies installed.", () =>
-      installDependencies(directory, pm, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` }),
+    await ui.step(`Installing dependencies with \`${show(installLine)}\``, "Dependencies installed.", () =>
+      installDependencies(directory, installLine, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` }),
     );
     report.installed = true;
   }

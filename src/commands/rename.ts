@@ -3,7 +3,7 @@
  * step, planned in full before anything is written. `sync` reuses the execution for renames
  * the user made by hand in the config.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
@@ -115,14 +115,10 @@ export async function executeRenames(input: ExecuteInput): Promise<FileChange[]>
   const renaming = !isEmpty(input.renames);
   if (renaming) loadTypeScript(projectDir); // a clear message before any work
   try {
-    if (renaming) {
-      try {
-        readFileSync(typesFile);
-      } catch {
-        temporaryTypes = join(projectDir, `.create-do-kv-types-${process.pid}.d.ts`);
-        await runTypes(input, temporaryTypes);
-        typesFile = temporaryTypes;
-      }
+    if (renaming && !existsSync(typesFile)) {
+      temporaryTypes = join(projectDir, `.create-do-kv-types-${process.pid}.d.ts`);
+      await runTypes(input, temporaryTypes);
+      typesFile = temporaryTypes;
     }
     const code = planCodeRenames(
       projectDir,

@@ -1,14 +1,14 @@
 /** Installing the new project's dependencies with the chosen package manager. */
-import { installCommand, show, type PackageManager } from "../core/package-manager.js";
+import { show, type CommandLine } from "../core/package-manager.js";
 import { CliError } from "../errors.js";
 import { run } from "./process.js";
 
+/** Runs `line` (from installCommand) in the project. */
 export async function installDependencies(
   projectDir: string,
-  pm: PackageManager,
+  line: CommandLine,
   options: { env: NodeJS.ProcessEnv; retry: string },
 ): Promise<void> {
-  const line = installCommand(pm, { preferOffline: true });
   const result = await run(line.command, line.args, { cwd: projectDir, env: options.env });
   if (result.exitCode !== 0) {
     const output = result.all.trim() || result.startError || "";

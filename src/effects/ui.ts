@@ -35,9 +35,10 @@ export function createUi(
   };
   const onOut = paint(out);
   const onErr = paint(err);
+  const success = (message: string) => out.write(`${onOut("green", "✔")} ${message}\n`);
   return {
     info: (message) => out.write(`${message}\n`),
-    success: (message) => out.write(`${onOut("green", "✔")} ${message}\n`),
+    success,
     warn: (message) => err.write(`${onErr("yellow", "▲")} ${message}\n`),
     error: (message) => err.write(`${onErr("red", "✖")} ${message}\n`),
     async step(start, done, work) {
@@ -47,7 +48,7 @@ export function createUi(
       }
       out.write(`${start} ...\n`);
       const result = await work();
-      out.write(`${onOut("green", "✔")} ${done}\n`);
+      success(done);
       return result;
     },
   };
