@@ -30,7 +30,7 @@ const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", wor
 sh("npm", ["install", "--no-audit", "--no-fund", join(work, packed.filename)]);
 
 const bin = {
-  ours: join(work, "node_modules", "create-do-kv", "bin", "create-do-kv.js"),
+  ours: join(work, "node_modules", "create-do-kv", "bin", "create-do-kv.cjs"),
   vite: join(work, "node_modules", "create-vite", "index.js"),
   c3: join(work, "node_modules", "create-cloudflare", "dist", "cli.js"),
 };

@@ -3,6 +3,7 @@
  * Prompts are loaded only when there is a terminal to prompt on.
  */
 import { Command, CommanderError, Option } from "commander";
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
@@ -12,7 +13,6 @@ import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
 import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV, TEMPLATES } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
-import { fileURLToPath } from "node:url";
 import { createUi, type Ui } from "./effects/ui.js";
 
 declare const __VERSION__: string | undefined;
@@ -30,10 +30,10 @@ export interface MainIo {
 
 /**
  * templates/ sits beside this file's folder both in the source tree (src/cli.ts) and in the
- * package (dist/cli.js), so this must stay in the entry module, not in a chunk.
+ * package (dist/cli.cjs, where the build turns import.meta.dirname into __dirname).
  */
 function defaultTemplatesDir(): string {
-  return fileURLToPath(new URL("../templates/", import.meta.url));
+  return join(import.meta.dirname, "..", "templates");
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

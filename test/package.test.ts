@@ -31,8 +31,10 @@ describe("the package", () => {
         "package.json",
         "README.md",
         "LICENSE",
-        "bin/create-do-kv.js",
-        "dist/cli.js",
+        "bin/create-do-kv.cjs",
+        "dist/cli.cjs",
+        "dist/prompts.cjs",
+        "dist/diff.cjs",
         "templates/default/wrangler.toml",
         "templates/default/wrangler.jsonc",
         "templates/default/_gitignore",
@@ -42,7 +44,7 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.js|dist\/.+\.js|templates\/(default|broadcast)\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff)\.cjs|templates\/(default|broadcast)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);

@@ -100,7 +100,7 @@ async function runTypes(input: ExecuteInput, out?: string): Promise<void> {
 
 /** A small unified diff, made by the `diff` package, loaded only when printing one. */
 async function unifiedDiff(projectDir: string, change: FileChange): Promise<string> {
-  const { createTwoFilesPatch } = await import("diff");
+  const { createTwoFilesPatch } = await import("../vendor/diff.js");
   const name = relative(projectDir, change.path);
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });
 }

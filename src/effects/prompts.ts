@@ -2,7 +2,7 @@
  * Asks the questions of the option resolver with @clack/prompts. Streams are injectable so
  * tests can type answers and read the screen in-process.
  */
-import { confirm, isCancel, select, text } from "@clack/prompts";
+import { confirm, isCancel, select, text } from "../vendor/prompts.js";
 import type { Readable, Writable } from "node:stream";
 import type { Ask } from "../core/options.js";
 import { CancelledError } from "../errors.js";

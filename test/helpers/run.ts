@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { tempDir } from "./tmp.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
-export const BIN = join(REPO, "bin", "create-do-kv.js");
+export const BIN = join(REPO, "bin", "create-do-kv.cjs");
 
 const wranglerHome = tempDir("cdk-wrangler-home-");
 mkdirSync(join(wranglerHome, "tmp"), { recursive: true });
