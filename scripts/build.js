@@ -93,7 +93,7 @@ const jsoncParserWithoutSideEffects = {
  * used): each is bundled into dist/<name>.cjs and required when first used. They share no state
  * with the CLI's own code, so nothing is duplicated.
  */
-const ON_DEMAND = ["prompts", "diff"];
+const ON_DEMAND = ["prompts", "diff", "spawn"];
 const onDemandLibraries = {
   name: "on-demand-libraries",
   setup(build) {
@@ -129,6 +129,6 @@ await Promise.all([
     plugins: [builtinsWithoutFacades, jsoncParserWithoutSideEffects, onDemandLibraries],
   }),
   ...ON_DEMAND.map((name) =>
-    build({ ...common, entryPoints: [`src/vendor/${name}.ts`], outfile: `dist/${name}.cjs`, plugins: [builtinsWithoutFacades] }),
+    build({ ...common, entryPoints: [`src/vendor/${name}.ts`], outfile: `dist/${name}.cjs` }),
   ),
 ]);

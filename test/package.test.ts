@@ -35,6 +35,7 @@ describe("the package", () => {
         "dist/cli.cjs",
         "dist/prompts.cjs",
         "dist/diff.cjs",
+        "dist/spawn.cjs",
         "templates/default/wrangler.toml",
         "templates/default/wrangler.jsonc",
         "templates/default/_gitignore",
@@ -44,7 +45,7 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff)\.cjs|templates\/(default|broadcast)\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn)\.cjs|templates\/(default|broadcast)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);

@@ -76,20 +76,20 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.builtins).not.toContain("fs/promises"); // all file work is synchronous
   });
 
-  it("git init does load child_process (the check above can see it)", async () => {
+  it("git init does load the spawning library and child_process (the checks above can see them)", async () => {
     const loads = await loadsOf(["app", "--yes", "--no-install", "--no-create-kv"]);
-    expect(loads.dist).toEqual(["cli.cjs"]);
+    expect(loads.dist).toEqual(["cli.cjs", "spawn.cjs"]);
     expect(loads.builtins).toContain("child_process");
   });
 
-  it("rename --dry-run loads the diff library and the project's TypeScript", async () => {
+  it("rename --dry-run loads the diff library, the project's TypeScript, and the spawning library for `wrangler types`", async () => {
     const cwd = tempDir();
     await execa(process.execPath, [BIN, "app", ...OFFLINE], { cwd, env: childEnv(), stdin: "ignore" });
     // The rename engine is the project's own TypeScript; lend it the repo's instead of installing.
     mkdirSync(join(cwd, "app", "node_modules"));
     symlinkSync(join(REPO, "node_modules", "typescript"), join(cwd, "app", "node_modules", "typescript"));
     const loads = await loadsOf(["rename", "--class", "Room=Lobby", "--dry-run"], join(cwd, "app"));
-    expect(loads.dist).toEqual(["cli.cjs", "diff.cjs"]);
+    expect(loads.dist.sort()).toEqual(["cli.cjs", "diff.cjs", "spawn.cjs"]);
     expect(loads.other).toEqual([expect.stringMatching(/\/node_modules\/typescript\/lib\/typescript\.js$/)]);
   });
 

@@ -1,11 +1,10 @@
 /**
- * Running a program: argv only (no shell), stdin closed unless the user's terminal is handed
- * over, an optional time limit that stops the program (SIGTERM, then SIGKILL), and output
- * collected as text. Written on node:child_process rather than execa, which weighed 127 KB
- * of the 300 KB package for these few features. (The build loads node:child_process on the
- * first spawn: see scripts/build.js.)
+ * Running a program: argv only (no shell of ours), stdin closed unless the user's terminal is
+ * handed over, an optional time limit that stops the program (SIGTERM, then SIGKILL), and output
+ * collected as text. Written on cross-spawn (Node's spawn, plus Windows' `.cmd` shims) rather
+ * than execa, which weighed 127 KB of the 300 KB package for these few features. Loaded on the
+ * first spawn, with node:child_process: runs that spawn nothing never pay for either.
  */
-import { spawn } from "node:child_process";
 
 export interface RunOptions {
   cwd: string;
@@ -27,7 +26,8 @@ export interface RunResult {
   startError?: string;
 }
 
-export function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const { spawn } = await import("../vendor/spawn.js");
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
