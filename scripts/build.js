@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ with no runtime dependencies: one minified CommonJS file for the
-// CLI, and one each for the two libraries only some runs need (prompts, and the diff that rename
-// prints), required on first use. CommonJS, not ESM: a run whose entry is ESM starts Node's ESM
+// CLI, and one each for the libraries only some runs need (prompts, the diff that rename prints,
+// cross-spawn), required on first use. CommonJS, not ESM: a run whose entry is ESM starts Node's ESM
 // loader (about 8 ms, measured side by side), and each further ES module costs a resolve, a
 // realpath and a link, which is why one file rather than esbuild's split chunks.
 import { build } from "esbuild";
@@ -128,6 +128,7 @@ await Promise.all([
     define: { __VERSION__: JSON.stringify(pkg.version), "import.meta.dirname": "__dirname" },
     plugins: [builtinsWithoutFacades, jsoncParserWithoutSideEffects, onDemandLibraries],
   }),
+  // Without the built-ins plugin: they load when used, and a CommonJS require builds no facade.
   ...ON_DEMAND.map((name) =>
     build({ ...common, entryPoints: [`src/vendor/${name}.ts`], outfile: `dist/${name}.cjs` }),
   ),
