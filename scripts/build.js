@@ -11,8 +11,8 @@ import { builtinModules, createRequire } from "node:module";
  * Node's built-in modules through process.getBuiltinModule (Node >= 22.3; the bin needs 22.12),
  * each a small module whose named exports esbuild can tree-shake. Written for the ESM build, where
  * an import of a built-in built a facade of all its exports (1 to 2 ms each); kept for CommonJS,
- * where plain requires ran 1 to 3 % slower in two A/B runs (esbuild's interop copies every export of fs, path and
- * process for their default imports).
+ * where plain requires ran 1 to 3 % slower in two A/B runs (esbuild's interop copies every
+ * export of fs, path and process for their default imports).
  */
 const require = createRequire(import.meta.url);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
