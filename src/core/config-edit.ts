@@ -301,8 +301,9 @@ export function renameInExports(source: string, format: ConfigFormat, from: stri
     if (format === "toml") {
       const table = tomlTables(text, `exports.${from}`, false)[0];
       if (!table) throw new ConfigEditError(`Could not find [exports.${from}] in wrangler.toml.`);
-      const body = Object.entries(renamed).map(([k, v]) => `${k} = ${inline(v, format)}`).join(eol);
-      const next = `[exports.${to}]${eol}${Object.entries(live).map(([k, v]) => `${k} = ${inline(v, format)}`).join(eol)}`;
+      const lines = (entry: ExportEntry) => Object.entries(entry).map(([k, v]) => `${k} = ${inline(v, format)}`).join(eol);
+      const body = lines(renamed);
+      const next = `[exports.${to}]${eol}${lines(live)}`;
       const rest = text.slice(table.bodyStart, table.bodyEnd);
       const trailing = /(\r?\n)*$/.exec(rest)![0] || eol;
       return `${text.slice(0, table.bodyStart)}${eol}${body}${eol}${eol}${next}${trailing}${text.slice(table.bodyEnd)}`;

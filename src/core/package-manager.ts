@@ -5,9 +5,7 @@
  */
 import { resolveCommand } from "package-manager-detector/commands";
 import { resolveAgent } from "package-manager-detector/detect";
-
 import { PACKAGE_MANAGERS, type PackageManagerName } from "./package-manager-names.js";
-export { PACKAGE_MANAGERS, type PackageManagerName };
 
 export interface PackageManager {
   name: PackageManagerName;
