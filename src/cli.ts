@@ -158,7 +158,8 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
         "create-do-kv.json carried into code, types and migrations; KV namespace ids filled in.",
     )
     .option("--cwd <dir>", "the project directory (default: the current directory)")
-    .option("--dry-run", "print the rename changes as a unified diff; write nothing");
+    .option("--dry-run", "print the rename changes as a unified diff; write nothing")
+    .option("--no-renames", "infer no renames: take the config as it is (bindings sync would ask about count as removed and added)");
   addCommonOptions(addKvOptions(sync), io)
     .addHelpText("after", EXAMPLES)
     .action(async (options: SyncFlags) => {

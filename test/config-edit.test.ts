@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   appendMigration,
-  ConfigEditError,
-  renameBoundClass,
-  renameDoBinding,
   renameInExports,
-  renameKvBinding,
   setKvNamespaceField,
+  setStrings,
+  UnsafeEditError,
 } from "../src/core/config-edit.js";
 import { readConfig } from "../src/core/config-read.js";
 
@@ -53,52 +51,52 @@ function diff(before: string, after: string): [string, string] {
 
 describe("setKvNamespaceField in TOML", () => {
   it("adds an id under the binding, leaving every other byte alone", () => {
-    const edited = setKvNamespaceField(TOML, "toml", "CACHE", "id", ID);
+    const edited = setKvNamespaceField({ source: TOML, format: "toml" }, "CACHE", "id", ID);
     expect(edited).toBe(TOML.replace(`binding = "CACHE" # the cache\n`, `binding = "CACHE" # the cache\nid = "${ID}"\n`));
     expect(readConfig(edited, "toml").kv_namespaces![0]).toEqual({ binding: "CACHE", id: ID });
   });
 
   it("keeps the table's indentation and reads single-quoted names", () => {
-    const edited = setKvNamespaceField(TOML, "toml", "SESSIONS", "id", ID);
+    const edited = setKvNamespaceField({ source: TOML, format: "toml" }, "SESSIONS", "id", ID);
     expect(edited).toContain(`  binding = 'SESSIONS'\n  id = "${ID}"\n  preview_id`);
   });
 
   it("replaces an existing value in place", () => {
-    const edited = setKvNamespaceField(TOML, "toml", "SESSIONS", "preview_id", ID);
+    const edited = setKvNamespaceField({ source: TOML, format: "toml" }, "SESSIONS", "preview_id", ID);
     expect(edited.replace(ID, ID2)).toBe(TOML);
   });
 
   it("edits the inline-table form", () => {
     const source = `name = "a"\nkv_namespaces = [\n  { binding = "A" },\n  { binding = "B", id = "${ID2}" }, # b\n]\n`;
-    const added = setKvNamespaceField(source, "toml", "A", "id", ID);
+    const added = setKvNamespaceField({ source: source, format: "toml" }, "A", "id", ID);
     expect(added).toBe(source.replace(`{ binding = "A" }`, `{ binding = "A", id = "${ID}" }`));
-    const replaced = setKvNamespaceField(source, "toml", "B", "id", ID);
+    const replaced = setKvNamespaceField({ source: source, format: "toml" }, "B", "id", ID);
     expect(replaced).toBe(source.replace(ID2, ID));
   });
 
   it("keeps CRLF line endings", () => {
     const source = TOML.replace(/\n/g, "\r\n");
-    const edited = setKvNamespaceField(source, "toml", "CACHE", "id", ID);
+    const edited = setKvNamespaceField({ source: source, format: "toml" }, "CACHE", "id", ID);
     expect(edited).toContain(`# the cache\r\nid = "${ID}"\r\n`);
     expect(edited.replace(/\r\n/g, "")).not.toContain("\n");
   });
 
   it("refuses a binding that is not there, or only under an environment", () => {
     const withEnv = `name = "a"\n[[env.staging.kv_namespaces]]\nbinding = "CACHE"\n`;
-    expect(() => setKvNamespaceField(TOML, "toml", "MISSING", "id", ID)).toThrow(ConfigEditError);
-    expect(() => setKvNamespaceField(withEnv, "toml", "CACHE", "id", ID)).toThrow('Could not find the KV binding "CACHE"');
+    expect(() => setKvNamespaceField({ source: TOML, format: "toml" }, "MISSING", "id", ID)).toThrow(UnsafeEditError);
+    expect(() => setKvNamespaceField({ source: withEnv, format: "toml" }, "CACHE", "id", ID)).toThrow("there is no such binding");
   });
 });
 
 describe("setKvNamespaceField in JSONC", () => {
   it("adds an id to a one-line entry, on its line", () => {
-    const edited = setKvNamespaceField(JSONC, "jsonc", "CACHE", "id", ID);
+    const edited = setKvNamespaceField({ source: JSONC, format: "jsonc" }, "CACHE", "id", ID);
     expect(diff(JSONC, edited)).toEqual(["", `, "id": "${ID}"`]);
     expect(edited).toContain(`{ "binding": "CACHE", "id": "${ID}" },`);
   });
 
   it("adds an id to a multi-line entry on a line of its own, keeping the comment", () => {
-    const edited = setKvNamespaceField(JSONC, "jsonc", "SESSIONS", "id", ID);
+    const edited = setKvNamespaceField({ source: JSONC, format: "jsonc" }, "SESSIONS", "id", ID);
     expect(edited).toBe(
       JSONC.replace(`"binding": "SESSIONS", // sessions\n`, `"binding": "SESSIONS", // sessions\n\t\t\t"id": "${ID}",\n`),
     );
@@ -108,18 +106,18 @@ describe("setKvNamespaceField in JSONC", () => {
   });
 
   it("replaces an existing value in place", () => {
-    const edited = setKvNamespaceField(JSONC, "jsonc", "SESSIONS", "preview_id", ID);
+    const edited = setKvNamespaceField({ source: JSONC, format: "jsonc" }, "SESSIONS", "preview_id", ID);
     expect(edited.replace(ID, ID2)).toBe(JSONC);
   });
 
   it("adds after a last binding property, leaving its comment on its line", () => {
     const source = `{\n  "kv_namespaces": [\n    {\n      "binding": "A" // a\n    }\n  ]\n}\n`;
-    const edited = setKvNamespaceField(source, "jsonc", "A", "id", ID);
+    const edited = setKvNamespaceField({ source: source, format: "jsonc" }, "A", "id", ID);
     expect(edited).toBe(source.replace(`"binding": "A" // a\n`, `"binding": "A", // a\n      "id": "${ID}"\n`));
   });
 
   it("refuses a binding that is not there", () => {
-    expect(() => setKvNamespaceField(JSONC, "jsonc", "MISSING", "id", ID)).toThrow(ConfigEditError);
+    expect(() => setKvNamespaceField({ source: JSONC, format: "jsonc" }, "MISSING", "id", ID)).toThrow(UnsafeEditError);
   });
 });
 
@@ -150,19 +148,27 @@ id = "${ID}"
 `;
 
   it("renames a KV binding and keeps its id (toml and jsonc)", () => {
-    expect(renameKvBinding(toml, "toml", "CACHE", "STORE")).toBe(toml.replace('binding = "CACHE"', 'binding = "STORE"'));
-    expect(renameKvBinding(jsonc, "jsonc", "CACHE", "STORE")).toBe(jsonc.replace('"binding": "CACHE"', '"binding": "STORE"'));
+    const set = [{ path: ["kv_namespaces", 0, "binding"], value: "STORE" }];
+    expect(setStrings({ source: toml, format: "toml" }, set, "Renaming")).toBe(toml.replace('binding = "CACHE"', 'binding = "STORE"'));
+    expect(setStrings({ source: jsonc, format: "jsonc" }, set, "Renaming")).toBe(jsonc.replace('"binding": "CACHE"', '"binding": "STORE"'));
   });
 
   it("renames the DO binding and the bound class, leaving the migration history alone", () => {
-    const edited = renameBoundClass(renameDoBinding(toml, "toml", "ROOM", "ROOMS"), "toml", "Room", "Chat");
+    const edited = setStrings(
+      { source: toml, format: "toml" },
+      [
+        { path: ["durable_objects", "bindings", 0, "name"], value: "ROOMS" },
+        { path: ["durable_objects", "bindings", 0, "class_name"], value: "Chat" },
+      ],
+      "Renaming",
+    );
     expect(edited).toBe(toml.replace('name = "ROOM"', 'name = "ROOMS"').replace('class_name = "Room"', 'class_name = "Chat"'));
     expect(edited).toContain('new_sqlite_classes = ["Room"]');
   });
 
   it("appends a migration after the last step, before a comment that follows it (toml)", () => {
     const step = { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] };
-    expect(appendMigration(toml, "toml", step)).toBe(
+    expect(appendMigration({ source: toml, format: "toml" }, step)).toBe(
       toml.replace(
         'new_sqlite_classes = ["Room"]\n',
         'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]\n',
@@ -172,7 +178,7 @@ id = "${ID}"
 
   it("appends a migration on its own line in a multi-line array (jsonc)", () => {
     const step = { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] };
-    const edited = appendMigration(jsonc, "jsonc", step);
+    const edited = appendMigration({ source: jsonc, format: "jsonc" }, step);
     expect(edited).toBe(
       jsonc.replace(
         '{ "tag": "v1", "new_sqlite_classes": ["Room"] } // first',
@@ -186,7 +192,7 @@ id = "${ID}"
 describe("renameInExports", () => {
   it("marks the old class renamed and adds the new one after it (toml)", () => {
     const source = `name = "a"\n\n[exports.Room] # the rooms\ntype = "durable-object"\nstorage = "sqlite"\n\n[vars]\nX = "1"\n`;
-    const edited = renameInExports(source, "toml", "Room", "Chat");
+    const edited = renameInExports({ source: source, format: "toml" }, "Room", "Chat");
     expect(edited).toBe(
       `name = "a"\n\n[exports.Room] # the rooms\ntype = "durable-object"\nstate = "renamed"\nrenamed_to = "Chat"\n\n` +
         `[exports.Chat]\ntype = "durable-object"\nstorage = "sqlite"\n\n[vars]\nX = "1"\n`,
@@ -194,7 +200,7 @@ describe("renameInExports", () => {
   });
   it("does the same in jsonc, keeping comments", () => {
     const source = `{\n\t"exports": {\n\t\t// rooms\n\t\t"Room": { "type": "durable-object", "storage": "sqlite" }\n\t}\n}\n`;
-    const edited = renameInExports(source, "jsonc", "Room", "Chat");
+    const edited = renameInExports({ source: source, format: "jsonc" }, "Room", "Chat");
     expect(edited).toContain("// rooms");
     expect(readConfig(edited, "jsonc").exports).toEqual({
       Room: { type: "durable-object", state: "renamed", renamed_to: "Chat" },

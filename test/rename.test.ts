@@ -75,9 +75,9 @@ describe("rename on a toml project", () => {
   }, STEP);
 
   it.each([
-    [["--class", "Nope=Other"], 'there is no Durable Object class "Nope"'],
+    [["--class", "Nope=Other"], 'no Durable Object binding of this Worker uses the class "Nope"'],
     [["--class", "Room=Env"], '"Env" is already used'],
-    [["--kv", "CACHE=ROOM"], '"ROOM" is already used in the config'],
+    [["--kv", "CACHE=ROOM"], '"ROOM" is already the name of a Durable Object binding'],
     [["--kv", "CACHE=bad-name"], "is not a valid binding name"],
     [["--do-binding", "ROOM"], "is not OLD=NEW"],
     [[], "Say what to rename"],
@@ -164,22 +164,32 @@ describe("sync after a hand edit of a jsonc project", () => {
     root = await makeProject("rn-jsonc", "jsonc");
   }, STEP);
 
-  it("carries renamed class, DO binding and KV binding into code, types and a migration", async () => {
+  it("a binding and its class both renamed by hand: sync asks instead of guessing, and the rename it names finishes the job", async () => {
     const configPath = join(root, "wrangler.jsonc");
     const handEdited = readFileSync(configPath, "utf8")
       .replace('"name": "ROOM", "class_name": "Room"', '"name": "LOBBIES", "class_name": "Lobby"')
       .replace('{ "binding": "CACHE", "id"', '{ "binding": "DATA", "id"')
       .replace('"kv_namespaces": [', '"kv_namespaces": [\n\t\t// a comment of my own');
     writeFileSync(configPath, handEdited);
+    const before = sources(root);
 
-    const dry = await runCli(["sync", "--dry-run", "--no-create-kv"], { cwd: root, timeout: STEP });
+    const refused = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("Is the Durable Object binding LOBBIES (class Lobby) the binding ROOM (class Room) renamed?");
+    const command = "npx create-do-kv rename --class Room=Lobby --do-binding ROOM=LOBBIES";
+    expect(refused.stderr).toContain(command);
+    expect(sources(root)).toEqual(before);
+
+    const dry = await runCli([...command.split(" ").slice(2), "--dry-run"], { cwd: root, timeout: STEP });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain("+export class Lobby extends DurableObject<Env> {");
-    expect(readFileSync(configPath, "utf8")).toBe(handEdited);
+    expect(sources(root)).toEqual(before);
 
-    const result = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+    const result = await runCli(command.split(" ").slice(2), { cwd: root, timeout: STEP });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain("class Room -> Lobby");
+    const synced = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(synced.stdout).toContain("KV binding CACHE -> DATA");
     const text = readFileSync(configPath, "utf8");
     expect(text).toContain("// a comment of my own");
     expect(readConfig(text, "jsonc")).toMatchObject({

@@ -1,28 +1,34 @@
 /**
- * `sync`: the user edited the config by hand; bring the rest into agreement. Renames are found
- * by comparing with create-do-kv.json (the names last generated): code, types and the
- * migration follow. Then KV bindings without an id get one.
+ * `sync`: the user edited the config (or the code) by hand; bring the rest into agreement.
+ * Renames are inferred only from evidence (the record of the names last generated, KV ids, the
+ * classes the code exports, the migration state), asked about when the evidence cannot settle
+ * them, and carried into code, types and migrations by the rename engine. Then KV bindings
+ * without an id get one.
  */
-import { join, relative, resolve } from "node:path";
-import type { WranglerConfig } from "../core/config-read.js";
-import { parseRecord, RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/record.js";
-import { isEmpty, recordClassRenames, renamesFromRecord, type NameChange, type Renames } from "../core/rename-plan.js";
-import { writeFileAtomicNew } from "../effects/files.js";
-import { describeRenames, executeRenames, refreshTypesAndRecord, type ExecuteInput } from "./rename.js";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import type { KvFlags } from "../core/kv-flags.js";
 import { kvSettings } from "../core/kv-flags.js";
-import type { ConfigFormat } from "../core/options.js";
-import { UsageError } from "../errors.js";
-import { findConfig } from "../effects/config-file.js";
-import { readFileSync } from "node:fs";
-import { readConfig } from "../core/config-read.js";
+import { lifecycleOf, lifecycleProblems } from "../core/migrations.js";
+import { parseRecord, RECORD_FILE, recordFromConfig, type ProjectRecord } from "../core/record.js";
+import { isEmpty, noRenames, type Renames } from "../core/rename-plan.js";
+import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import { describeConfig, type Report } from "../core/report.js";
+import { ownDurableObjectBindings } from "../core/sections.js";
+import { inferRenames, unanswered } from "../core/sync-infer.js";
+import { UsageError } from "../errors.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
+import { commitWrites } from "../effects/transaction.js";
+import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
+import { applyRenames, recordWrite, type ProjectConfig } from "./apply-renames.js";
+import { describeRenames, openProject } from "./rename.js";
 
 export interface SyncFlags extends KvFlags {
   cwd?: string;
   dryRun?: boolean;
+  /** --no-renames: take the config as it is, inferring no renames. */
+  renames?: boolean;
 }
 
 export interface SyncDeps {
@@ -34,94 +40,108 @@ export interface SyncDeps {
   confirm?: (message: string) => Promise<boolean>;
 }
 
+function readRecord(projectDir: string, ui: Ui): ProjectRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(projectDir, RECORD_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    ui.warn(`No ${RECORD_FILE} in the project, so renames of bindings cannot be told from removals; it will be written now.`);
+    return undefined;
+  }
+  return parseRecord(text);
+}
+
+function checkWorkerName(record: ProjectRecord | undefined, config: WranglerConfig): void {
+  if (!record || config.name === record.worker) return;
+  throw new UsageError(
+    `The Worker name changed from "${record.worker}" to "${config.name}". Durable Objects live under the Worker's name, so this would strand their data; ` +
+      "moving them needs a `transferred_classes` migration, which create-do-kv does not write.",
+    `If you have handled that yourself, set "worker" in ${RECORD_FILE} to "${config.name}" and run sync again.`,
+  );
+}
+
+/** What the evidence proves, plus what the user confirms in a terminal; refused without one. */
+async function decideRenames(project: ProjectConfig, record: ProjectRecord | undefined, deps: SyncDeps): Promise<Renames> {
+  const typesFile = join(project.projectDir, TYPES_FILE);
+  let exported: ReadonlySet<string> | undefined;
+  const exportedClasses = () => (exported ??= openCode(project.projectDir, project.config, existsSync(typesFile) ? typesFile : undefined).exportedClasses());
+  const { renames, questions } = inferRenames(record, project.config, exportedClasses);
+  if (questions.length === 0) return renames;
+  if (!deps.interactive || !deps.confirm) {
+    const { message, hint } = unanswered(questions);
+    throw new UsageError(message, hint);
+  }
+  const merged: Renames = { classes: [...renames.classes], doBindings: [...renames.doBindings], kv: [...renames.kv] };
+  for (const question of questions) {
+    const taken = (list: { from: string; to: string }[], c: { from: string; to: string }) => list.some((m) => m.from === c.from || m.to === c.to);
+    if (question.renames.kv.some((c) => taken(merged.kv, c)) || question.renames.doBindings.some((c) => taken(merged.doBindings, c))) continue;
+    if (await deps.confirm(question.text)) {
+      merged.classes.push(...question.renames.classes.filter((c) => !taken(merged.classes, c)));
+      merged.doBindings.push(...question.renames.doBindings);
+      merged.kv.push(...question.renames.kv);
+    }
+  }
+  return merged;
+}
+
+/** The config must be safe to deploy before sync writes anything to it (KV ids, the record). */
+function checkLifecycle(config: WranglerConfig, file: string): void {
+  const problems = lifecycleProblems(config);
+  if (problems.length === 0) return;
+  const model = lifecycleOf(config);
+  const notLive = [...new Set(ownDurableObjectBindings(config).map((l) => l.binding.class_name))].filter((c) => !model.live.has(c));
+  const hint = notLive.length
+    ? `If ${notLive.join(" or ")} is a class renamed from one that exists, run \`npx create-do-kv rename --class OLD=NEW\`; ` +
+      `if it is a new class, add a migration step that creates it (new_sqlite_classes = ["${notLive[0]}"]) to ${file}.`
+    : `Fix the migrations in ${file}; a deployed step must never be edited, only followed by new ones.`;
+  throw new UsageError(`${file} is not safe to deploy, so sync wrote nothing:\n  ${problems.join("\n  ")}`, hint);
+}
+
 export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   const settings = kvSettings(flags);
-  const projectDir = resolve(deps.cwd, flags.cwd ?? ".");
-  const config = findConfig(projectDir);
-  Object.assign(deps.report, { directory: projectDir, config });
-  const renamed = await syncRenames(projectDir, config, flags, deps);
+  const project = openProject(deps.cwd, flags.cwd, deps.ui);
+  const { projectDir, configPath, format } = project;
+  const file = basename(configPath);
+  Object.assign(deps.report, { directory: projectDir, config: { path: configPath, format } });
+  const record = readRecord(projectDir, deps.ui);
+  checkWorkerName(record, project.config);
+
+  const renames = flags.renames === false ? noRenames() : await decideRenames(project, record, deps);
+  let configAfter = project.config;
+  if (!isEmpty(renames)) {
+    deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames)}`);
+    const { plan } = await applyRenames({ ...project, renames, dryRun: flags.dryRun ?? false, wrangler: flags.wrangler, env: deps.env, ui: deps.ui });
+    configAfter = readConfig(plan.configText, format, file);
+  }
+  checkLifecycle(configAfter, file);
   if (flags.dryRun) {
     deps.report.dryRun = true;
-    deps.ui.info(renamed ? "Dry run: nothing was written." : "Dry run: no renames to bring into agreement; nothing was written.");
+    Object.assign(deps.report, describeConfig(configAfter, [], undefined));
+    deps.ui.info(isEmpty(renames) ? "Dry run: no renames to bring into agreement; nothing was written." : "Dry run: nothing was written.");
     return;
   }
   let outcomes: KvOutcome[] = [];
   let skipped: string | undefined;
   try {
-    skipped = (await ensureKvIds({
-    ...settings,
-    projectDir,
-    configPath: config.path,
-    format: config.format,
-    env: deps.env,
-    interactive: deps.interactive,
-    ui: deps.ui,
-    confirm: deps.confirm,
-    finishCommand: `npx create-do-kv sync${flags.cwd ? ` --cwd ${flags.cwd}` : ""}`,
-    onOutcomes: (done) => (outcomes = done),
-  })).skipped;
+    skipped = (
+      await ensureKvIds({
+        ...settings,
+        projectDir,
+        configPath,
+        format,
+        env: deps.env,
+        interactive: deps.interactive,
+        ui: deps.ui,
+        confirm: deps.confirm,
+        finishCommand: `npx create-do-kv sync${flags.cwd ? ` --cwd ${flags.cwd}` : ""}`,
+        onOutcomes: (done) => (outcomes = done),
+      })
+    ).skipped;
   } finally {
-    const text = readFileSync(config.path, "utf8");
-    const onDisk = readConfig(text, config.format);
+    const onDisk = readConfig(readFileSync(configPath, "utf8"), format, file);
     Object.assign(deps.report, describeConfig(onDisk, outcomes, skipped));
-    writeFileAtomicNew(join(projectDir, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
+    const record = recordWrite(projectDir, recordFromConfig(onDisk));
+    if (record) commitWrites(projectDir, [record]);
   }
-}
-
-/** The config with the code's (old) names, for resolving what the code refers to now. */
-function namesBefore(config: WranglerConfig, renames: Renames): WranglerConfig {
-  const back = (changes: NameChange[], name: string) => changes.find((c) => c.to === name)?.from ?? name;
-  return {
-    ...config,
-    kv_namespaces: config.kv_namespaces?.map((e) => ({ ...e, binding: back(renames.kv, e.binding) })),
-    durable_objects: {
-      bindings: config.durable_objects?.bindings?.map((b) => ({
-        name: back(renames.doBindings, b.name),
-        class_name: back(renames.classes, b.class_name),
-      })),
-    },
-  };
-}
-
-/** Finds the renames since the record and carries them into code, types and migrations. */
-async function syncRenames(
-  projectDir: string,
-  found: { path: string; format: ConfigFormat },
-  flags: SyncFlags,
-  deps: SyncDeps,
-): Promise<boolean> {
-  let record: ProjectRecord;
-  try {
-    record = parseRecord(readFileSync(join(projectDir, RECORD_FILE), "utf8"));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      deps.ui.warn(`No ${RECORD_FILE} in the project, so renames cannot be told from removals; it will be written now.`);
-      return false;
-    }
-    throw new UsageError((error as Error).message);
-  }
-  const configText = readFileSync(found.path, "utf8");
-  const config = readConfig(configText, found.format);
-  const renames = renamesFromRecord(record, config);
-  if (isEmpty(renames)) return false;
-  deps.ui.info(`Renamed in the config since it was generated:\n${describeRenames(renames)}`);
-  const input: ExecuteInput = {
-    projectDir,
-    configPath: found.path,
-    format: found.format,
-    configText,
-    newConfigText: recordClassRenames(configText, found.format, config, renames.classes),
-    before: namesBefore(config, renames),
-    renames,
-    dryRun: flags.dryRun ?? false,
-    wrangler: flags.wrangler,
-    env: deps.env,
-    ui: deps.ui,
-  };
-  const changes = await executeRenames(input);
-  if (!input.dryRun) {
-    await refreshTypesAndRecord(input);
-    for (const change of changes) deps.ui.success(`Updated ${relative(projectDir, change.path)}`);
-  }
-  return true;
 }

@@ -5,6 +5,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import type { ConfigFormat } from "./options.js";
+import { UsageError } from "../errors.js";
 
 export interface KvNamespaceEntry {
   binding: string;
@@ -14,6 +15,9 @@ export interface KvNamespaceEntry {
 export interface DurableObjectBinding {
   name: string;
   class_name: string;
+  /** Set when the class belongs to another Worker: never renamed with this Worker's classes. */
+  script_name?: string;
+  environment?: string;
 }
 export interface MigrationStep {
   tag: string;
@@ -21,6 +25,7 @@ export interface MigrationStep {
   new_classes?: string[];
   renamed_classes?: { from: string; to: string }[];
   deleted_classes?: string[];
+  transferred_classes?: { from: string; from_script?: string; to: string }[];
 }
 /** One entry of the declarative `exports` map (wrangler 4.107+), the alternative to migrations. */
 export interface ExportEntry {
@@ -28,18 +33,32 @@ export interface ExportEntry {
   storage?: string;
   state?: string;
   renamed_to?: string;
+  transferred_to?: string;
 }
-export interface WranglerConfig {
+/** What the top level and each `env.<name>` section hold: bindings of every kind. */
+export interface ConfigSection {
+  durable_objects?: { bindings?: DurableObjectBinding[] };
+  kv_namespaces?: KvNamespaceEntry[];
+  migrations?: MigrationStep[];
+  [key: string]: unknown;
+}
+export interface WranglerConfig extends ConfigSection {
   exports?: Record<string, ExportEntry>;
   name?: string;
   main?: string;
   compatibility_date?: string;
-  durable_objects?: { bindings?: DurableObjectBinding[] };
-  migrations?: MigrationStep[];
-  kv_namespaces?: KvNamespaceEntry[];
+  env?: Record<string, ConfigSection>;
 }
 
-export class ConfigParseError extends Error {}
+/** A config that does not parse: the user's to fix, so a usage error (exit 2) naming the place. */
+export class ConfigParseError extends UsageError {}
+
+/** 1-based line and column of a character offset. */
+export function lineColumn(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
 
 export function readConfig(source: string, format: ConfigFormat, file = `wrangler.${format}`): WranglerConfig {
   if (format === "toml") {
@@ -47,14 +66,21 @@ export function readConfig(source: string, format: ConfigFormat, file = `wrangle
       // smol-toml rejects a CR before a comment's end; CRLF and LF mean the same to TOML.
       return parseToml(source.replace(/\r\n/g, "\n")) as WranglerConfig;
     } catch (error) {
-      throw new ConfigParseError(`${file} is not valid TOML: ${(error as Error).message.split("\n")[0]}`);
+      const { line, column } = error as { line?: number; column?: number };
+      const where = line ? `:${line}:${column ?? 1}` : "";
+      const reason = (error as Error).message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+      throw new ConfigParseError(`${file}${where} is not valid TOML: ${reason}.`, "Fix the file (nothing was written), then run the command again.");
     }
   }
   const errors: ParseError[] = [];
   const value = parseJsonc(source, errors, { allowTrailingComma: true });
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new ConfigParseError(`${file} is not valid JSONC: ${printParseErrorCode(first.error)} at offset ${first.offset}`);
+    const { line, column } = lineColumn(source, first.offset);
+    throw new ConfigParseError(
+      `${file}:${line}:${column} is not valid JSONC: ${printParseErrorCode(first.error)}.`,
+      "Fix the file (nothing was written), then run the command again.",
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ConfigParseError(`${file} does not hold a JSON object.`);

@@ -55,11 +55,15 @@ export function validateClassName(name: string): string | undefined {
   return undefined;
 }
 
+/** Bindings become properties of a plain object in wrangler; these names crash `wrangler types`. */
+const OBJECT_MEMBERS = new Set([...Object.getOwnPropertyNames(Object.prototype), "__proto__"]);
+
 export function validateBindingName(name: string): string | undefined {
   if (!IDENTIFIER.test(name)) {
     return `"${name}" is not a valid binding name: use letters, digits, _ and $, not starting with a digit (e.g. CACHE).`;
   }
   if (RESERVED_WORDS.has(name)) return `"${name}" is a reserved word in JavaScript or TypeScript; choose another binding name.`;
+  if (OBJECT_MEMBERS.has(name)) return `"${name}" is a member of every JavaScript object, which wrangler cannot take as a binding name; choose another.`;
   return undefined;
 }
 

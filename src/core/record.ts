@@ -4,6 +4,7 @@
  * record what they were. A KV binding whose id stayed while its name changed was renamed.
  */
 import type { WranglerConfig } from "./config-read.js";
+import { UsageError } from "../errors.js";
 
 export const RECORD_FILE = "create-do-kv.json";
 
@@ -19,7 +20,8 @@ export function recordFromConfig(config: WranglerConfig): ProjectRecord {
     $comment:
       "Written by create-do-kv: the names it last generated, so `npx create-do-kv sync` can tell a rename from a removal. Commit it; do not edit it by hand.",
     worker: config.name ?? "",
-    durableObjects: (config.durable_objects?.bindings ?? []).map((b) => ({ binding: b.name, class: b.class_name })),
+    // Only this Worker's own classes: a binding with script_name is another Worker's to rename.
+    durableObjects: (config.durable_objects?.bindings ?? []).filter((b) => !b.script_name).map((b) => ({ binding: b.name, class: b.class_name })),
     kv: (config.kv_namespaces ?? []).map((e) => ({ binding: e.binding, id: e.id ?? null })),
   };
 }
@@ -28,7 +30,7 @@ export function serializeRecord(record: ProjectRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 
-export class RecordError extends Error {}
+export class RecordError extends UsageError {}
 
 export function parseRecord(text: string): ProjectRecord {
   let value: Partial<ProjectRecord>;
@@ -41,4 +43,28 @@ export function parseRecord(text: string): ProjectRecord {
     throw new RecordError(`${RECORD_FILE} does not have the expected fields (worker, durableObjects, kv).`);
   }
   return value as ProjectRecord;
+}
+
+/**
+ * The record after a rename: the old record with the renamed names changed and nothing else, so
+ * a hand edit the rename did not cover (another binding renamed in the config) is still seen by
+ * the next `sync`. Without an old record, the config's names are all there is.
+ */
+export function renamedRecord(
+  old: ProjectRecord | undefined,
+  config: WranglerConfig,
+  renames: { classes: NameChange[]; doBindings: NameChange[]; kv: NameChange[] },
+): ProjectRecord {
+  if (!old) return recordFromConfig(config);
+  const to = (changes: NameChange[], name: string) => changes.find((c) => c.from === name)?.to ?? name;
+  return {
+    ...old,
+    durableObjects: old.durableObjects.map((d) => ({ binding: to(renames.doBindings, d.binding), class: to(renames.classes, d.class) })),
+    kv: old.kv.map((k) => ({ ...k, binding: to(renames.kv, k.binding) })),
+  };
+}
+
+interface NameChange {
+  from: string;
+  to: string;
 }

@@ -1,18 +1,24 @@
 /**
- * Planning a rename: from `rename` flags or from the record (for `sync`) to the name changes,
- * the config edits and the migration step. Pure; refusals are UsageErrors (exit 2).
+ * Planning a rename: from the names asked for (by `rename` flags, a prompt, or what `sync`
+ * inferred) to the config edits, the migration step and the code renames still to do. Pure, and
+ * all or nothing: every refusal is a UsageError (exit 2) raised before anything is written.
+ *
+ * A rename may be half done when it arrives (the config edited by hand, the class renamed in an
+ * editor): each part (config, migration, code) is planned from its own state, so the plan
+ * finishes exactly what is left.
  */
-import {
-  appendMigration,
-  renameBoundClass,
-  renameDoBinding,
-  renameInExports,
-  renameKvBinding,
-} from "./config-edit.js";
-import type { MigrationStep, WranglerConfig } from "./config-read.js";
+import { appendMigration, renameInExports, setStrings, type EditTarget, type StringSet } from "./config-edit.js";
+import { readConfig, type MigrationStep, type WranglerConfig } from "./config-read.js";
+import { lifecycleOf, lifecycleProblems } from "./migrations.js";
 import { validateBindingName, validateClassName } from "./names.js";
-import type { ConfigFormat } from "./options.js";
-import type { ProjectRecord } from "./record.js";
+import {
+  allBindings,
+  durableObjectBindings,
+  kvBindings,
+  ownDurableObjectBindings,
+  sectionLabel,
+  type Located,
+} from "./sections.js";
 import { UsageError } from "../errors.js";
 
 export interface NameChange {
@@ -26,7 +32,7 @@ export interface Renames {
   kv: NameChange[];
 }
 
-export const NO_RENAMES: Renames = { classes: [], doBindings: [], kv: [] };
+export const noRenames = (): Renames => ({ classes: [], doBindings: [], kv: [] });
 
 export function isEmpty(renames: Renames): boolean {
   return renames.classes.length + renames.doBindings.length + renames.kv.length === 0;
@@ -34,57 +40,189 @@ export function isEmpty(renames: Renames): boolean {
 
 export function parsePair(flag: string, pair: string): NameChange {
   const parts = pair.split("=");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`${flag}: "${pair}" is not OLD=NEW.`);
+  if (parts.length !== 2 || !parts[0]?.trim() || !parts[1]?.trim()) throw new UsageError(`${flag}: "${pair}" is not OLD=NEW.`);
   return { from: parts[0].trim(), to: parts[1].trim() };
 }
 
-function bindingNames(config: WranglerConfig): string[] {
-  return [
-    ...(config.durable_objects?.bindings ?? []).map((b) => b.name),
-    ...(config.kv_namespaces ?? []).map((e) => e.binding),
+/** The flags that would ask for these renames, for messages that tell the user what to run. */
+export function renameCommand(renames: Renames): string {
+  const flags = [
+    ...renames.classes.map((c) => `--class ${c.from}=${c.to}`),
+    ...renames.doBindings.map((c) => `--do-binding ${c.from}=${c.to}`),
+    ...renames.kv.map((c) => `--kv ${c.from}=${c.to}`),
   ];
+  return `npx create-do-kv rename ${flags.join(" ")}`;
+}
+
+/** What the code exports, as far as the plan needs it. */
+export interface CodeFacts {
+  /** Names the Worker's main module exports (re-exports followed) that are classes. */
+  exportedClasses: ReadonlySet<string>;
+}
+
+export interface RenamePlan {
+  /** The renames asked for that are not already complete. */
+  todo: Renames;
+  /** One line for each rename asked for that is already complete. */
+  done: string[];
+  /** The config text afterwards (equal to the input when only code or nothing changes). */
+  configText: string;
+  /** The renames the code still needs, as the code has the names now. */
+  code: { classes: NameChange[]; envProperties: NameChange[] };
+  /** The config as the code sees it now (binding names the code still uses), for its Env type. */
+  codeConfig: WranglerConfig;
+  /** The migration step appended, if any. */
+  step?: MigrationStep;
+}
+
+/** Refuses requests that contradict themselves: two renames into one name, one name renamed twice, chains. */
+function checkRequest(renames: Renames): void {
+  const bindings = [...renames.doBindings.map((c) => ({ ...c, flag: "--do-binding" })), ...renames.kv.map((c) => ({ ...c, flag: "--kv" }))];
+  const classes = renames.classes.map((c) => ({ ...c, flag: "--class" }));
+  for (const group of [bindings, classes]) {
+    for (const [i, a] of group.entries()) {
+      const problem = a.flag === "--class" ? validateClassName(a.to) : validateBindingName(a.to);
+      if (problem) throw new UsageError(`${a.flag}: ${problem}`);
+      for (const b of group.slice(i + 1)) {
+        if (a.to === b.to) throw new UsageError(`${a.flag} ${a.from}=${a.to} and ${b.flag} ${b.from}=${b.to} give two things the name "${a.to}".`);
+        if (a.from === b.from) throw new UsageError(`${a.flag} ${a.from}=${a.to} and ${b.flag} ${b.from}=${b.to} rename "${a.from}" twice.`);
+      }
+      const chained = group.find((b) => b.from === a.to && b !== a);
+      if (chained && a.from !== a.to) {
+        throw new UsageError(
+          `${a.flag} ${a.from}=${a.to} and ${chained.flag} ${chained.from}=${chained.to} chain or swap names in one command; rename in two commands instead.`,
+        );
+      }
+    }
+  }
+}
+
+const where = (env: string | undefined) => sectionLabel(env);
+
+/** A binding rename (Durable Object or KV) in every section; `taken` lists the other bindings. */
+function planBindingRename(
+  config: WranglerConfig,
+  change: NameChange,
+  kind: "Durable Object" | "KV namespace",
+  located: Located<{ name: string }>[],
+  flag: string,
+): { sets: StringSet[]; configDone: boolean } {
+  const { from, to } = change;
+  const withFrom = located.filter((l) => l.binding.name === from);
+  const withTo = located.filter((l) => l.binding.name === to);
+  const other = allBindings(config).find((b) => b.name === to && b.kind !== kind);
+  if (other) throw new UsageError(`${flag}: "${to}" is already the name of a ${other.kind} binding (${where(other.env)}); choose another name.`);
+  if (withFrom.length === 0 && withTo.length === 0) {
+    throw new UsageError(`${flag}: there is no ${kind} binding "${from}" in the config.`);
+  }
+  const clash = withFrom.find((f) => withTo.some((t) => t.env === f.env));
+  if (clash) throw new UsageError(`${flag}: "${to}" is already used by another ${kind} binding (${where(clash.env)}); choose another name.`);
+  const field = kind === "KV namespace" ? "binding" : "name";
+  return { sets: withFrom.map((l) => ({ path: [...l.path, field], value: to })), configDone: withFrom.length === 0 };
 }
 
 /**
- * Checks requested renames against the config. A rename already applied (old gone, new there)
- * is dropped as done; one whose old name is missing, or whose new name is taken, is refused.
+ * Plans renames against the config and the code. `target.source` is the config text that
+ * `config` was read from.
  */
-export function checkRenames(config: WranglerConfig, requested: Renames): { todo: Renames; done: string[] } {
+export function planRenames(target: EditTarget, config: WranglerConfig, requested: Renames, code: CodeFacts): RenamePlan {
+  checkRequest(requested);
+  const sets: StringSet[] = [];
+  const todo = noRenames();
   const done: string[] = [];
-  const classes = new Set((config.durable_objects?.bindings ?? []).map((b) => b.class_name));
-  const doBindings = new Set((config.durable_objects?.bindings ?? []).map((b) => b.name));
-  const kv = new Set((config.kv_namespaces ?? []).map((e) => e.binding));
-  const allBindings = new Set(bindingNames(config));
+  const codeChanges: RenamePlan["code"] = { classes: [], envProperties: [] };
+  const codeConfig = codeView(config, requested);
 
-  const check = (
-    kind: string,
-    flag: string,
-    changes: NameChange[],
-    present: Set<string>,
-    taken: Set<string>,
-    validate: (name: string) => string | undefined,
-  ) =>
-    changes.filter(({ from, to }) => {
-      const problem = validate(to);
-      if (problem) throw new UsageError(`${flag}: ${problem}`);
-      if (from === to) return false;
-      if (!present.has(from) && present.has(to)) {
-        done.push(`${kind} ${from} is already ${to}`);
-        return false;
-      }
-      if (!present.has(from)) throw new UsageError(`${flag}: there is no ${kind} "${from}" in the config.`);
-      if (taken.has(to)) throw new UsageError(`${flag}: "${to}" is already used in the config; choose another name.`);
-      return true;
-    });
+  const doLocated = durableObjectBindings(config).map((l) => ({ ...l, binding: { name: l.binding.name } }));
+  const kvLocated = kvBindings(config).map((l) => ({ ...l, binding: { name: l.binding.binding } }));
+  for (const [changes, kind, located, flag, list] of [
+    [requested.doBindings, "Durable Object", doLocated, "--do-binding", todo.doBindings],
+    [requested.kv, "KV namespace", kvLocated, "--kv", todo.kv],
+  ] as const) {
+    for (const change of changes) {
+      if (change.from === change.to) continue;
+      const planned = planBindingRename(config, change, kind, located, flag);
+      sets.push(...planned.sets);
+      list.push(change);
+      // The code may still say `from` even when the config no longer does.
+      codeChanges.envProperties.push(change);
+    }
+  }
 
-  return {
-    todo: {
-      classes: check("Durable Object class", "--class", requested.classes, classes, classes, validateClassName),
-      doBindings: check("Durable Object binding", "--do-binding", requested.doBindings, doBindings, allBindings, validateBindingName),
-      kv: check("KV binding", "--kv", requested.kv, kv, allBindings, validateBindingName),
-    },
-    done,
-  };
+  const model = lifecycleOf(config);
+  const own = ownDurableObjectBindings(config);
+  const steps: NameChange[] = [];
+  for (const change of requested.classes) {
+    const { from, to } = change;
+    if (from === to) continue;
+    const withFrom = own.filter((l) => l.binding.class_name === from);
+    const withTo = own.filter((l) => l.binding.class_name === to);
+    if (withFrom.length === 0 && withTo.length === 0) {
+      throw new UsageError(`--class: no Durable Object binding of this Worker uses the class "${from}".`);
+    }
+    if (withFrom.length > 0 && withTo.length > 0) {
+      throw new UsageError(`--class: "${to}" is already the class of the binding "${withTo[0]!.binding.name}" (${where(withTo[0]!.env)}); choose another name.`);
+    }
+    const liveFrom = model.live.has(from);
+    const liveTo = model.live.has(to);
+    let needsStep = false;
+    if (liveFrom && liveTo) {
+      throw new UsageError(
+        `--class: "${to}" already exists as a class of its own, so "${from}" cannot be renamed into it (a rename needs a destination that does not exist yet).`,
+      );
+    } else if (liveFrom) needsStep = true;
+    else if (liveTo && model.renamedFrom.get(to) !== from) {
+      throw new UsageError(`--class: "${to}" already exists as a class of its own, and no migration renames "${from}" into it.`);
+    } else if (!liveTo) {
+      throw new UsageError(`--class: no migration creates the class "${from}", so there is no stored data to carry to "${to}".`);
+    }
+    const exportsFrom = code.exportedClasses.has(from);
+    const exportsTo = code.exportedClasses.has(to);
+    if (exportsFrom && exportsTo) {
+      throw new UsageError(`--class: the Worker's main module already exports a class "${to}" besides "${from}"; choose another name.`);
+    }
+    if (!exportsFrom && !exportsTo) {
+      throw new UsageError(`--class: the Worker's main module exports neither "${from}" nor "${to}", so the class to rename cannot be found.`);
+    }
+    if (exportsFrom) codeChanges.classes.push(change);
+    if (needsStep) steps.push(change);
+    sets.push(...withFrom.map((l) => ({ path: [...l.path, "class_name"], value: to })));
+    if (withFrom.length > 0 || needsStep || exportsFrom) todo.classes.push(change);
+    else done.push(`class ${from} is already ${to}`);
+  }
+
+  let text = sets.length > 0 ? setStrings(target, sets, "Renaming") : target.source;
+  let step: MigrationStep | undefined;
+  if (steps.length > 0) {
+    if (model.form === "exports") {
+      for (const { from, to } of steps) text = renameInExports({ ...target, source: text }, from, to);
+    } else {
+      step = { tag: nextMigrationTag(config.migrations ?? []), renamed_classes: steps.map(({ from, to }) => ({ from, to })) };
+      text = appendMigration({ ...target, source: text }, step);
+    }
+  }
+  const problems = text === target.source ? [] : lifecycleProblems(readConfig(text, target.format, target.file));
+  if (problems.length > 0) {
+    throw new UsageError(`The config would not be safe to deploy after this change, so nothing was written:\n  ${problems.join("\n  ")}`);
+  }
+  return { todo, done, configText: text, code: codeChanges, codeConfig, step };
+}
+
+/**
+ * The config as the code sees it: a binding renamed in the config already (its old name gone
+ * everywhere) still has its old name in code until the code rename runs.
+ */
+export function codeView(config: WranglerConfig, renames: Renames): WranglerConfig {
+  const copy = structuredClone(config);
+  const kv = kvBindings(copy).map((l) => l.binding);
+  const objects = durableObjectBindings(copy).map((l) => l.binding);
+  for (const { from, to } of renames.kv) {
+    if (!kv.some((e) => e.binding === from)) for (const e of kv) if (e.binding === to) e.binding = from;
+  }
+  for (const { from, to } of renames.doBindings) {
+    if (!objects.some((b) => b.name === from)) for (const b of objects) if (b.name === to) b.name = from;
+  }
+  return copy;
 }
 
 /** The next migration tag: v<n+1> after the highest v<n>, else v<count+1>. */
@@ -94,74 +232,4 @@ export function nextMigrationTag(migrations: readonly MigrationStep[]): string {
   const tags = new Set(migrations.map((m) => m.tag));
   while (tags.has(`v${next}`)) next++;
   return `v${next}`;
-}
-
-/** Class renames that no migration records yet (sync may find one the user already added). */
-export function classRenamesNeedingMigration(config: WranglerConfig, classes: NameChange[]): NameChange[] {
-  const recorded = (config.migrations ?? []).flatMap((m) => m.renamed_classes ?? []);
-  return classes.filter(({ from, to }) => !recorded.some((r) => r.from === from && r.to === to));
-}
-
-export function migrationFor(config: WranglerConfig, classes: NameChange[]): MigrationStep | undefined {
-  const needed = classRenamesNeedingMigration(config, classes);
-  if (needed.length === 0) return undefined;
-  return { tag: nextMigrationTag(config.migrations ?? []), renamed_classes: needed.map(({ from, to }) => ({ from, to })) };
-}
-
-/** The config text after the renames: names changed, a migration appended for renamed classes. */
-export function applyConfigRenames(source: string, format: ConfigFormat, config: WranglerConfig, renames: Renames): string {
-  let text = source;
-  for (const { from, to } of renames.kv) text = renameKvBinding(text, format, from, to);
-  for (const { from, to } of renames.doBindings) text = renameDoBinding(text, format, from, to);
-  for (const { from, to } of renames.classes) text = renameBoundClass(text, format, from, to);
-  return recordClassRenames(text, format, config, renames.classes);
-}
-
-/**
- * Records class renames where the config keeps its class history: a new migration step, or,
- * for a config using the declarative `exports` map, renamed entries there.
- */
-export function recordClassRenames(source: string, format: ConfigFormat, config: WranglerConfig, classes: NameChange[]): string {
-  if (config.exports) {
-    let text = source;
-    for (const { from, to } of classes) {
-      const entries = config.exports;
-      if (entries[from]?.state === "renamed" && entries[from]?.renamed_to === to) continue; // already recorded
-      if (entries[to]) throw new UsageError(`--class: the exports map already has an entry for "${to}".`);
-      text = renameInExports(text, format, from, to);
-    }
-    return text;
-  }
-  const step = migrationFor(config, classes);
-  return step ? appendMigration(source, format, step) : source;
-}
-
-/**
- * What changed since the record: matched by position for Durable Objects, by namespace id for
- * KV. A changed Worker name is refused: Durable Objects belong to the Worker by name.
- */
-export function renamesFromRecord(record: ProjectRecord, config: WranglerConfig): Renames {
-  if (config.name !== record.worker) {
-    throw new UsageError(
-      `The Worker name changed from "${record.worker}" to "${config.name}". Durable Objects live under the Worker's name, so this would strand their data; ` +
-        "moving them needs a `transferred_classes` migration, which create-do-kv does not write.",
-      `If you have handled that yourself, set "worker" in create-do-kv.json to "${config.name}" and run sync again.`,
-    );
-  }
-  const bindings = config.durable_objects?.bindings ?? [];
-  const renames: Renames = { classes: [], doBindings: [], kv: [] };
-  record.durableObjects.forEach((old, i) => {
-    const now = bindings[i];
-    if (!now) return;
-    if (now.class_name !== old.class && !renames.classes.some((c) => c.from === old.class)) {
-      renames.classes.push({ from: old.class, to: now.class_name });
-    }
-    if (now.name !== old.binding) renames.doBindings.push({ from: old.binding, to: now.name });
-  });
-  for (const old of record.kv) {
-    if (!old.id) continue;
-    const now = (config.kv_namespaces ?? []).find((e) => e.id === old.id);
-    if (now && now.binding !== old.binding) renames.kv.push({ from: old.binding, to: now.binding });
-  }
-  return renames;
 }

@@ -175,7 +175,7 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
 
   let source = original;
   for (const outcome of outcomes) {
-    if (outcome.id) source = setKvNamespaceField(source, options.format, outcome.binding, outcome.field, outcome.id);
+    if (outcome.id) source = setKvNamespaceField({ source, format: options.format, file }, outcome.binding, outcome.field, outcome.id);
     (outcome.status === "failed" ? ui.error : ui.success)(describe(outcome));
   }
   if (source !== original) replaceFileAtomic(options.configPath, source, original);

@@ -54,25 +54,27 @@ export function envInterface(config: WranglerConfig): string {
 
 const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{[^}]*\n\}/;
 
+export interface CodeProject {
+  /** The names the Worker's main module exports that are classes (re-exports followed). */
+  exportedClasses(): Set<string>;
+  /** The edits that rename `changes` everywhere TypeScript would; refuses any that would change meaning. */
+  planRenames(changes: CodeChanges): FileChange[];
+}
+
 /**
- * Plans the code edits. `before` describes the names the code uses now; the generated types
- * file is served with an Env built from it, so `env.X` resolves to the binding being renamed
- * whatever the config on disk says.
+ * Opens the project with TypeScript's language service. `before` describes the names the code
+ * uses now; the generated types file is served with an Env built from it, so `env.X` resolves to
+ * the binding being renamed whatever the config on disk says.
  */
-export function planCodeRenames(
-  projectDir: string,
-  before: WranglerConfig,
-  changes: CodeChanges,
-  typesFile = resolve(projectDir, TYPES_FILE),
-): FileChange[] {
-  if (changes.classes.length + changes.envProperties.length === 0) return [];
+export function openCode(projectDir: string, before: WranglerConfig, typesFile: string | undefined): CodeProject {
   const ts = loadTypeScript(projectDir);
   const configPath = ts.findConfigFile(projectDir, ts.sys.fileExists, "tsconfig.json");
   if (!configPath) throw new UsageError(`No tsconfig.json in ${projectDir}; cannot find the code to rename.`);
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, projectDir);
   const typesPath = resolve(projectDir, TYPES_FILE);
-  if (!existsSync(typesFile)) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
-  const typesText = readFileSync(typesFile, "utf8");
+  // Without the generated types, the code's classes can still be listed, not its uses of env.
+  if (typesFile !== undefined && !existsSync(typesFile)) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
+  const typesText = typesFile === undefined ? "interface Env {\n}" : readFileSync(typesFile, "utf8");
   if (!ENV_BLOCK.test(typesText)) throw new UsageError(`${TYPES_FILE} has no Env interface; run \`npx wrangler types\`.`);
   const patchedTypes = typesText.replace(ENV_BLOCK, envInterface(before));
 
@@ -101,66 +103,126 @@ export function planCodeRenames(
   };
   const service = ts.createLanguageService(host, ts.createDocumentRegistry());
   const program = service.getProgram()!;
+  const checker = program.getTypeChecker();
   const ours = (file: string) => {
     const full = resolve(file);
     return full !== typesPath && !full.split(sep).includes("node_modules") && !full.endsWith(".d.ts");
   };
-
-  const edits = new Map<string, { start: number; length: number; text: string }[]>();
-  const renameAt = (file: string, position: number, change: NameChange) => {
-    const locations = service.findRenameLocations(file, position, false, false, { providePrefixAndSuffixTextForRename: false });
-    if (!locations) throw new UsageError(`TypeScript cannot rename "${change.from}".`);
-    for (const location of locations) {
-      if (!ours(location.fileName)) continue;
-      const text = read(location.fileName);
-      const found = text.slice(location.textSpan.start, location.textSpan.start + location.textSpan.length);
-      if (found !== change.from) continue; // e.g. a string-literal key; never ours to touch
-      const list = edits.get(resolve(location.fileName)) ?? [];
-      if (list.some((edit) => edit.start === location.textSpan.start)) continue;
-      list.push({ start: location.textSpan.start, length: location.textSpan.length, text: change.to });
-      edits.set(resolve(location.fileName), list);
-    }
+  const where = (node: TS.Node) => {
+    const source = node.getSourceFile();
+    const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+    return `${relative(projectDir, source.fileName)}:${line + 1}`;
   };
 
-  for (const change of changes.classes) {
-    let declaration: TS.ClassDeclaration | undefined;
-    for (const source of program.getSourceFiles().filter((s) => ours(s.fileName))) {
-      ts.forEachChild(source, (node) => {
-        if (ts.isClassDeclaration(node) && node.name?.text === change.from) declaration = node;
-        if (
-          (ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) &&
-          node.name?.text === change.to
-        ) {
-          throw new UsageError(`--class: "${change.to}" is already declared in ${relative(projectDir, source.fileName)}; choose another name.`);
-        }
-      });
-    }
-    if (!declaration) throw new UsageError(`--class: no class "${change.from}" is declared in the project's code.`);
-    renameAt(declaration.getSourceFile().fileName, declaration.name!.getStart(), change);
-  }
+  const mainFile = resolve(projectDir, before.main ?? "src/index.ts");
+  const mainExports = (): TS.Symbol[] => {
+    const source = program.getSourceFile(mainFile);
+    if (!source) throw new UsageError(`The Worker's main module ${relative(projectDir, mainFile)} is not part of the TypeScript project.`);
+    const symbol = checker.getSymbolAtLocation(source);
+    return symbol ? checker.getExportsOfModule(symbol) : [];
+  };
+  const resolveAlias = (symbol: TS.Symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
 
-  const typesSource = program.getSourceFile(typesPath)!;
-  for (const change of changes.envProperties) {
-    let position: number | undefined;
+  /** Where to start TypeScript's rename of the class exported as `name`. */
+  const classRenameStart = (name: string): TS.Node => {
+    const exported = mainExports().find((s) => s.name === name);
+    if (!exported) throw new UsageError(`--class: the Worker's main module does not export "${name}".`);
+    const specifier = exported.declarations?.find(ts.isExportSpecifier);
+    // `export { Room as Chat }`: the exported name is the alias; renaming it leaves the class alone.
+    if (specifier?.propertyName) return specifier.name;
+    const declaration = resolveAlias(exported).declarations?.find(ts.isClassDeclaration);
+    if (!declaration?.name) throw new UsageError(`--class: "${name}" exported by the main module is not a class declaration.`);
+    return declaration.name;
+  };
+
+  const identifierAt = (source: TS.SourceFile, position: number): TS.Node | undefined => {
+    let found: TS.Node | undefined;
     const visit = (node: TS.Node): void => {
-      if (ts.isInterfaceDeclaration(node) && /^(__BaseEnv_Env|Env)$/.test(node.name.text)) {
-        for (const member of node.members) {
-          if (member.name && ts.isIdentifier(member.name) && member.name.text === change.from) position ??= member.name.getStart();
-        }
+      if (node.getStart(source) <= position && position < node.end) {
+        if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) found = node;
+        ts.forEachChild(node, visit);
       }
-      ts.forEachChild(node, visit);
     };
-    visit(typesSource);
-    if (position === undefined) throw new UsageError(`The binding "${change.from}" is not in the Env types.`);
-    renameAt(typesPath, position, change);
-  }
+    visit(source);
+    return found;
+  };
+  /** A property name is looked up on its object, not in scope: renaming it cannot capture a local. */
+  const isPropertyName = (node: TS.Node): boolean => {
+    const parent = node.parent;
+    return (
+      (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+      (ts.isQualifiedName(parent) && parent.right === node) ||
+      ((ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent)) &&
+        parent.name === node) ||
+      (ts.isBindingElement(parent) && parent.propertyName === node)
+    );
+  };
+  const SCOPE = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace | ts.SymbolFlags.Alias;
 
-  return [...edits].map(([path, list]) => {
-    const original = read(path);
-    let after = original;
-    for (const edit of [...list].sort((a, b) => b.start - a.start)) {
-      after = after.slice(0, edit.start) + edit.text + after.slice(edit.start + edit.length);
-    }
-    return { path, before: original, after };
-  });
+  return {
+    exportedClasses() {
+      return new Set(mainExports().filter((s) => resolveAlias(s).flags & ts.SymbolFlags.Class).map((s) => s.name));
+    },
+    planRenames(changes) {
+      const edits = new Map<string, { start: number; length: number; text: string }[]>();
+      // A class is renamed through imports and exports (wrangler finds it by its exported name);
+      // a binding keeps the local names the code destructured it into (`{ STORE: CACHE }`).
+      const renameAt = (node: TS.Node, change: NameChange, keepLocalNames: boolean) => {
+        const file = node.getSourceFile().fileName;
+        const locations = service.findRenameLocations(file, node.getStart(), false, false, {
+          providePrefixAndSuffixTextForRename: keepLocalNames,
+        });
+        if (!locations) throw new UsageError(`TypeScript cannot rename "${change.from}".`);
+        for (const location of locations) {
+          if (!ours(location.fileName)) continue;
+          const text = read(location.fileName);
+          const found = text.slice(location.textSpan.start, location.textSpan.start + location.textSpan.length);
+          if (found !== change.from) continue; // e.g. a string-literal key; never ours to touch
+          const source = program.getSourceFile(location.fileName)!;
+          const at = identifierAt(source, location.textSpan.start);
+          // Where the new name would be looked up in scope, it must not find something else there.
+          if (at && !isPropertyName(at) && !location.prefixText && !location.suffixText) {
+            const clash = checker.getSymbolsInScope(at, SCOPE).find((s) => s.name === change.to);
+            if (clash) {
+              const declared = clash.declarations?.[0];
+              const what = declared && ours(declared.getSourceFile().fileName) ? `declared at ${where(declared)}` : "a global of the Workers runtime or TypeScript";
+              throw new UsageError(
+                `Renaming "${change.from}" to "${change.to}" would change what ${where(at)} refers to: "${change.to}" is already ${what}; choose another name.`,
+              );
+            }
+          }
+          const list = edits.get(resolve(location.fileName)) ?? [];
+          if (list.some((edit) => edit.start === location.textSpan.start)) continue;
+          const replacement = `${location.prefixText ?? ""}${change.to}${location.suffixText ?? ""}`;
+          list.push({ start: location.textSpan.start, length: location.textSpan.length, text: replacement });
+          edits.set(resolve(location.fileName), list);
+        }
+      };
+
+      for (const change of changes.classes) renameAt(classRenameStart(change.from), change, false);
+
+      const typesSource = program.getSourceFile(typesPath)!;
+      for (const change of changes.envProperties) {
+        let member: TS.Node | undefined;
+        const visit = (node: TS.Node): void => {
+          if (ts.isInterfaceDeclaration(node) && /^(__BaseEnv_Env|Env)$/.test(node.name.text)) {
+            for (const m of node.members) if (m.name && ts.isIdentifier(m.name) && m.name.text === change.from) member ??= m.name;
+          }
+          ts.forEachChild(node, visit);
+        };
+        visit(typesSource);
+        if (!member) throw new UsageError(`The binding "${change.from}" is not in the Env types.`);
+        renameAt(member, change, true);
+      }
+
+      return [...edits].map(([path, list]) => {
+        const original = read(path);
+        let after = original;
+        for (const edit of [...list].sort((a, b) => b.start - a.start)) {
+          after = after.slice(0, edit.start) + edit.text + after.slice(edit.start + edit.length);
+        }
+        return { path, before: original, after };
+      });
+    },
+  };
 }

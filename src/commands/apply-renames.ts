@@ -1,0 +1,132 @@
+/**
+ * The rename engine shared by `rename` and `sync`: plan the config, migration and code changes
+ * in full, then show them (--dry-run) or write them as one transaction with the record, then
+ * regenerate the types. Nothing is written before every part is planned and checked.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { WranglerConfig } from "../core/config-read.js";
+import type { ConfigFormat } from "../core/options.js";
+import { parseRecord, RECORD_FILE, renamedRecord, serializeRecord, type ProjectRecord } from "../core/record.js";
+import { readConfig } from "../core/config-read.js";
+import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
+import { wranglerErrorMessage } from "../core/wrangler-output.js";
+import { CliError } from "../errors.js";
+import { commitWrites, type PlannedWrite } from "../effects/transaction.js";
+import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
+import type { Ui } from "../effects/ui.js";
+import { findWrangler, runWrangler } from "../effects/wrangler.js";
+
+export interface ProjectConfig {
+  projectDir: string;
+  configPath: string;
+  format: ConfigFormat;
+  /** The config's text as read, and what it parses to. */
+  configText: string;
+  config: WranglerConfig;
+}
+
+export interface ApplyInput extends ProjectConfig {
+  renames: Renames;
+  dryRun: boolean;
+  wrangler?: string;
+  env: NodeJS.ProcessEnv;
+  ui: Ui;
+}
+
+export interface ApplyResult {
+  plan: RenamePlan;
+  /** Files changed (or, in a dry run, that would change), the record not counted. */
+  changes: FileChange[];
+}
+
+/**
+ * `wrangler types`. Its runtime types come from a local workerd it starts and fetches from;
+ * on a loaded machine that fetch was seen to fail once ("fetch failed"), so it gets a second try.
+ */
+async function runTypes(input: ApplyInput, out?: string): Promise<void> {
+  const wrangler = findWrangler(input.projectDir, input.env, input.wrangler);
+  let result;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    result = await runWrangler(wrangler, ["types", ...(out ? [out] : [])], { cwd: input.projectDir, timeoutMs: 120_000, env: input.env });
+    if (result.exitCode === 0) return;
+  }
+  throw new CliError(`\`wrangler types\` failed:\n${wranglerErrorMessage(result!.stderr, result!.stdout)}`);
+}
+
+/** A small unified diff, made by the `diff` package, loaded only when printing one. */
+async function unifiedDiff(projectDir: string, change: FileChange): Promise<string> {
+  const { createTwoFilesPatch } = await import("../vendor/diff.js");
+  const name = relative(projectDir, change.path);
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });
+}
+
+function planAll(input: ApplyInput, typesFile: string): ApplyResult {
+  const file = input.configPath.slice(input.configPath.lastIndexOf("/") + 1);
+  const code = openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
+  const exportedClasses = input.renames.classes.length > 0 ? code.exportedClasses() : new Set<string>();
+  const plan = planRenames({ source: input.configText, format: input.format, file }, input.config, input.renames, { exportedClasses });
+  const changes: FileChange[] = [
+    ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
+    ...code.planRenames(plan.code),
+  ];
+  return { plan, changes };
+}
+
+/** Plans the renames and writes them (config, code, record) as one transaction, then the types. */
+export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
+  const { projectDir, ui } = input;
+  if (isEmpty(input.renames)) throw new Error("applyRenames called with nothing to rename");
+  loadTypeScript(projectDir); // a clear message before any work
+  // The language service needs the runtime types; make them if the project has none yet,
+  // under a temporary name, so a dry run or a refusal leaves nothing behind.
+  let typesFile = resolve(projectDir, TYPES_FILE);
+  let temporaryTypes: string | undefined;
+  let result: ApplyResult;
+  try {
+    if (!existsSync(typesFile)) {
+      temporaryTypes = join(projectDir, `.create-do-kv-types-${process.pid}.d.ts`);
+      await runTypes(input, temporaryTypes);
+      typesFile = temporaryTypes;
+    }
+    result = planAll(input, typesFile);
+  } finally {
+    if (temporaryTypes) rmSync(temporaryTypes, { force: true });
+  }
+  if (input.dryRun) {
+    for (const change of result.changes) ui.info(await unifiedDiff(projectDir, change));
+    return result;
+  }
+  const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
+  const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
+  commitWrites(projectDir, writes);
+  if (result.changes.length > 0) {
+    try {
+      await runTypes(input);
+    } catch (error) {
+      ui.warn(`${(error as Error).message}\nRun \`npx wrangler types\` in the project to regenerate ${TYPES_FILE}.`);
+    }
+  }
+  return result;
+}
+
+function readRecordIfAny(projectDir: string): ProjectRecord | undefined {
+  try {
+    return parseRecord(readFileSync(join(projectDir, RECORD_FILE), "utf8"));
+  } catch {
+    return undefined; // missing or unreadable: sync reports that; the rename writes a fresh one
+  }
+}
+
+/** The record's new text, when it differs from what is on disk. */
+export function recordWrite(projectDir: string, record: ProjectRecord): PlannedWrite | undefined {
+  const path = join(projectDir, RECORD_FILE);
+  const after = serializeRecord(record);
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {
+    current = undefined;
+  }
+  return current === after ? undefined : { path, after };
+}

@@ -1,0 +1,97 @@
+/**
+ * Text edits of wrangler.toml: the smallest replacement or insertion that makes a change, found
+ * with the value layout of toml-locate, so every other byte stays. Unchecked on their own; the
+ * policy in config-edit.ts parses before and after.
+ */
+import { ConfigEditError, eolOf, inline, lineAt } from "./config-edit-text.js";
+import type { ConfigPath } from "./sections.js";
+import { samePath, scanToml, type TomlValue } from "./toml-locate.js";
+
+function valueAt(source: string, path: ConfigPath): TomlValue | undefined {
+  return scanToml(source).values.find((v) => samePath(v.path, path));
+}
+
+const describe = (path: ConfigPath) => path.join(".");
+
+/** Replaces the string at `path`, keeping the quote style it was written with. */
+export function replaceTomlString(source: string, path: ConfigPath, value: string): string {
+  const found = valueAt(source, path);
+  if (!found || found.kind !== "string") throw new ConfigEditError(`no string at ${describe(path)}`);
+  const text = found.quote === "'" && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
+  return source.slice(0, found.start) + text + source.slice(found.end);
+}
+
+/**
+ * Adds `key = "value"` to the table at `entryPath` (a `[[header]]` table or an inline one),
+ * next to `anchorKey`'s line for a header table so a comment at the end of that line stays put.
+ */
+export function insertTomlField(source: string, entryPath: ConfigPath, anchorKey: string, key: string, value: string): string {
+  const layout = scanToml(source);
+  const pair = `${key} = ${JSON.stringify(value)}`;
+  const table = layout.tables.find((t) => samePath(t.path, entryPath));
+  if (table) {
+    const anchor = layout.values.find((v) => samePath(v.path, [...entryPath, anchorKey]));
+    const line = anchor ? lineAt(source, anchor.end) : lineAt(source, table.headerEnd);
+    return `${source.slice(0, line.end)}${eolOf(source)}${anchor ? line.indent : ""}${pair}${source.slice(line.end)}`;
+  }
+  const inlineTable = layout.values.find((v) => samePath(v.path, entryPath) && v.kind === "table");
+  if (!inlineTable) throw new ConfigEditError(`no table at ${describe(entryPath)}`);
+  const inner = source.slice(inlineTable.start + 1, inlineTable.end - 1);
+  if (inner.trim() === "") return `${source.slice(0, inlineTable.start)}{ ${pair} }${source.slice(inlineTable.end)}`;
+  // The last value inside it ends last (a nested value ends before the value holding it).
+  const at = Math.max(...layout.values.filter((v) => v.start > inlineTable.start && v.end < inlineTable.end).map((v) => v.end));
+  return `${source.slice(0, at)}, ${pair}${source.slice(at)}`;
+}
+
+/** Appends a step to `migrations`, whichever form it has; earlier steps are never touched. */
+export function appendTomlArrayEntry(source: string, key: string, entry: Record<string, unknown>): string {
+  const eol = eolOf(source);
+  const layout = scanToml(source);
+  const array = layout.values.find((v) => samePath(v.path, [key]) && v.kind === "array");
+  if (array) {
+    const items = layout.values.filter((v) => v.path.length === 2 && v.path[0] === key && typeof v.path[1] === "number");
+    const text = inline(entry, "toml");
+    if (items.length === 0) return `${source.slice(0, array.start + 1)}${text}${source.slice(array.start + 1)}`;
+    const last = items.reduce((a, b) => (b.end > a.end ? b : a));
+    const first = items.reduce((a, b) => (b.start < a.start ? b : a));
+    const multiline = source.slice(array.start, first.start).includes("\n");
+    const separator = multiline ? `,${eol}${lineAt(source, first.start).indent}` : ", ";
+    return `${source.slice(0, last.end)}${separator}${text}${source.slice(last.end)}`;
+  }
+  const block = `[[${key}]]${eol}${Object.entries(entry)
+    .map(([k, v]) => `${k} = ${inline(v, "toml")}`)
+    .join(eol)}`;
+  const group = layout.tables.filter((t) => t.path[0] === key);
+  if (group.length === 0) return `${source.replace(/\s*$/, "")}${eol}${eol}${block}${eol}`;
+  // After the last table of the group (a step's own sub-tables included), before the blank lines
+  // and comments that lead into whatever follows.
+  const last = group.reduce((a, b) => (b.headerStart > a.headerStart ? b : a));
+  const body = source.slice(last.headerEnd, last.end);
+  const end = last.headerEnd + body.replace(/(?:\r?\n[ \t]*(?:#[^\r\n]*)?)*\s*$/, "").length;
+  return `${source.slice(0, end)}${eol}${eol}${block}${source.slice(end)}`;
+}
+
+/**
+ * Records a class rename in `[exports.<from>]`: its body becomes the renamed entry, and a live
+ * `[exports.<to>]` follows it. Inline and dotted forms of the map are refused by the caller's check.
+ */
+export function renameInTomlExports(
+  source: string,
+  from: string,
+  to: string,
+  renamed: Record<string, unknown>,
+  live: Record<string, unknown>,
+): string {
+  const eol = eolOf(source);
+  const table = scanToml(source).tables.find((t) => samePath(t.path, ["exports", from]) && !t.array);
+  if (!table) throw new ConfigEditError(`no [exports.${from}] table`);
+  const lines = (entry: Record<string, unknown>) =>
+    Object.entries(entry)
+      .map(([k, v]) => `${k} = ${inline(v, "toml")}`)
+      .join(eol);
+  // The header line stays whole, a comment after it included.
+  const bodyStart = lineAt(source, table.headerEnd).end;
+  const rest = source.slice(bodyStart, table.end);
+  const trailing = /(\r?\n)*$/.exec(rest)![0] || eol;
+  return `${source.slice(0, bodyStart)}${eol}${lines(renamed)}${eol}${eol}[exports.${to}]${eol}${lines(live)}${trailing}${source.slice(table.end)}`;
+}
