@@ -93,6 +93,18 @@ describe("inferRenames", () => {
     const asked = () => {
       throw new Error("asked");
     };
-    expect(inferRenames(record, edit({ kv_namespaces: [{ binding: "STORE", id: ID2 }] }), asked).questions).toHaveLength(2);
+    const noObjects = edit({ durable_objects: bindings(), migrations: [], kv_namespaces: [{ binding: "STORE", id: ID2 }] });
+    expect(inferRenames(recordFromConfig({ ...noObjects, kv_namespaces: base.kv_namespaces }), noObjects, asked).questions).toHaveLength(2);
+  });
+});
+
+describe("a class renamed in the editor only", () => {
+  it("is asked about, naming both classes", () => {
+    const { renames, questions } = inferRenames(record, base, exports("Chat"));
+    expect(renames).toEqual(none);
+    expect(questions.map((q) => q.renames)).toEqual([{ ...none, classes: [{ from: "Room", to: "Chat" }] }]);
+  });
+  it("is no question when the code cannot be read", () => {
+    expect(inferRenames(record, base, () => undefined).questions).toEqual([]);
   });
 });

@@ -64,8 +64,19 @@ function checkWorkerName(record: ProjectRecord | undefined, config: WranglerConf
 /** What the evidence proves, plus what the user confirms in a terminal; refused without one. */
 async function decideRenames(project: ProjectConfig, record: ProjectRecord | undefined, deps: SyncDeps): Promise<Renames> {
   const typesFile = join(project.projectDir, TYPES_FILE);
-  let exported: ReadonlySet<string> | undefined;
-  const exportedClasses = () => (exported ??= openCode(project.projectDir, project.config, existsSync(typesFile) ? typesFile : undefined).exportedClasses());
+  let exported: { classes?: ReadonlySet<string> } | undefined;
+  const exportedClasses = () => {
+    if (!exported) {
+      try {
+        exported = { classes: openCode(project.projectDir, project.config, existsSync(typesFile) ? typesFile : undefined).exportedClasses() };
+      } catch (error) {
+        // No TypeScript in the project (not installed yet): the code is no evidence then.
+        if (!(error instanceof UsageError)) throw error;
+        exported = {};
+      }
+    }
+    return exported.classes;
+  };
   const { renames, questions } = inferRenames(record, project.config, exportedClasses);
   if (questions.length === 0) return renames;
   if (!deps.interactive || !deps.confirm) {

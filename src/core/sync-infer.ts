@@ -24,8 +24,11 @@ export interface Inference {
   questions: Question[];
 }
 
-/** The classes the Worker's main module exports: asked only when a class question needs it. */
-export type ExportedClasses = () => ReadonlySet<string>;
+/**
+ * The classes the Worker's main module exports, asked only when a class question needs it;
+ * undefined when the code cannot be read (its TypeScript is not installed).
+ */
+export type ExportedClasses = () => ReadonlySet<string> | undefined;
 
 export function inferRenames(record: ProjectRecord | undefined, config: WranglerConfig, exported: ExportedClasses): Inference {
   const renames = noRenames();
@@ -70,7 +73,7 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
     for (const { old, now } of pairs) {
       if (old.class === now.class_name || renames.classes.some((c) => c.from === old.class)) continue;
       if (!model.live.has(old.class) || model.live.has(now.class_name) || boundClasses.has(old.class)) continue;
-      const classes = exported();
+      const classes = exported() ?? new Set<string>();
       const change = { from: old.class, to: now.class_name };
       if (classes.has(old.class) && classes.has(now.class_name)) {
         questions.push({
@@ -112,7 +115,23 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
   if (notLive.length === 1 && unbound.length === 1) {
     const classes = exported();
     const change = { from: unbound[0]!, to: notLive[0]! };
-    if (classes.has(change.to) && !classes.has(change.from)) renames.classes.push(change);
+    if (classes?.has(change.to) && !classes.has(change.from)) renames.classes.push(change);
+  }
+
+  // A class renamed in the editor only: the config binds a live class the code no longer
+  // exports, and the code exports one class nothing binds. Likely a rename; only the user knows.
+  const settled = new Set([...renames.classes.flatMap((c) => [c.from, c.to]), ...questions.flatMap((q) => q.renames.classes.flatMap((c) => [c.from, c.to]))]);
+  const missing = [...boundClasses].filter((name) => model.live.has(name) && !settled.has(name));
+  const classes = missing.length > 0 ? exported() : undefined;
+  if (classes) {
+    const gone = missing.filter((name) => !classes.has(name));
+    const fresh = [...classes].filter((name) => !boundClasses.has(name) && !model.live.has(name) && !settled.has(name));
+    if (gone.length === 1 && fresh.length === 1) {
+      questions.push({
+        text: `The config binds the class ${gone[0]}, which the code no longer exports; the code exports ${fresh[0]}, which nothing binds. Is ${fresh[0]} ${gone[0]} renamed (its stored objects move to it)?`,
+        renames: { ...noRenames(), classes: [{ from: gone[0]!, to: fresh[0]! }] },
+      });
+    }
   }
   return { renames, questions };
 }
