@@ -211,3 +211,14 @@ describe("renameInExports", () => {
     );
   });
 });
+
+describe("renameInExports keeps what is around the table", () => {
+  it("comments inside and after the table stay; only storage goes", () => {
+    const source = `name = "a"\n\n[exports.Room]\n# the rooms\ntype = "durable-object"\nstorage = "sqlite" # kept as sqlite\n\n# KV below\n[[kv_namespaces]]\nbinding = "CACHE"\n`;
+    const edited = renameInExports({ source, format: "toml" }, "Room", "Chat");
+    expect(edited).toBe(
+      `name = "a"\n\n[exports.Room]\n# the rooms\ntype = "durable-object"\nstate = "renamed"\nrenamed_to = "Chat"\n\n` +
+        `[exports.Chat]\ntype = "durable-object"\nstorage = "sqlite"\n\n# KV below\n[[kv_namespaces]]\nbinding = "CACHE"\n`,
+    );
+  });
+});

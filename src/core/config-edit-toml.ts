@@ -72,8 +72,9 @@ export function appendTomlArrayEntry(source: string, key: string, entry: Record<
 }
 
 /**
- * Records a class rename in `[exports.<from>]`: its body becomes the renamed entry, and a live
- * `[exports.<to>]` follows it. Inline and dotted forms of the map are refused by the caller's check.
+ * Records a class rename in `[exports.<from>]` with line edits: `storage` goes, `state` and
+ * `renamed_to` are set, and a live `[exports.<to>]` follows the table's last value, so comments
+ * in and after the table stay. Inline and dotted forms of the map are refused by the caller's check.
  */
 export function renameInTomlExports(
   source: string,
@@ -83,15 +84,33 @@ export function renameInTomlExports(
   live: Record<string, unknown>,
 ): string {
   const eol = eolOf(source);
-  const table = scanToml(source).tables.find((t) => samePath(t.path, ["exports", from]) && !t.array);
-  if (!table) throw new ConfigEditError(`no [exports.${from}] table`);
-  const lines = (entry: Record<string, unknown>) =>
-    Object.entries(entry)
-      .map(([k, v]) => `${k} = ${inline(v, "toml")}`)
-      .join(eol);
-  // The header line stays whole, a comment after it included.
-  const bodyStart = lineAt(source, table.headerEnd).end;
-  const rest = source.slice(bodyStart, table.end);
-  const trailing = /(\r?\n)*$/.exec(rest)![0] || eol;
-  return `${source.slice(0, bodyStart)}${eol}${lines(renamed)}${eol}${eol}[exports.${to}]${eol}${lines(live)}${trailing}${source.slice(table.end)}`;
+  const layout = scanToml(source);
+  const path = ["exports", from];
+  if (!layout.tables.some((t) => samePath(t.path, path) && !t.array)) throw new ConfigEditError(`no [exports.${from}] table`);
+  const own = layout.values.filter((v) => v.path.length === 3 && samePath(v.path.slice(0, 2), path));
+  const last = own.reduce((a, b) => (b.end > a.end ? b : a), own[0]!);
+  if (!last) throw new ConfigEditError(`[exports.${from}] is empty`);
+  const at = (key: string) => own.find((v) => v.path[2] === key);
+  const pairs = (entry: Record<string, unknown>) => Object.entries(entry).map(([k, v]) => `${k} = ${inline(v, "toml")}`);
+  const added = Object.entries(renamed)
+    .filter(([key]) => key !== "type" && !at(key))
+    .map(([k, v]) => `${eol}${k} = ${inline(v, "toml")}`)
+    .join("");
+  const insertAt = lineAt(source, last.end).end;
+  let text = `${source.slice(0, insertAt)}${added}${eol}${eol}[exports.${to}]${eol}${pairs(live).join(eol)}${source.slice(insertAt)}`;
+  // Edits before the insertion point, last first, so earlier offsets hold.
+  const edits = own
+    .filter((v) => v.path[2] !== "type")
+    .sort((a, b) => b.start - a.start)
+    .map((v) => ({ v, key: String(v.path[2]) }));
+  for (const { v, key } of edits) {
+    if (key in renamed) {
+      text = text.slice(0, v.start) + inline(renamed[key], "toml") + text.slice(v.end);
+    } else {
+      const line = lineAt(text, v.start);
+      const start = Math.max(0, line.start - eol.length);
+      text = text.slice(0, start) + text.slice(line.end);
+    }
+  }
+  return text;
 }
