@@ -147,6 +147,28 @@ results.push({
     `CPU of 4 bindings ${median(kv.samples["4 bindings"]!.map((s) => s.cpu)).toFixed(1)} s, of 1 ${median(kv.samples["1 binding"]!.map((s) => s.cpu)).toFixed(1)} s; on ${cores} cores the 4 cannot take less than ${floor.toFixed(1)} s = ${((floor * 1000) / median(kv.samples["1 binding"]!.map((s) => s.ms))).toFixed(2)} x 1 binding`,
   ],
 });
+// rename against what it has to cost at least: a type-check of the project and `wrangler types`.
+console.error("Installing a generated project for the rename scenario ...");
+const project = join(work, "rename-project");
+const made = await run(process.execPath, [bin.ours, project, "--yes", "--no-git", "--no-create-kv"], { cwd: work, env });
+if (made.exitCode !== 0) throw new Error(`create failed:\n${made.all}`);
+const projectBin = (name: string) => join(project, "node_modules", ".bin", name);
+execFileSync(projectBin("wrangler"), ["types"], { cwd: project, env, stdio: "ignore" });
+let className = "Room";
+const baseline = `const { execFileSync } = require("node:child_process");
+execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(project)}], { stdio: "ignore" });
+execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(project)}, stdio: "ignore" });`;
+const renameResult = await compare("rename a class (code, config, migration, types)", {
+  rename: () => {
+    // Back and forth: each run appends one more renamed_classes step, as a user's would.
+    const next = className === "Room" ? "Chat" : "Room";
+    const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
+    className = next;
+    return args;
+  },
+  "tsc --noEmit + wrangler types": () => ["-e", baseline],
+}, { rounds: 7 });
+results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
 if (full) {
   fake.latencyMs = 0;
   const e2e = await compare("end to end: install (warm cache) + KV", {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
@@ -124,5 +124,39 @@ describe("interactive rename", () => {
     expect(await s.done).toBe(2);
     expect(s.stderr.text).toContain("needs TypeScript");
     expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Room ");
+  });
+});
+
+describe("interactive sync", () => {
+  async function project(): Promise<string> {
+    const cwd = tempDir();
+    const { io } = makeIo({ argv: ["p", "--yes", "--no-install", "--no-git", "--no-create-kv", "--kv", "CACHE,SESSIONS"], cwd });
+    expect(await main(io)).toBe(0);
+    const dir = join(cwd, "p");
+    const config = join(dir, "wrangler.toml");
+    writeFileSync(config, readFileSync(config, "utf8").replace('binding = "SESSIONS"', 'binding = "EVENTS"'));
+    return dir;
+  }
+  const question = "Is the KV binding EVENTS the binding SESSIONS renamed";
+
+  it("asks when the evidence cannot tell; no takes the config as it is", async () => {
+    const dir = await project();
+    const s = terminal(["sync", "--no-create-kv"], dir);
+    await s.answer(question, "n");
+    expect(await s.done).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "create-do-kv.json"), "utf8")).kv).toEqual([
+      { binding: "CACHE", id: null },
+      { binding: "EVENTS", id: null },
+    ]);
+  });
+
+  it("yes turns the answer into a rename (here stopped before writing: no TypeScript installed)", async () => {
+    const dir = await project();
+    const record = readFileSync(join(dir, "create-do-kv.json"), "utf8");
+    const s = terminal(["sync", "--no-create-kv"], dir);
+    await s.answer(question, "y");
+    expect(await s.done).toBe(2);
+    expect(s.stderr.text).toContain("needs TypeScript");
+    expect(readFileSync(join(dir, "create-do-kv.json"), "utf8")).toBe(record);
   });
 });

@@ -5,6 +5,7 @@
 import { compareText } from "./compare.js";
 import type { CreateOptions } from "./options.js";
 import { readConfig } from "./config-read.js";
+import { lifecycleProblems } from "./migrations.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
 
@@ -65,6 +66,9 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new PlanError(`The rendered ${configFileName(options)} does not read back as asked: ${JSON.stringify(actual)}`);
   }
+  // The same check every command that writes a config makes: safe to deploy as far as classes go.
+  const problems = lifecycleProblems(config);
+  if (problems.length > 0) throw new PlanError(`The rendered ${configFileName(options)} is not safe to deploy: ${problems.join(" ")}`);
 }
 
 export function planProject(templateFiles: ReadonlyMap<string, string>, options: CreateOptions): PlannedFile[] {
