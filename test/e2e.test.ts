@@ -96,6 +96,12 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     expect(readFileSync(join(root, "src", "index.ts"), "utf8")).toContain(`env.${names.doBinding}.getByName(room)`);
   });
 
+  it("type-checks the moment it is created: the types were generated, no script run first", async () => {
+    expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain(`${names.kv[0]}: KVNamespace;`);
+    const tsc = await project.bin("tsc", "--noEmit");
+    expect(tsc.exitCode, tsc.all).toBe(0);
+  }, STEP);
+
   it("passes its own tests in the Workers runtime", async () => {
     const result = await project.npm("test");
     expect(result.exitCode, result.all).toBe(0);

@@ -10,12 +10,11 @@ import type { ConfigFormat } from "../core/options.js";
 import { parseRecord, RECORD_FILE, renamedRecord, serializeRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
-import { wranglerErrorMessage } from "../core/wrangler-output.js";
 import { CliError } from "../errors.js";
 import { commitWrites, type PlannedWrite } from "../effects/transaction.js";
 import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
-import { findWrangler, runWrangler } from "../effects/wrangler.js";
+import { generateTypes } from "../effects/wrangler.js";
 
 export interface ProjectConfig {
   projectDir: string;
@@ -40,18 +39,9 @@ export interface ApplyResult {
   changes: FileChange[];
 }
 
-/**
- * `wrangler types`. Its runtime types come from a local workerd it starts and fetches from;
- * on a loaded machine that fetch was seen to fail once ("fetch failed"), so it gets a second try.
- */
 async function runTypes(input: ApplyInput, out?: string): Promise<void> {
-  const wrangler = findWrangler(input.projectDir, input.env, input.wrangler);
-  let result;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    result = await runWrangler(wrangler, ["types", ...(out ? [out] : [])], { cwd: input.projectDir, timeoutMs: 120_000, env: input.env });
-    if (result.exitCode === 0) return;
-  }
-  throw new CliError(`\`wrangler types\` failed:\n${wranglerErrorMessage(result!.stderr, result!.stdout)}`);
+  const failure = await generateTypes(input.projectDir, input.env, { wrangler: input.wrangler, out });
+  if (failure) throw new CliError(`\`wrangler types\` failed:\n${failure}`);
 }
 
 /** A small unified diff, made by the `diff` package, loaded only when printing one. */

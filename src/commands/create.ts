@@ -19,6 +19,7 @@ import { installDependencies } from "../effects/install.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
 import { readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
+import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
@@ -103,6 +104,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     report.installed = true;
   }
 
+  // Types for tsc and the editor, generated alongside the KV calls (both only read the config).
+  const types = install ? generateTypes(directory, deps.env, { wrangler: kv.wrangler }) : undefined;
   // After the install, so the project's own wrangler is the one that runs.
   let outcomes: KvOutcome[] = [];
   let skipped: string | undefined;
@@ -126,6 +129,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     // What was generated, so a later `sync` can tell renames from removals.
     writeFileAtomicNew(join(directory, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
     report.files.push(RECORD_FILE);
+    const typesFailure = await types;
+    if (types && !typesFailure) report.files.push(TYPES_FILE);
+    if (typesFailure) ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${show(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);
   }
 
   if (flags.git !== false) {
@@ -144,7 +150,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       "",
       "Next steps:",
       ...(cd === "." ? [] : [`  cd ${shellPath(cd)}`]),
-      ...(install ? [] : [`  ${show(installCommand(pm))}`]),
+      ...(install ? [] : [`  ${show(installCommand(pm))}`, `  ${show(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
       `  ${show(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${show(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
       `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`npx wrangler login\` or CLOUDFLARE_API_TOKEN`,

@@ -14,7 +14,8 @@ import type { WranglerConfig } from "../core/config-read.js";
 import type { NameChange } from "../core/rename-plan.js";
 import { UsageError } from "../errors.js";
 
-export const TYPES_FILE = "worker-configuration.d.ts";
+export { TYPES_FILE } from "./wrangler.js";
+import { TYPES_FILE } from "./wrangler.js";
 
 export interface CodeChanges {
   classes: NameChange[];

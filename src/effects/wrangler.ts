@@ -5,7 +5,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { wranglerErrorMessage } from "../core/wrangler-output.js";
 import { run } from "./process.js";
+
+/** What `wrangler types` writes: Env and the runtime types, for tsc and the editor. */
+export const TYPES_FILE = "worker-configuration.d.ts";
 
 export interface WranglerCommand {
   file: string;
@@ -73,4 +77,23 @@ export async function runWrangler(
 export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const result = await run(command.file, [...command.prefix, "login"], { cwd, env, interactive: true });
   return result.exitCode === 0;
+}
+
+/**
+ * `wrangler types`: worker-configuration.d.ts (or `out`) from the config. Its runtime types come
+ * from a local workerd it starts and fetches from; on a loaded machine that fetch was seen to fail
+ * once ("fetch failed"), so it gets a second try. Returns wrangler's message when both fail.
+ */
+export async function generateTypes(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  options: { wrangler?: string; out?: string } = {},
+): Promise<string | undefined> {
+  const wrangler = findWrangler(projectDir, env, options.wrangler);
+  let result: WranglerResult | undefined;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    result = await runWrangler(wrangler, ["types", ...(options.out ? [options.out] : [])], { cwd: projectDir, timeoutMs: 120_000, env });
+    if (result.exitCode === 0) return undefined;
+  }
+  return wranglerErrorMessage(result!.stderr, result!.stdout);
 }
