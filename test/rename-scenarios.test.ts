@@ -255,6 +255,19 @@ const SCENARIOS: Scenario[] = [
     check: (_config, dir) => expect(readFileSync(join(dir, "src", "index.ts"), "utf8")).toContain("const { STORE: CACHE } = env;"),
   },
   {
+    // (`export *` would do for wrangler's build, but `wrangler types` then types the binding's stub as undefined.)
+    name: "toml: the class reaches main through a re-export from another module",
+    base: "toml",
+    edit: both(
+      (dir) => writeFileSync(join(dir, "src", "objects.ts"), 'export { Room } from "./durable-object";\n'),
+      editCode("src/index.ts", 'import { Room } from "./durable-object";\n', ""),
+      editCode("src/index.ts", "export { Room };", 'export { Room } from "./objects";'),
+    ),
+    steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
+    renamed: [classRename],
+    check: (_config, dir) => expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Chat extends"),
+  },
+  {
     name: "toml: rename of a class main does not export",
     base: "toml",
     edit: (dir) => {
@@ -270,6 +283,7 @@ const SCENARIOS: Scenario[] = [
       base,
       edit: editConfig(/("binding"|binding) = "CACHE"|"binding": "CACHE"/, base === "toml" ? 'binding = "STORE"' : '"binding": "STORE"'),
       steps: [{ args: sync(), exit: 0, says: ["KV binding CACHE -> STORE"] }],
+      renamed: [],
     },
     {
       name: `${base}: sync after the class renamed in the config only renames the code and adds the step`,
@@ -313,6 +327,7 @@ const SCENARIOS: Scenario[] = [
           : editConfig('"new_sqlite_classes": ["Room"] }', '"new_sqlite_classes": ["Room"] }, { "tag": "v2", "new_sqlite_classes": ["Log"] }'),
       ),
       steps: [{ args: sync(), exit: 0 }],
+      renamed: [],
       check: (config, dir) => {
         expect(config.migrations).toHaveLength(2);
         expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Room extends");
@@ -338,6 +353,7 @@ const SCENARIOS: Scenario[] = [
     base: "jsonc",
     edit: editConfig('{ "binding": "SESSIONS" }', '{ "binding": "EVENTS" }'),
     steps: [{ args: sync("--no-renames"), exit: 0 }],
+    renamed: [],
   },
   {
     name: "toml: a class renamed in the editor only: refused naming the rename; the rename finishes it",
