@@ -17,7 +17,7 @@ import { directoryProblem, writeFileAtomicNew, writeProject } from "../effects/f
 import { initRepository } from "../effects/git.js";
 import { installDependencies } from "../effects/install.js";
 import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
-import { readTemplateLayers } from "../effects/templates.js";
+import { readPackageManagerFiles, readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
 import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
 
@@ -58,11 +58,14 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     }
   }
   const directory = resolve(deps.cwd, options.directory);
-  const files = planProject(readTemplateLayers(deps.templatesDir, options.template), options);
+  const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
+  const files = [
+    ...planProject(readTemplateLayers(deps.templatesDir, options.template), options),
+    ...[...readPackageManagerFiles(deps.templatesDir, pm.name)].map(([path, content]) => ({ path, content })),
+  ];
   const configFile = files.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const rendered = readConfig(configFile.content, options.format);
-  const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const install = flags.install !== false;
   const installLine = installCommand(pm, { preferOffline: true });
   const cd = relative(deps.cwd, directory) || ".";

@@ -25,3 +25,16 @@ export function readTemplateLayers(templatesDir: string, name: string): Map<stri
   if (name !== "default") for (const [path, text] of readTemplate(templatesDir, name)) files.set(path, text);
   return files;
 }
+
+/**
+ * Files a package manager needs in the project (pnpm: its build approvals), from
+ * templates/package-managers/<name>/; none for a manager without a folder there.
+ */
+export function readPackageManagerFiles(templatesDir: string, manager: string): Map<string, string> {
+  try {
+    return readTemplate(templatesDir, join("package-managers", manager));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw error;
+  }
+}
