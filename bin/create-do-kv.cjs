@@ -12,6 +12,12 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 process.getBuiltinModule("node:module").enableCompileCache?.();
 const { main } = require("../dist/cli.cjs");
+// A reader that went away (`create-do-kv --help | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
 main({
   argv: process.argv.slice(2),
   env: process.env,

@@ -43,9 +43,16 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  * looked at last: opening process.stdin costs 5 to 10 ms, so a run that cannot prompt never does.
  */
 export function isInteractive(io: Pick<MainIo, "env" | "stdin" | "stdout">): boolean {
+  return whyNotInteractive(io) === undefined;
+}
+
+/** What was detected that rules out prompting, in words for messages; undefined when nothing does. */
+export function whyNotInteractive(io: Pick<MainIo, "env" | "stdin" | "stdout">): string | undefined {
   const ci = io.env.CI;
-  const inCi = ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
-  return !inCi && Boolean(io.stdout.isTTY) && Boolean(io.stdin.isTTY);
+  if (ci !== undefined && ci !== "" && ci !== "false" && ci !== "0") return `CI is set to "${ci}"`;
+  if (!io.stdout.isTTY) return "stdout is not a terminal";
+  if (!io.stdin.isTTY) return "stdin is not a terminal";
+  return undefined;
 }
 
 function addKvOptions(command: Command): Command {
@@ -102,6 +109,8 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
         "Asks for anything not given as a flag when run in a terminal; never asks in CI.",
     )
     .version(VERSION, "-v, --version", "print the version")
+    // `create-do-kv help [command]` is help, not a project named "help".
+    .helpCommand("help [command]", "show help for a command")
     // Sub-commands have flags of the same names (--kv, --class) with other meanings.
     .enablePositionalOptions()
     .argument("[directory]", `where to create the project (with --yes: ${DEFAULT_DIRECTORY})`)
@@ -181,7 +190,8 @@ export async function main(io: MainIo): Promise<ExitCode> {
   const color = !io.argv.includes("--no-color");
   // With --json, stdout carries only the JSON; everything for people goes to stderr.
   const human = json ? io.stderr : io.stdout;
-  const interactive = isInteractive(io);
+  const notInteractive = whyNotInteractive(io);
+  const interactive = notInteractive === undefined;
   const baseUi = createUi(human, io.stderr, { env: io.env, color, spinner: interactive });
   let report: Report | undefined;
   const prompts = async () => (interactive ? await import("./effects/prompts.js") : undefined);
@@ -200,6 +210,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
   };
 
   let code: ExitCode = EXIT.ok;
+  let error: unknown;
   try {
     const program = buildProgram(io, {
       async create(flags) {
@@ -212,6 +223,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
           templatesDir: io.templatesDir ?? defaultTemplatesDir(),
           ui,
           report,
+          notInteractive,
           ask: p?.createAsk(streams),
           confirm: p?.createConfirm(streams),
         });
@@ -230,7 +242,8 @@ export async function main(io: MainIo): Promise<ExitCode> {
       },
     });
     await program.parseAsync(io.argv, { from: "user" });
-  } catch (error) {
+  } catch (caught) {
+    error = caught;
     code = exitCodeOf(error);
     if (error instanceof CliError) {
       ui.error(error.message);
@@ -246,7 +259,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
   }
   if (json) {
     const out = report ?? emptyReport("create", false);
-    if (!report && code !== EXIT.ok) out.error = "invalid command line";
+    if (!report && code !== EXIT.ok) out.error = error instanceof Error ? error.message.replace(/^error: /, "") : "invalid command line";
     out.exitCode = code;
     out.status = STATUS[code];
     if (code !== EXIT.ok || report) io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

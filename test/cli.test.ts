@@ -1,9 +1,9 @@
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, runCli } from "./helpers/run.js";
+import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
 /** Nothing that needs the network or another program. */
@@ -159,5 +159,58 @@ describe("on an old Node", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/needs Node\.js 22\.12 or newer .* this is Node\.js \d+\./);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe("small things a first run meets", () => {
+  it("`help` is a command, not a project named help", async () => {
+    const cwd = tempDir();
+    const result = await runCli(["help"], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("Usage: create-do-kv");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("--json names what was wrong with the command line", async () => {
+    const result = await runCli(["x", "--json", "--template", "nope"], { cwd: tempDir() });
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout).error).toContain("Allowed choices are default, broadcast");
+  });
+
+  it("says what ruled out asking for a missing value", async () => {
+    const result = await runCli([], { cwd: tempDir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Missing the project directory: nothing can be asked: CI is set to "true".');
+  });
+
+  it("a reader that goes away early is no crash", async () => {
+    // `true` exits without reading: every write of the help meets a closed pipe.
+    const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --help | true`, { shell: "/bin/bash", reject: false, env: childEnv() });
+    expect(result.stderr).not.toContain("EPIPE");
+    expect(result.exitCode).toBe(0);
+  });
+});
+
+describe("creating into a folder that exists", () => {
+  it("`.` writes into the current folder in place: the same folder, not a new one in its stead", async () => {
+    const parent = tempDir();
+    const dir = join(parent, "here-app");
+    mkdirSync(dir);
+    const inode = statSync(dir).ino;
+    const result = await runCli([".", "--yes", "--no-install", "--no-git", "--no-create-kv"], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(statSync(dir).ino).toBe(inode);
+    expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toContain('name = "here-app"');
+    expect(readdirSync(dir).filter((entry) => entry.startsWith(".create-do-kv"))).toEqual([]);
+    expect(result.stdout).not.toContain("cd .");
+  });
+
+  it("a folder holding only .git counts as empty", async () => {
+    const dir = join(tempDir(), "repo-app");
+    mkdirSync(join(dir, ".git"), { recursive: true });
+    const result = await runCli([dir, "--yes", "--no-install", "--no-git", "--no-create-kv"], { cwd: tempDir() });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(join(dir, "src", "index.ts"))).toBe(true);
+    expect(existsSync(join(dir, ".git"))).toBe(true);
   });
 });

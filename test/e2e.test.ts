@@ -134,6 +134,10 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
       dev = project.devServer(port);
       const base = `http://127.0.0.1:${port}`;
       await waitForServer(base, dev);
+      // The URL wrangler dev prints says what the Worker does.
+      const home = await fetch(`${base}/`);
+      expect(home.status).toBe(200);
+      expect(Object.keys(((await home.json()) as { routes: object }).routes)).toContain("PUT /rooms/<room>");
       const put = await fetch(`${base}/rooms/lobby`, { method: "PUT", body: "hello from e2e" });
       expect(put.status).toBe(200);
       const get = await fetch(`${base}/rooms/lobby`);

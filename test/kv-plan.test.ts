@@ -54,6 +54,10 @@ describe("decideKvCreation", () => {
     [{ flag: true, hasToken: false, loggedIn: false, interactive: true }, "offer-login"],
     [{ flag: undefined, hasToken: false, loggedIn: true, interactive: false }, "skip"],
     [{ flag: true, hasToken: false, loggedIn: false, interactive: false }, "fail"],
+    // --yes on a terminal: a stored login is used, but logging in is never offered.
+    [{ flag: undefined, hasToken: false, loggedIn: true, interactive: true, mayAsk: false }, "create"],
+    [{ flag: undefined, hasToken: false, loggedIn: false, interactive: true, mayAsk: false }, "skip"],
+    [{ flag: true, hasToken: false, loggedIn: false, interactive: true, mayAsk: false }, "fail"],
   ] as const)("%j -> %s", (input, action) => {
     expect(decideKvCreation(input).action).toBe(action);
   });

@@ -174,6 +174,21 @@ describe("when the API or the credentials fail", () => {
     expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   }, 60_000);
 
+  it("a KV failure still initializes git and prints the next steps, then exits 1", async () => {
+    fake.mode = "bad-token";
+    const cwd = tempDir();
+    const result = await runCli(["late", "--yes", "--no-install", "--wrangler", WRANGLER], {
+      cwd,
+      env: childEnv({ ...fake.env(home) }),
+      timeout: 120_000,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("Initialized a git repository with a first commit.");
+    expect(result.stdout).toContain("Next steps:");
+    expect(result.stderr).toContain("cd late && npx create-do-kv sync");
+    expect(existsSync(join(cwd, "late", ".git"))).toBe(true);
+  }, 60_000);
+
   it("connection refused: exits 1 with wrangler's message", async () => {
     const { cwd, run } = create(["refused", "--yes"], { CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4" });
     const result = await run;

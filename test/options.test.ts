@@ -90,7 +90,7 @@ describe("resolveCreateOptions", () => {
     const { ask, asked } = scripted({ "[directory]": "chat", "--class": "ChatRoom", "--kv": "STORE, LOG" });
     const options = await resolveCreateOptions({ format: "toml" }, { yes: false, ask }, ctx);
     expect(asked.map((q) => [q.input.flag, q.initial])).toEqual([
-      ["[directory]", undefined],
+      ["[directory]", "do-kv-app"],
       ["--name", "chat"],
       ["--class", "Room"],
       ["--do-binding", "CHAT_ROOM"],

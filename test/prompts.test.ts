@@ -38,7 +38,7 @@ const CLEAR = "\x15"; // Ctrl-U clears the line the default was typed into
 describe("interactive create", () => {
   it("asks for every value, then writes what was typed", async () => {
     const s = session();
-    await s.answer("Where should the project go?", `chat${ENTER}`);
+    await s.answer("Where should the project go?", `${CLEAR}chat${ENTER}`);
     await s.answer("Worker name", ENTER); // keep the derived default
     await s.answer("Durable Object class name", `${CLEAR}ChatRoom${ENTER}`);
     await s.answer("Durable Object binding name", ENTER);
@@ -60,7 +60,7 @@ describe("interactive create", () => {
 
   it("shows the validation message on a bad answer and asks again", async () => {
     const s = session(["--format", "toml", "--kv", "CACHE"]);
-    await s.answer("Where should the project go?", `app${ENTER}`);
+    await s.answer("Where should the project go?", `${CLEAR}app${ENTER}`);
     await s.answer("Worker name", `${CLEAR}Not Valid${ENTER}`);
     await s.answer('"Not Valid" is not a valid Worker name', `${CLEAR}fine-name${ENTER}`);
     await s.answer("Durable Object class name", `${CLEAR}Env${ENTER}`);
@@ -74,13 +74,22 @@ describe("interactive create", () => {
 
   it("Ctrl-C at a prompt exits 130 and leaves nothing on disk", async () => {
     const s = session();
-    await s.answer("Where should the project go?", `app${ENTER}`);
+    await s.answer("Where should the project go?", ENTER); // the default the prompt offers
     await s.answer("Worker name", ENTER);
+    expect(s.stdout.text).toContain("do-kv-app");
     await s.answer("Durable Object class name", CTRL_C);
     expect(await s.done).toBe(130);
     expect(s.stderr.text).toContain("Cancelled");
-    expect(existsSync(join(s.cwd, "app"))).toBe(false);
+    expect(existsSync(join(s.cwd, "do-kv-app"))).toBe(false);
     expect(readdirSync(s.cwd)).toEqual([]);
+  });
+
+  it("--yes in a terminal asks nothing, not even to log in", async () => {
+    const s = session(["p", "--yes"]);
+    expect(await s.done).toBe(0);
+    expect(s.screen.text).not.toContain("wrangler login` now");
+    expect(s.stderr.text).toContain("KV namespaces not created");
+    expect(existsSync(join(s.cwd, "p", "wrangler.toml"))).toBe(true);
   });
 
   it("never prompts when CI is set, even on a terminal", async () => {

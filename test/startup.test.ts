@@ -112,7 +112,7 @@ describe("start-up loads only what the command needs", () => {
       for (const [, question] of screen.matchAll(/◆ {2}([^\r\n]+)/g)) {
         if (answered.has(question!)) continue;
         answered.add(question!);
-        child.stdin.write(answered.size === 1 ? "app\r" : "\r");
+        child.stdin.write(answered.size === 1 ? "\x15app\r" : "\r"); // Ctrl-U clears the offered default
       }
     });
     const exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));

@@ -39,6 +39,8 @@ export interface CreateDeps {
   /** Only when there is a terminal to ask on. */
   ask?: Ask;
   confirm?: (message: string) => Promise<boolean>;
+  /** Why nothing may be asked (CI set, no terminal), for the message that names a missing value. */
+  notInteractive?: string;
 }
 
 const shellPath = (path: string) => (/[^\w./-]/.test(path) ? JSON.stringify(path) : path);
@@ -49,7 +51,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const kv = kvSettings(flags);
   const options = await resolveCreateOptions(
     flags,
-    { yes: flags.yes ?? false, ask: deps.ask },
+    { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
   for (const binding of kv.given.keys()) {
@@ -112,6 +114,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   // After the install, so the project's own wrangler is the one that runs.
   let outcomes: KvOutcome[] = [];
   let skipped: string | undefined;
+  // A KV failure or a cancelled login leaves a valid project: git and the next steps still
+  // happen, then the failure decides the exit code.
+  let kvFailure: unknown;
   try {
     const result = await ensureKvIds({
       ...kv,
@@ -120,12 +125,16 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       format: options.format,
       env: deps.env,
       interactive: deps.ask !== undefined,
+      // --yes never asks anything, not even to log in (a stored login is still used).
+      mayAsk: !flags.yes,
       ui,
       confirm: deps.confirm,
       finishCommand: `${inProject}npx create-do-kv sync${kv.preview ? " --preview" : ""}`,
       onOutcomes: (done) => (outcomes = done),
     });
     skipped = result.skipped;
+  } catch (error) {
+    kvFailure = error;
   } finally {
     const onDisk = readConfig(readFileSync(configPath, "utf8"), options.format);
     Object.assign(report, describeConfig(onDisk, outcomes, skipped));
@@ -159,4 +168,5 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`npx wrangler login\` or CLOUDFLARE_API_TOKEN`,
     ].join("\n"),
   );
+  if (kvFailure) throw kvFailure;
 }

@@ -68,10 +68,17 @@ export function decideKvCreation(input: {
   hasToken: boolean;
   loggedIn: boolean;
   interactive: boolean;
+  /** false with --yes: a terminal, but nothing may be asked (not even to log in). */
+  mayAsk?: boolean;
 }): KvDecision {
   if (input.flag === false) return { action: "skip", reason: "--no-create-kv was given" };
   if (input.hasToken) return { action: "create" };
-  if (input.interactive) return input.loggedIn ? { action: "create" } : { action: "offer-login" };
+  if (input.interactive && input.loggedIn) return { action: "create" };
+  if (input.interactive && input.mayAsk === false) {
+    const reason = "not logged in to Cloudflare (--yes asks nothing; run `npx wrangler login` first)";
+    return input.flag === true ? { action: "fail", reason } : { action: "skip", reason };
+  }
+  if (input.interactive) return { action: "offer-login" };
   const reason = "CLOUDFLARE_API_TOKEN is not set and there is no terminal to log in on";
   return input.flag === true ? { action: "fail", reason } : { action: "skip", reason };
 }

@@ -165,6 +165,8 @@ export interface ResolveMode {
   yes: boolean;
   /** Present only with a terminal; without it nothing is ever asked. */
   ask?: Ask;
+  /** What was detected that rules out asking, for the message naming a missing value. */
+  notInteractive?: string;
 }
 
 function flagError(input: Input, problem: string): UsageError {
@@ -196,12 +198,14 @@ export async function resolveCreateOptions(
     if (given !== undefined) {
       raw = given;
     } else if (mode.ask && !mode.yes) {
-      raw = await mode.ask({ input, initial: fallback, validate: (value) => input.validate(value, before, ctx) });
+      // The directory is offered with the name --yes would use; Enter takes it.
+      const initial = input.key === "directory" ? DEFAULT_DIRECTORY : fallback;
+      raw = await mode.ask({ input, initial, validate: (value) => input.validate(value, before, ctx) });
     } else if (fallback !== undefined) {
       raw = fallback;
     } else {
       throw new UsageError(
-        `Missing ${input.key === "directory" ? "the project directory" : input.flag}: there is no terminal to ask on.`,
+        `Missing ${input.key === "directory" ? "the project directory" : input.flag}: nothing can be asked: ${mode.notInteractive ?? "there is no terminal"}.`,
         "Pass it as `create-do-kv <directory>`, or add --yes to accept every default.",
       );
     }

@@ -21,7 +21,8 @@ export function directoryProblem(path: string, force: boolean): string | undefin
     return undefined; // missing: it will be created
   }
   if (!stat.isDirectory()) return `${path} exists and is not a directory.`;
-  if (!force && readdirSync(path).length > 0) {
+  // A folder holding only a fresh `git init` counts as empty.
+  if (!force && readdirSync(path).some((entry) => entry !== ".git")) {
     return `${path} is not empty. Choose another directory, or pass --force to write into it (files with the same names are replaced).`;
   }
   return undefined;
@@ -75,25 +76,50 @@ export function writeProject(target: string, files: readonly PlannedFile[]): Bac
   } catch {
     existing = undefined;
   }
-  if (existing && existing.length > 0) {
+  if (existing && existing.some((entry) => entry !== ".git") ) {
     // --force into a non-empty folder: there is nothing to swap atomically; write in place,
     // after copying aside every file that is about to change.
     const backup = backUpReplaced(target, files);
     writeAll(target, files);
     return backup;
   }
+  if (existing) {
+    writeIntoExisting(target, files);
+    return undefined;
+  }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const staging = join(parent, `.${basename(target)}.create-do-kv-${uniqueSuffix()}`);
   try {
     writeAll(staging, files);
-    if (existing) rmdirSync(target); // empty: make way for the rename
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
   return undefined;
+}
+
+/**
+ * An existing empty folder (`create-do-kv .`, or one holding only `.git`) is written in place, never
+ * replaced: a shell standing in it would be left in a deleted folder. The files are staged in a
+ * hidden folder inside it and moved up one by one; a failure takes back every one moved.
+ */
+function writeIntoExisting(target: string, files: readonly PlannedFile[]): void {
+  const staging = join(target, `.create-do-kv-${uniqueSuffix()}`);
+  const moved: string[] = [];
+  try {
+    writeAll(staging, files);
+    for (const entry of readdirSync(staging)) {
+      renameSync(join(staging, entry), join(target, entry));
+      moved.push(entry);
+    }
+    rmdirSync(staging);
+  } catch (error) {
+    for (const entry of moved) rmSync(join(target, entry), { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**

@@ -41,6 +41,8 @@ export interface KvOptions {
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
   interactive: boolean;
+  /** false with --yes: nothing may be asked even on a terminal. */
+  mayAsk?: boolean;
   ui: Ui;
   /** Asks a yes/no question; only on a terminal. */
   confirm?: (message: string) => Promise<boolean>;
@@ -143,10 +145,16 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
       hasToken: hasApiToken(options.env),
       loggedIn: hasWranglerLogin(options.env),
       interactive: options.interactive,
+      mayAsk: options.mayAsk,
     });
     const wrangler = findWrangler(options.projectDir, options.env, options.wrangler);
     if (decision.action === "offer-login") {
-      const login = await options.confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?");
+      const login = await options
+        .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
+        .catch((error: unknown) => {
+          if (!(error instanceof CancelledError)) throw error;
+          throw new CancelledError("Cancelled at the login question; the project is kept, without KV ids.", `To finish: ${options.finishCommand}`);
+        });
       decision = login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
         ? { action: "create" }
         : { action: "skip", reason: "not logged in to Cloudflare" };

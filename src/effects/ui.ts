@@ -1,6 +1,5 @@
 /**
- * Human-readable output. Colours only when asked for by nobody's opt-out: not with NO_COLOR,
- * not with --no-color, and only when the stream is a terminal.
+ * Human-readable output, coloured as wantsColor decides.
  */
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
@@ -20,8 +19,17 @@ export interface Ui {
   step<T>(start: string, done: string, work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Node's own conventions (util.styleText, tty.getColorDepth): --no-color first, then FORCE_COLOR
+ * ("0" or "false" off, any other value on, terminal or not), then NO_COLOR and TERM=dumb (off),
+ * then whether the stream is a terminal.
+ */
 export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean): boolean {
-  return flag && !env.NO_COLOR && Boolean(stream.isTTY);
+  if (!flag) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  if (env.NO_COLOR) return false;
+  if (env.TERM === "dumb") return false;
+  return Boolean(stream.isTTY);
 }
 
 export function createUi(

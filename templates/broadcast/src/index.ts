@@ -6,6 +6,13 @@ export { __CLASS_NAME__ };
 /** Room names: what fits in a URL segment and a KV key without escaping. */
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What GET / answers: the routes, for whoever opens the URL `wrangler dev` prints. */
+const ROUTES = {
+	"GET /rooms/<room>/ws": 'WebSocket: the value on connect and after every write; send { "action": "set", "value": "..." } to write',
+	"GET /rooms/<room>": "the room's value",
+	"PUT /rooms/<room>": "replace the room's value with the request body and send it to every client",
+};
+
 /**
  * GET /rooms/<room>/ws  opens a WebSocket to the room: the current value on connect, every new
  *                       value after; send { "action": "set", "value": "..." } to write.
@@ -17,7 +24,8 @@ export default {
 	async fetch(request, env): Promise<Response> {
 		const { pathname } = new URL(request.url);
 		const [, first, room, ...rest] = pathname.split("/");
-		if (first !== "rooms" && pathname !== "/") return problem(404, "Not found. Use /rooms/<room> or /rooms/<room>/ws.");
+		if (pathname === "/") return Response.json({ routes: ROUTES }); // the URL `wrangler dev` prints
+		if (first !== "rooms") return problem(404, "Not found. Use /rooms/<room> or /rooms/<room>/ws.");
 		const socket = rest.length === 1 && rest[0] === "ws";
 		if (!room || (rest.length > 0 && !socket) || !ROOM_NAME.test(room)) {
 			return problem(400, "Name a room in the path: /rooms/<room>, 1-64 letters, digits, '-' or '_'.");

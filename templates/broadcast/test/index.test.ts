@@ -89,7 +89,13 @@ describe("broadcast", () => {
 		expect(kvReads).toBe(1);
 	});
 
-	it.each(["/", "/rooms/", "/rooms/a%20b/ws", "/rooms/a/b"])("answers 400 for %s", async (path) => {
+	it("describes its routes at /", async () => {
+		const res = await call("/");
+		expect(res.status).toBe(200);
+		expect(Object.keys(((await res.json()) as { routes: object }).routes)).toContain("GET /rooms/<room>/ws");
+	});
+
+	it.each(["/rooms/", "/rooms/a%20b/ws", "/rooms/a/b"])("answers 400 for %s", async (path) => {
 		expect((await call(path)).status).toBe(400);
 	});
 

@@ -5,6 +5,11 @@ export { __CLASS_NAME__ };
 
 /** Room names: what fits in a URL segment and a KV key without escaping. */
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** What GET / answers: the routes, for whoever opens the URL `wrangler dev` prints. */
+const ROUTES = {
+	"GET /rooms/<room>": "the room's value",
+	"PUT /rooms/<room>": "replace the room's value with the request body",
+};
 /** Values are small on purpose; KV allows up to 25 MiB per value. */
 const MAX_VALUE_BYTES = 64 * 1024;
 
@@ -17,7 +22,8 @@ export default {
 	async fetch(request, env): Promise<Response> {
 		const { pathname } = new URL(request.url);
 		const [, first, room, ...rest] = pathname.split("/");
-		if (first !== "rooms" && pathname !== "/") return problem(404, "Not found. Use /rooms/<room>.");
+		if (pathname === "/") return Response.json({ routes: ROUTES }); // the URL `wrangler dev` prints
+		if (first !== "rooms") return problem(404, "Not found. Use /rooms/<room>.");
 		if (!room || rest.length > 0 || !ROOM_NAME.test(room)) {
 			return problem(400, "Name a room in the path: /rooms/<room>, 1-64 letters, digits, '-' or '_'.");
 		}

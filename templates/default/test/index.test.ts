@@ -26,7 +26,13 @@ describe("rooms", () => {
 		expect(await (await call("/rooms/green")).json()).toEqual({ room: "green", value: null });
 	});
 
-	it.each(["/", "/rooms", "/rooms/", "/rooms/a%20b", `/rooms/${"x".repeat(65)}`, "/rooms/a/b"])(
+	it("describes its routes at /", async () => {
+		const res = await call("/");
+		expect(res.status).toBe(200);
+		expect(Object.keys(((await res.json()) as { routes: object }).routes)).toEqual(["GET /rooms/<room>", "PUT /rooms/<room>"]);
+	});
+
+	it.each(["/rooms", "/rooms/", "/rooms/a%20b", `/rooms/${"x".repeat(65)}`, "/rooms/a/b"])(
 		"answers 400 when the room in %s is missing or invalid",
 		async (path) => {
 			const res = await call(path);
