@@ -84,6 +84,17 @@ describe("interactive create", () => {
     expect(readdirSync(s.cwd)).toEqual([]);
   });
 
+  it("Ctrl-C at the login question keeps the project, prints the next steps and how to finish, exits 130", async () => {
+    const every = ["--name", "p", "--class", "Room", "--do-binding", "ROOM", "--kv", "CACHE", "--format", "toml", "--template", "default"];
+    const s = session(["p", ...every]);
+    await s.answer("Run `wrangler login` now", CTRL_C);
+    expect(await s.done).toBe(130);
+    expect(s.stderr.text).toContain("Cancelled at the login question; the project is kept");
+    expect(s.stderr.text).toContain("cd p && npx create-do-kv sync");
+    expect(s.stdout.text).toContain("Next steps:");
+    expect(existsSync(join(s.cwd, "p", "wrangler.toml"))).toBe(true);
+  });
+
   it("--yes in a terminal asks nothing, not even to log in", async () => {
     const s = session(["p", "--yes"]);
     expect(await s.done).toBe(0);
