@@ -45,7 +45,7 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn)\.cjs|templates\/(default|broadcast)\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);
