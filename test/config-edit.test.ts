@@ -222,3 +222,18 @@ describe("renameInExports keeps what is around the table", () => {
     );
   });
 });
+
+describe("an edit the locator cannot place", () => {
+  it("is refused as unsafe (exit 2), never guessed", () => {
+    const source = `name = "a"\n[[kv_namespaces]]\nbinding = "CACHE"\n`;
+    let error: unknown;
+    try {
+      setStrings({ source, format: "toml" }, [{ path: ["kv_namespaces", 0, "nope"], value: "X" }], "Renaming");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsafeEditError);
+    expect((error as UnsafeEditError).exitCode).toBe(2);
+    expect((error as Error).message).toContain("could not find where to make the change in wrangler.toml");
+  });
+});

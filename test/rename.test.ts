@@ -13,7 +13,6 @@ import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
 const STEP = 600_000;
 const ID = "0123456789abcdef0123456789abcdef";
-const PREVIEW = "fedcba9876543210fedcba9876543210";
 
 const sources = (root: string) => snapshotTree(root);
 

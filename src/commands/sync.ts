@@ -6,7 +6,7 @@
  * without an id get one.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv-flags.js";
 import { kvSettings } from "../core/kv-flags.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations.js";

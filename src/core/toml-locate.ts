@@ -6,6 +6,7 @@
  * style, CRLF, comments anywhere. Only run on text a real parser has accepted; the edits made with
  * it are checked by parsing again.
  */
+import { ConfigEditError } from "./config-edit-text.js";
 import type { ConfigPath } from "./sections.js";
 
 export interface TomlValue {
@@ -33,7 +34,8 @@ export interface TomlLayout {
   tables: TomlTable[];
 }
 
-export class TomlScanError extends Error {}
+/** TOML this scanner does not follow: the edit is refused as unsafe, never guessed. */
+export class TomlScanError extends ConfigEditError {}
 
 const BARE_KEY = /[A-Za-z0-9_-]/;
 
