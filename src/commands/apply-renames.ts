@@ -1,17 +1,18 @@
 /**
- * The rename engine shared by `rename` and `sync`: plan the config, migration and code changes
- * in full, then show them (--dry-run) or write them as one transaction with the record, then
- * regenerate the types. Nothing is written before every part is planned and checked.
+ * The rename engine shared by `rename` and `sync` (and how both open a project): plan the
+ * config, migration and code changes in full, then show them (--dry-run) or write them as one
+ * transaction with the record, then regenerate the types. Nothing is written before every part is planned and checked.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import type { WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
 import { parseRecord, RECORD_FILE, renamedRecord, serializeRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
 import { CliError } from "../errors.js";
-import { commitWrites, type PlannedWrite } from "../effects/transaction.js";
+import { commitWrites, recoverInterrupted, type PlannedWrite } from "../effects/transaction.js";
+import { findConfig } from "../effects/config-file.js";
 import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
 import { generateTypes } from "../effects/wrangler.js";
@@ -52,7 +53,7 @@ async function unifiedDiff(projectDir: string, change: FileChange): Promise<stri
 }
 
 function planAll(input: ApplyInput, typesFile: string): ApplyResult {
-  const file = input.configPath.slice(input.configPath.lastIndexOf("/") + 1);
+  const file = basename(input.configPath);
   const code = openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
   const exportedClasses = input.renames.classes.length > 0 ? code.exportedClasses() : new Set<string>();
   const plan = planRenames({ source: input.configText, format: input.format, file }, input.config, input.renames, { exportedClasses });
@@ -119,4 +120,22 @@ export function recordWrite(projectDir: string, record: ProjectRecord): PlannedW
     current = undefined;
   }
   return current === after ? undefined : { path, after };
+}
+
+/** Finishes an interrupted write, then finds and reads the config: the start of rename and sync. */
+export function openProject(cwd: string, dir: string | undefined, ui: Ui): ProjectConfig {
+  const projectDir = resolve(cwd, dir ?? ".");
+  const finished = recoverInterrupted(projectDir);
+  if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
+  const { path: configPath, format } = findConfig(projectDir);
+  const configText = readFileSync(configPath, "utf8");
+  return { projectDir, configPath, format, configText, config: readConfig(configText, format, basename(configPath)) };
+}
+
+export function describeRenames(renames: Renames): string {
+  return [
+    ...renames.classes.map(({ from, to }) => `  class ${from} -> ${to} (with a renamed_classes migration)`),
+    ...renames.doBindings.map(({ from, to }) => `  Durable Object binding ${from} -> ${to}`),
+    ...renames.kv.map(({ from, to }) => `  KV binding ${from} -> ${to} (namespace id kept)`),
+  ].join("\n");
 }

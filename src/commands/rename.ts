@@ -3,18 +3,15 @@
  * types, migrations) in one step, planned in full before anything is written. A rename already
  * half done by hand (config edited, class renamed in an editor) is finished, not refused.
  */
-import { readFileSync } from "node:fs";
-import { basename, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import { validateBindingName, validateClassName } from "../core/names.js";
 import { isEmpty, noRenames, parsePair, type NameChange, type Renames } from "../core/rename-plan.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { ownDurableObjectBindings } from "../core/sections.js";
 import { UsageError } from "../errors.js";
-import { findConfig } from "../effects/config-file.js";
-import { recoverInterrupted } from "../effects/transaction.js";
 import type { Ui } from "../effects/ui.js";
-import { applyRenames, type ProjectConfig } from "./apply-renames.js";
+import { applyRenames, describeRenames, openProject } from "./apply-renames.js";
 
 export interface RenameFlags {
   class?: string[];
@@ -52,16 +49,6 @@ async function askRenames(config: WranglerConfig, ask: TextAsk): Promise<Renames
   return renames;
 }
 
-/** Finishes an interrupted write, finds and reads the config. Shared by rename and sync. */
-export function openProject(cwd: string, dir: string | undefined, ui: Ui): ProjectConfig {
-  const projectDir = resolve(cwd, dir ?? ".");
-  const finished = recoverInterrupted(projectDir);
-  if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
-  const { path: configPath, format } = findConfig(projectDir);
-  const configText = readFileSync(configPath, "utf8");
-  return { projectDir, configPath, format, configText, config: readConfig(configText, format, basename(configPath)) };
-}
-
 export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<void> {
   const { ui, report } = deps;
   const requested: Renames = {
@@ -94,12 +81,4 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
   }
   for (const change of changes) ui.success(`Updated ${relative(projectDir, change.path)}`);
   ui.info(describeRenames(plan.todo));
-}
-
-export function describeRenames(renames: Renames): string {
-  return [
-    ...renames.classes.map(({ from, to }) => `  class ${from} -> ${to} (with a renamed_classes migration)`),
-    ...renames.doBindings.map(({ from, to }) => `  Durable Object binding ${from} -> ${to}`),
-    ...renames.kv.map(({ from, to }) => `  KV binding ${from} -> ${to} (namespace id kept)`),
-  ].join("\n");
 }

@@ -21,8 +21,7 @@ import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
 import { commitWrites } from "../effects/transaction.js";
 import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
-import { applyRenames, recordWrite, type ProjectConfig } from "./apply-renames.js";
-import { describeRenames, openProject } from "./rename.js";
+import { applyRenames, describeRenames, openProject, recordWrite, type ProjectConfig } from "./apply-renames.js";
 
 export interface SyncFlags extends KvFlags {
   cwd?: string;

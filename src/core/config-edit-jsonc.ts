@@ -4,7 +4,7 @@
  * parses before and after.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { ConfigEditError, eolOf, inline, lineAt } from "./config-edit-text.js";
+import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./config-edit-text.js";
 import type { ConfigPath } from "./sections.js";
 
 function nodeAt(source: string, path: ConfigPath): Node | undefined {
@@ -69,13 +69,7 @@ export function appendJsoncArrayEntry(source: string, key: string, entry: Record
 }
 
 /** Records a class rename in `exports`: the old entry becomes `renamed`, a live one follows it. */
-export function renameInJsoncExports(
-  source: string,
-  from: string,
-  to: string,
-  renamed: Record<string, unknown>,
-  live: Record<string, unknown>,
-): string {
+export const renameInJsoncExports: ExportsRenameEdit = (source, from, to, renamed, live) => {
   const value = nodeAt(source, ["exports", from]);
   if (!value) throw new ConfigEditError(`no exports.${from}`);
   const property = value.parent!;
@@ -89,4 +83,4 @@ export function renameInJsoncExports(
     `${separator}${JSON.stringify(to)}: ${inline(live, "jsonc")}` +
     source.slice(end)
   );
-}
+};

@@ -3,7 +3,7 @@
  * with the value layout of toml-locate, so every other byte stays. Unchecked on their own; the
  * policy in config-edit.ts parses before and after.
  */
-import { ConfigEditError, eolOf, inline, lineAt } from "./config-edit-text.js";
+import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./config-edit-text.js";
 import type { ConfigPath } from "./sections.js";
 import { samePath, scanToml, type TomlValue } from "./toml-locate.js";
 
@@ -76,13 +76,7 @@ export function appendTomlArrayEntry(source: string, key: string, entry: Record<
  * `renamed_to` are set, and a live `[exports.<to>]` follows the table's last value, so comments
  * in and after the table stay. Inline and dotted forms of the map are refused by the caller's check.
  */
-export function renameInTomlExports(
-  source: string,
-  from: string,
-  to: string,
-  renamed: Record<string, unknown>,
-  live: Record<string, unknown>,
-): string {
+export const renameInTomlExports: ExportsRenameEdit = (source, from, to, renamed, live) => {
   const eol = eolOf(source);
   const layout = scanToml(source);
   const path = ["exports", from];
@@ -113,4 +107,4 @@ export function renameInTomlExports(
     }
   }
   return text;
-}
+};

@@ -4,6 +4,7 @@
  * record what they were. A KV binding whose id stayed while its name changed was renamed.
  */
 import type { WranglerConfig } from "./config-read.js";
+import type { NameChange, Renames } from "./rename-plan.js";
 import { UsageError } from "../errors.js";
 
 export const RECORD_FILE = "create-do-kv.json";
@@ -53,7 +54,7 @@ export function parseRecord(text: string): ProjectRecord {
 export function renamedRecord(
   old: ProjectRecord | undefined,
   config: WranglerConfig,
-  renames: { classes: NameChange[]; doBindings: NameChange[]; kv: NameChange[] },
+  renames: Renames,
 ): ProjectRecord {
   if (!old) return recordFromConfig(config);
   const to = (changes: NameChange[], name: string) => changes.find((c) => c.from === name)?.to ?? name;
@@ -62,9 +63,4 @@ export function renamedRecord(
     durableObjects: old.durableObjects.map((d) => ({ binding: to(renames.doBindings, d.binding), class: to(renames.classes, d.class) })),
     kv: old.kv.map((k) => ({ ...k, binding: to(renames.kv, k.binding) })),
   };
-}
-
-interface NameChange {
-  from: string;
-  to: string;
 }

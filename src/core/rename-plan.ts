@@ -99,7 +99,7 @@ function checkRequest(renames: Renames): void {
 
 const where = (env: string | undefined) => sectionLabel(env);
 
-/** A binding rename (Durable Object or KV) in every section; `taken` lists the other bindings. */
+/** A binding rename (Durable Object or KV) in every section, refused where the new name is taken. */
 function planBindingRename(
   config: WranglerConfig,
   change: NameChange,
