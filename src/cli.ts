@@ -209,11 +209,18 @@ export async function main(io: MainIo): Promise<ExitCode> {
     output: human,
   };
 
+  // Name and version first, for whoever reads a terminal (a bug report then says which version);
+  // never in --json or piped output, where it would be noise in what a program reads.
+  const announce = () => {
+    if (!json && io.stdout.isTTY) ui.info(`create-do-kv ${VERSION}`);
+  };
+
   let code: ExitCode = EXIT.ok;
   let error: unknown;
   try {
     const program = buildProgram(io, {
       async create(flags) {
+        announce();
         report = emptyReport("create", flags.dryRun ?? false);
         const { runCreate } = await import("./commands/create.js");
         const p = await prompts();
@@ -229,12 +236,14 @@ export async function main(io: MainIo): Promise<ExitCode> {
         });
       },
       async rename(flags) {
+        announce();
         report = emptyReport("rename", flags.dryRun ?? false);
         const { runRename } = await import("./commands/rename.js");
         const p = await prompts();
         await runRename(flags, { cwd: io.cwd, env: io.env, ui, report, ask: p?.createTextAsk(streams) });
       },
       async sync(flags) {
+        announce();
         report = emptyReport("sync", false);
         const { runSync } = await import("./commands/sync.js");
         const p = await prompts();

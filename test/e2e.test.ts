@@ -2,6 +2,7 @@
  * End to end: scaffold with the built CLI, install the project's own dependencies from the
  * registry, then run what its user would run. No Cloudflare account, no network but the registry.
  */
+import { execa } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -94,6 +95,14 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     expect(code).toContain(`export class ${names.cls} extends DurableObject<Env>`);
     expect(code).toContain(`this.env.${names.kv[0]}.get(`);
     expect(readFileSync(join(root, "src", "index.ts"), "utf8")).toContain(`env.${names.doBinding}.getByName(room)`);
+  });
+
+  it("--dry-run listed exactly what the real run committed (the types file too), but npm's lockfile", async () => {
+    const dry = await runCli([dir, ...args, "--dry-run", "--json"], { cwd: tempDir() });
+    const planned = (JSON.parse(dry.stdout) as { files: string[] }).files;
+    expect(planned).toContain("worker-configuration.d.ts");
+    const committed = (await execa("git", ["ls-files"], { cwd: root })).stdout.trim().split("\n");
+    expect(committed.filter((path) => path !== "package-lock.json").sort()).toEqual([...planned].sort());
   });
 
   it("type-checks the moment it is created: the types were generated, no script run first", async () => {

@@ -3,7 +3,7 @@ import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildProgram, main } from "../src/cli.js";
+import { buildProgram, main, VERSION } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
 import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, show } from "../src/core/package-manager.js";
 import type { Report } from "../src/core/report.js";
@@ -93,6 +93,21 @@ describe("git", () => {
     expect(log.stdout.trim().split("\n")).toEqual([expect.stringContaining("Initial commit from create-do-kv")]);
     const files = (await git(join(cwd, "repo"), "ls-files")).stdout.split("\n");
     expect(files).toEqual(expect.arrayContaining(["wrangler.toml", "src/index.ts", ".gitignore", "test/index.test.ts"]));
+  });
+
+  it.each([
+    ["toml, no install", ["--no-install"]],
+    ["jsonc, broadcast, pnpm, no install", ["--no-install", "--format", "jsonc", "--template", "broadcast", "--pm", "pnpm"]],
+    ["yarn, no install", ["--no-install", "--pm", "yarn", "--kv", "A,B"]],
+  ])("--dry-run lists exactly the files the real run commits (%s)", async (_, flags) => {
+    const cwd = tempDir();
+    const dry = await runCli(["same", "--yes", "--no-create-kv", "--json", "--dry-run", ...flags], { cwd });
+    const planned = (JSON.parse(dry.stdout) as Report).files;
+    const real = await runCli(["same", "--yes", "--no-create-kv", "--json", ...flags], { cwd });
+    expect(real.exitCode, real.stderr).toBe(0);
+    const committed = (await git(join(cwd, "same"), "ls-files")).stdout.trim().split("\n");
+    expect([...planned].sort()).toEqual([...committed].sort());
+    expect((JSON.parse(real.stdout) as Report).files.sort()).toEqual([...planned].sort());
   });
 
   it("leaves an enclosing repository alone", async () => {
@@ -199,6 +214,24 @@ describe("help", () => {
       expect(readme, `README documents ${flag}`).toContain(flag);
     }
     expect(stdout.text).toContain("Examples:");
+  });
+});
+
+describe("the name and version line", () => {
+  async function firstLine(argv: string[], stdout: Capture, env: NodeJS.ProcessEnv = {}) {
+    const { io } = makeIo({ argv, cwd: tempDir(), env, stdout });
+    await main(io);
+    return stdout.text.split("\n")[0];
+  }
+  it("starts a run in a terminal, as the first line", async () => {
+    expect(await firstLine(["app", "--yes", "--dry-run"], new Capture(true))).toBe(`create-do-kv ${VERSION}`);
+    expect(await firstLine(["sync", "--cwd", "nowhere"], new Capture(true))).toBe(`create-do-kv ${VERSION}`);
+  });
+  it("is never in piped output or --json", async () => {
+    expect(await firstLine(["app", "--yes", "--dry-run"], new Capture(false))).not.toContain("create-do-kv 0");
+    const json = new Capture(true);
+    await firstLine(["app", "--yes", "--dry-run", "--json"], json);
+    expect(JSON.parse(json.text)).toMatchObject({ command: "create", dryRun: true });
   });
 });
 

@@ -6,7 +6,9 @@ import type { CreateOptions } from "../src/core/options.js";
 import { checkRenderedConfig, planProject, templateValues } from "../src/core/plan.js";
 import { fill, placeholdersIn, RenderError } from "../src/core/render.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
-import { readTemplateLayers } from "../src/effects/templates.js";
+import { parse as parseJsonc, type ParseError } from "jsonc-parser";
+import { managerWords, type PackageManager } from "../src/core/package-manager.js";
+import { readPackageManagerFiles, readTemplateLayers } from "../src/effects/templates.js";
 
 const templatesDir = new URL("../templates/", import.meta.url).pathname;
 const template = readTemplateLayers(templatesDir, "default");
@@ -99,6 +101,67 @@ describe("the broadcast template", () => {
     expect(files.get("src/index.ts")).toContain("return stub.fetch(request);");
     expect(files.get("README.md")).toContain("--template broadcast");
     expect(files.get("package.json")).toBe(planProject(template, base).find((f) => f.path === "package.json")!.content);
+  });
+});
+
+describe("the package manager in the generated files", () => {
+  const managers: [PackageManager, string][] = [
+    [{ name: "npm" }, "npm ci && npm run test && npx wrangler deploy"],
+    [{ name: "pnpm", version: "12.21.0" }, "pnpm i --frozen-lockfile && pnpm run test && pnpm exec wrangler deploy"],
+    [{ name: "yarn", version: "1.22.22" }, "yarn install --frozen-lockfile && yarn run test && yarn wrangler deploy"],
+    [{ name: "yarn", version: "4.18.1" }, "yarn install --immutable && yarn run test && yarn wrangler deploy"],
+    [{ name: "bun", version: "1.4.5" }, "bun install --frozen-lockfile && bun run test && bun x wrangler deploy"],
+  ];
+  it.each(managers)("%j: the README's CI recipe, AGENTS.md and .gitignore speak it", (pm, recipe) => {
+    for (const [layers, options] of [[template, base], [broadcast, { ...base, template: "broadcast" as const }]] as const) {
+      const withManager = new Map([...layers, ...readPackageManagerFiles(templatesDir, pm.name)]);
+      const files = new Map(planProject(withManager, options, pm).map((f) => [f.path, f.content]));
+      expect(files.get("README.md")).toContain(`\`${recipe}\``);
+      expect(files.get("README.md")).toContain(`${managerWords(pm).dlx} create-do-kv sync`);
+      expect(files.get("AGENTS.md")).toContain(`\`${managerWords(pm).run} test\``);
+      expect(files.get(".gitignore")!.includes(".yarn/*")).toBe(pm.name === "yarn");
+      expect(files.has(".yarnrc.yml")).toBe(pm.name === "yarn");
+      expect(files.has("pnpm-workspace.yaml")).toBe(pm.name === "pnpm");
+      for (const [path, text] of files) expect(placeholdersIn(text), path).toEqual([]);
+    }
+  });
+  it("npm is the default", () => {
+    expect(planProject(template, base)).toEqual(planProject(template, base, { name: "npm" }));
+  });
+});
+
+describe("editor files", () => {
+  const jsonc = (text: string) => {
+    const errors: ParseError[] = [];
+    const value = parseJsonc(text, errors, { allowTrailingComma: false }) as Record<string, unknown>;
+    expect(errors).toEqual([]);
+    return value;
+  };
+  it.each(["toml", "jsonc"] as const)("%s: .vscode settings and extensions parse, and name the extensions the project uses", (format) => {
+    const files = new Map(planProject(template, { ...base, format }).map((f) => [f.path, f.content]));
+    const settings = jsonc(files.get(".vscode/settings.json")!);
+    expect(settings["json.schemas"]).toEqual([{ fileMatch: ["/wrangler.json", "/wrangler.jsonc"], url: "./node_modules/wrangler/config-schema.json" }]);
+    const { recommendations } = jsonc(files.get(".vscode/extensions.json")!) as { recommendations: string[] };
+    expect(recommendations).toEqual(format === "toml" ? ["vitest.explorer", "tamasfe.even-better-toml"] : ["vitest.explorer"]);
+  });
+  it("the .editorconfig matches the indentation the generated files use", () => {
+    const files = planProject(template, base);
+    const editorconfig = files.find((f) => f.path === ".editorconfig")!.content;
+    expect(editorconfig).toMatch(/^\[\*\]\n(?:.*\n)*?indent_style = tab$/m);
+    for (const file of files.filter((f) => /\.(ts|json|jsonc)$/.test(f.path))) {
+      const indented = file.content.split("\n").filter((line) => /^\s/.test(line) && !/^ \*/.test(line));
+      expect(indented.filter((line) => !line.startsWith("\t")), file.path).toEqual([]);
+    }
+  });
+  it("AGENTS.md names the project's parts and only scripts package.json has", () => {
+    const options = { ...base, className: "ChatRoom", doBinding: "ROOMS", kvBindings: ["STORE"] };
+    const files = new Map(planProject(template, options).map((f) => [f.path, f.content]));
+    const agents = files.get("AGENTS.md")!;
+    for (const name of ["ChatRoom", "env.ROOMS", "env.STORE", "wrangler.toml", "renamed_classes", "deleted_classes"]) expect(agents).toContain(name);
+    const scripts = Object.keys((JSON.parse(files.get("package.json")!) as { scripts: object }).scripts);
+    const named = [...agents.matchAll(/npm run ([\w-]+)/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(2);
+    for (const script of named) expect(scripts).toContain(script);
   });
 });
 

@@ -9,7 +9,7 @@ import { readConfig } from "../core/config-read.js";
 import { kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { planKvTasks } from "../core/kv-plan.js";
 import { resolveCreateOptions, type Ask, type CreateFlags } from "../core/options.js";
-import { choosePackageManager, installCommand, runScriptCommand, show } from "../core/package-manager.js";
+import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, show } from "../core/package-manager.js";
 import { configFileName, planProject } from "../core/plan.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { UsageError } from "../errors.js";
@@ -61,15 +61,19 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
   const directory = resolve(deps.cwd, options.directory);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
-  const files = [
-    ...planProject(readTemplateLayers(deps.templatesDir, options.template), options),
-    ...[...readPackageManagerFiles(deps.templatesDir, pm.name)].map(([path, content]) => ({ path, content })),
-  ];
+  const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);
+  const files = planProject(templateFiles, options, pm);
   const configFile = files.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const rendered = readConfig(configFile.content, options.format);
   const install = flags.install !== false;
   const installLine = installCommand(pm, { preferOffline: true });
+  const words = managerWords(pm);
+  // Files made after the templates are written: the same list in --dry-run and the real run.
+  const laterFiles = [
+    { path: RECORD_FILE, why: "the names generated, for `sync`" },
+    ...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : []),
+  ];
   const cd = relative(deps.cwd, directory) || ".";
   const inProject = cd === "." ? "" : `cd ${shellPath(cd)} && `;
 
@@ -80,11 +84,13 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     files: files.map((file) => file.path),
     ...describeConfig(rendered, [], undefined),
   });
+  if (flags.dryRun) report.files.push(...laterFiles.map((file) => file.path));
 
   if (flags.dryRun) {
     Object.assign(report, describeConfig(rendered, [], "--dry-run: nothing was created"));
-    ui.info(`Dry run: would create ${directory} with ${files.length} files:`);
+    ui.info(`Dry run: would create ${directory} with ${files.length + laterFiles.length} files:`);
     for (const file of files) ui.info(`  ${file.path} (${Buffer.byteLength(file.content)} bytes)`);
+    for (const file of laterFiles) ui.info(`  ${file.path} (${file.why})`);
     ui.info(`\n--- ${configFile.path}\n${configFile.content}`);
     const tasks = planKvTasks(rendered, { preview: kv.preview, given: kv.given });
     for (const [binding, id] of kv.given) ui.info(`Would set ${binding} to namespace ${id} (--kv-id).`);
@@ -104,7 +110,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
 
   if (install) {
     await ui.step(`Installing dependencies with \`${show(installLine)}\``, "Dependencies installed.", () =>
-      installDependencies(directory, installLine, { env: deps.env, retry: `${inProject}${show(installCommand(pm))}` }),
+      installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${show(installCommand(pm))}` }),
     );
     report.installed = true;
   }
@@ -129,7 +135,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       mayAsk: !flags.yes,
       ui,
       confirm: deps.confirm,
-      finishCommand: `${inProject}npx create-do-kv sync${kv.preview ? " --preview" : ""}`,
+      finishCommand: `${inProject}${words.dlx} create-do-kv sync${kv.preview ? " --preview" : ""}`,
       onOutcomes: (done) => (outcomes = done),
     });
     skipped = result.skipped;
@@ -165,7 +171,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       ...(install ? [] : [`  ${show(installCommand(pm))}`, `  ${show(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
       `  ${show(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${show(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
-      `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`npx wrangler login\` or CLOUDFLARE_API_TOKEN`,
+      `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
     ].join("\n"),
   );
   if (kvFailure) throw kvFailure;

@@ -50,10 +50,53 @@ export function installCommand(pm: PackageManager, options: { preferOffline?: bo
   return options.preferOffline && PREFER_OFFLINE.has(agent) ? { ...line, args: [...line.args, "--prefer-offline"] } : line;
 }
 
+/**
+ * Environment for the install this CLI runs. yarn 2+ turns on immutable installs when CI is
+ * set, and a new project has no lockfile yet, so its first install would be refused (YN0028).
+ */
+export function installEnv(pm: PackageManager): Record<string, string> {
+  return pm.name === "yarn" ? { YARN_ENABLE_IMMUTABLE_INSTALLS: "false" } : {};
+}
+
 export function runScriptCommand(pm: PackageManager, script: string): CommandLine {
   return resolveCommand(agentOf(pm), "run", [script]) ?? { command: pm.name, args: ["run", script] };
 }
 
 export function show(line: CommandLine): string {
   return [line.command, ...line.args].join(" ");
+}
+
+/** A command line without its last `count` arguments: the part a README puts before a name. */
+function prefixOf(line: CommandLine, count: number): string {
+  return show({ command: line.command, args: line.args.slice(0, line.args.length - count) });
+}
+
+/**
+ * How the generated project's README, AGENTS.md and next steps spell each kind of command for
+ * this manager, as prefixes (`pnpm run` + ` test`). `exec` runs a bin the project installed
+ * (`yarn wrangler` works in yarn 1 and 4 alike; the detector's yarn 1 form needs a `--`), `dlx`
+ * one it did not (create-do-kv itself; yarn 1 has no dlx, so npx).
+ */
+export interface ManagerWords {
+  name: PackageManagerName;
+  install: string;
+  ci: string;
+  run: string;
+  exec: string;
+  dlx: string;
+}
+
+export function managerWords(pm: PackageManager): ManagerWords {
+  const agent = agentOf(pm);
+  const frozen = resolveCommand(agent, "frozen", []) ?? { command: pm.name, args: ["install"] };
+  const local = resolveCommand(agent, "execute-local", ["x"]) ?? { command: "npx", args: ["x"] };
+  const remote = resolveCommand(agent, "execute", ["x"]) ?? { command: "npx", args: ["x"] };
+  return {
+    name: pm.name,
+    install: show(installCommand(pm)),
+    ci: show(frozen),
+    run: prefixOf(runScriptCommand(pm, "x"), 1),
+    exec: pm.name === "yarn" ? "yarn" : prefixOf(local, 1),
+    dlx: prefixOf(remote, 1),
+  };
 }

@@ -6,6 +6,7 @@ import { compareText } from "./compare.js";
 import type { CreateOptions } from "./options.js";
 import { readConfig } from "./config-read.js";
 import { lifecycleProblems } from "./migrations.js";
+import { managerWords, type PackageManager } from "./package-manager.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
 
@@ -30,8 +31,25 @@ function kvNamespacesJsonc(bindings: readonly string[]): string {
   return `[\n${entries.join(",\n")}\n\t]`;
 }
 
-export function templateValues(options: CreateOptions): Values {
+/** yarn berry's files that are state, not source (the .yarnrc.yml keeps node_modules, so no PnP files are made). */
+const YARN_IGNORES = ["", "# yarn", ".yarn/*", "!.yarn/patches", "!.yarn/plugins", "!.yarn/releases", "!.yarn/versions", ".pnp.*"];
+
+/** The editor extensions the project's files use: Vitest always, a TOML one for wrangler.toml. */
+function editorExtensions(options: CreateOptions): string {
+  const ids = ["vitest.explorer", ...(options.format === "toml" ? ["tamasfe.even-better-toml"] : [])];
+  return ids.map((id) => JSON.stringify(id)).join(", ");
+}
+
+export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }): Values {
+  const words = managerWords(pm);
   return {
+    PM_INSTALL: words.install,
+    PM_CI: words.ci,
+    PM_RUN: words.run,
+    PM_EXEC: words.exec,
+    PM_DLX: words.dlx,
+    PM_IGNORES: pm.name === "yarn" ? YARN_IGNORES.join("\n") : "",
+    EDITOR_EXTENSIONS: editorExtensions(options),
     WORKER_NAME: options.name,
     CLASS_NAME: options.className,
     DO_BINDING: options.doBinding,
@@ -71,8 +89,9 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
   if (problems.length > 0) throw new PlanError(`The rendered ${configFileName(options)} is not safe to deploy: ${problems.join(" ")}`);
 }
 
-export function planProject(templateFiles: ReadonlyMap<string, string>, options: CreateOptions): PlannedFile[] {
-  const values = templateValues(options);
+/** `pm` spells the commands in the generated README and AGENTS.md; npm unless said. */
+export function planProject(templateFiles: ReadonlyMap<string, string>, options: CreateOptions, pm?: PackageManager): PlannedFile[] {
+  const values = templateValues(options, pm);
   const otherConfig = options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml";
   const files: PlannedFile[] = [];
   for (const [path, template] of [...templateFiles].sort(([a], [b]) => compareText(a, b))) {
