@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ with no runtime dependencies: one minified CommonJS file for the
 // CLI, and one each for the libraries only some runs need (prompts, the diff that rename prints,
-// cross-spawn), required on first use. CommonJS, not ESM: a run whose entry is ESM starts Node's ESM
+// execa, fs-extra), required on first use. CommonJS, not ESM: a run whose entry is ESM starts Node's ESM
 // loader (about 8 ms, measured side by side), and each further ES module costs a resolve, a
 // realpath and a link, which is why one file rather than esbuild's split chunks.
 import { build } from "esbuild";
@@ -94,7 +94,7 @@ const jsoncParserWithoutSideEffects = {
  * used): each is bundled into dist/<name>.cjs and required when first used. They share no state
  * with the CLI's own code, so nothing is duplicated.
  */
-const ON_DEMAND = ["prompts", "diff", "spawn"];
+const ON_DEMAND = ["prompts", "diff", "spawn", "fs"];
 const onDemandLibraries = {
   name: "on-demand-libraries",
   setup(build) {

@@ -45,16 +45,19 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn|fs)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);
   });
 
-  it("has no runtime dependencies and stays within create-vite's packed size (79 kB)", () => {
+  // The goal set with execa and fs-extra in the bundle (issue 14): under 150 kB packed, with
+  // nothing for npm to resolve at `npx` time. create-vite 9.3.0 packs to 79 kB; create-cloudflare
+  // is several MB.
+  it("has no runtime dependencies and packs to under 150 kB", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(packed.size).toBeLessThanOrEqual(79_000);
+    expect(packed.size).toBeLessThanOrEqual(150_000);
   });
 
   it("passes publint", async () => {

@@ -1,5 +1,5 @@
 /** All-or-nothing writes: a changed file stops all of them; an interrupted run is finished or discarded. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../src/errors.js";
@@ -15,9 +15,9 @@ function project() {
 }
 
 describe("commitWrites", () => {
-  it("writes every file, new ones too, and leaves no staging behind", () => {
+  it("writes every file, new ones too, and leaves no staging behind", async () => {
     const dir = project();
-    commitWrites(dir, [
+    await commitWrites(dir, [
       { path: join(dir, "a.txt"), before: "a1", after: "a2" },
       { path: join(dir, "src", "b.ts"), before: "b1", after: "b2" },
       { path: join(dir, "record.json"), after: "{}" },
@@ -25,13 +25,13 @@ describe("commitWrites", () => {
     expect(snapshotTree(dir)).toEqual({ "a.txt": "a2", "record.json": "{}", "src/b.ts": "b2" });
   });
 
-  it("writes none when any file changed since it was planned, naming it", () => {
+  it("writes none when any file changed since it was planned, naming it", async () => {
     const dir = project();
     writeFileSync(join(dir, "src", "b.ts"), "edited meanwhile");
     const before = snapshotTree(dir);
     let error: unknown;
     try {
-      commitWrites(dir, [
+      await commitWrites(dir, [
         { path: join(dir, "a.txt"), before: "a1", after: "a2" },
         { path: join(dir, "src", "b.ts"), before: "b1", after: "b2" },
       ]);
@@ -46,28 +46,38 @@ describe("commitWrites", () => {
 });
 
 describe("recoverInterrupted", () => {
-  it("finishes a write interrupted after its journal: the rest of the files move into place", () => {
+  it("finishes a write interrupted after its journal: the rest of the files move into place", async () => {
     const dir = project();
     // As a run leaves it when killed after the first of two moves.
     mkdirSync(join(dir, PENDING_DIR));
     writeFileSync(join(dir, PENDING_DIR, "1"), "b2");
     writeFileSync(join(dir, PENDING_DIR, "journal.json"), JSON.stringify({ files: [{ path: "a.txt", staged: "0" }, { path: "src/b.ts", staged: "1" }] }));
     writeFileSync(join(dir, "a.txt"), "a2");
-    expect(recoverInterrupted(dir)).toEqual(["src/b.ts"]);
+    expect(await recoverInterrupted(dir)).toEqual(["src/b.ts"]);
     expect(snapshotTree(dir)).toEqual({ "a.txt": "a2", "src/b.ts": "b2" });
   });
 
-  it("discards a write interrupted before its journal: nothing had changed", () => {
+  it("discards a write interrupted before its journal: nothing had changed", async () => {
     const dir = project();
     mkdirSync(join(dir, PENDING_DIR));
     writeFileSync(join(dir, PENDING_DIR, "0"), "a2");
-    expect(recoverInterrupted(dir)).toEqual([]);
+    expect(await recoverInterrupted(dir)).toEqual([]);
     expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
     expect(readFileSync(join(dir, "a.txt"), "utf8")).toBe("a1");
   });
 
-  it("does nothing when nothing was interrupted", () => {
+  it("finishes into a folder removed since the interruption (the move makes it)", async () => {
     const dir = project();
-    expect(recoverInterrupted(dir)).toEqual([]);
+    mkdirSync(join(dir, PENDING_DIR));
+    writeFileSync(join(dir, PENDING_DIR, "0"), "b2");
+    writeFileSync(join(dir, PENDING_DIR, "journal.json"), JSON.stringify({ files: [{ path: "src/b.ts", staged: "0" }] }));
+    rmSync(join(dir, "src"), { recursive: true });
+    expect(await recoverInterrupted(dir)).toEqual(["src/b.ts"]);
+    expect(snapshotTree(dir)).toEqual({ "a.txt": "a1", "src/b.ts": "b2" });
+  });
+
+  it("does nothing when nothing was interrupted", async () => {
+    const dir = project();
+    expect(await recoverInterrupted(dir)).toEqual([]);
   });
 });

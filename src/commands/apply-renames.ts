@@ -90,7 +90,7 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   }
   const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
-  commitWrites(projectDir, writes);
+  await commitWrites(projectDir, writes);
   if (result.changes.length > 0) {
     try {
       await runTypes(input);
@@ -123,9 +123,9 @@ export function recordWrite(projectDir: string, record: ProjectRecord): PlannedW
 }
 
 /** Finishes an interrupted write, then finds and reads the config: the start of rename and sync. */
-export function openProject(cwd: string, dir: string | undefined, ui: Ui): ProjectConfig {
+export async function openProject(cwd: string, dir: string | undefined, ui: Ui): Promise<ProjectConfig> {
   const projectDir = resolve(cwd, dir ?? ".");
-  const finished = recoverInterrupted(projectDir);
+  const finished = await recoverInterrupted(projectDir);
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const { path: configPath, format } = findConfig(projectDir);
   const configText = readFileSync(configPath, "utf8");

@@ -102,7 +102,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     return;
   }
 
-  const backup = writeProject(directory, files);
+  const backup = await writeProject(directory, files);
   ui.success(`Created ${options.name} in ${directory}`);
   if (backup) {
     ui.warn(`--force replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")}); the originals are in ${backup.directory}`);

@@ -56,7 +56,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     doBindings: (flags.doBinding ?? []).map((pair) => parsePair("--do-binding", pair)),
     kv: (flags.kv ?? []).map((pair) => parsePair("--kv", pair)),
   };
-  const project = openProject(deps.cwd, flags.cwd, ui);
+  const project = await openProject(deps.cwd, flags.cwd, ui);
   const { projectDir, configPath, format, config } = project;
   Object.assign(report, { directory: projectDir, config: { path: configPath, format }, ...describeConfig(config, [], undefined) });
 

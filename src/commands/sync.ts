@@ -110,7 +110,7 @@ function checkLifecycle(config: WranglerConfig, file: string): void {
 
 export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   const settings = kvSettings(flags);
-  const project = openProject(deps.cwd, flags.cwd, deps.ui);
+  const project = await openProject(deps.cwd, flags.cwd, deps.ui);
   const { projectDir, configPath, format } = project;
   const file = basename(configPath);
   Object.assign(deps.report, { directory: projectDir, config: { path: configPath, format } });
@@ -152,6 +152,6 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     const onDisk = readConfig(readFileSync(configPath, "utf8"), format, file);
     Object.assign(deps.report, describeConfig(onDisk, outcomes, skipped));
     const record = recordWrite(projectDir, recordFromConfig(onDisk));
-    if (record) commitWrites(projectDir, [record]);
+    if (record) await commitWrites(projectDir, [record]);
   }
 }

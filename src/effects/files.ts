@@ -7,7 +7,7 @@
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
  * more (about 6 ms) than writing the whole project.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/plan.js";
 import { CliError } from "../errors.js";
@@ -43,7 +43,7 @@ export interface Backup {
 }
 
 /** Copies the files that writing `files` into `target` would change, before they are. */
-function backUpReplaced(target: string, files: readonly PlannedFile[]): Backup | undefined {
+async function backUpReplaced(target: string, files: readonly PlannedFile[]): Promise<Backup | undefined> {
   const paths = files
     .filter((file) => {
       try {
@@ -58,10 +58,9 @@ function backUpReplaced(target: string, files: readonly PlannedFile[]): Backup |
   let directory = join(dirname(target), `${basename(target)}.backup-${stamp}`);
   // Never into an earlier backup: a second run in the same second would overwrite its copies.
   for (let n = 2; existsSync(directory); n++) directory = join(dirname(target), `${basename(target)}.backup-${stamp}-${n}`);
-  for (const path of paths) {
-    mkdirSync(dirname(join(directory, path)), { recursive: true });
-    copyFileSync(join(target, path), join(directory, path));
-  }
+  // Only --force gets here, so only it loads fs-extra (copySync makes the folders, keeps modes).
+  const { copySync } = await import("../vendor/fs.js");
+  for (const path of paths) copySync(join(target, path), join(directory, path), { errorOnExist: true, overwrite: false });
   return { directory, paths };
 }
 
@@ -69,7 +68,7 @@ function backUpReplaced(target: string, files: readonly PlannedFile[]): Backup |
  * Writes the planned files into `target`, which is missing, empty, or (with force) not empty.
  * Returns where the files it replaced were copied to, if it replaced any.
  */
-export function writeProject(target: string, files: readonly PlannedFile[]): Backup | undefined {
+export async function writeProject(target: string, files: readonly PlannedFile[]): Promise<Backup | undefined> {
   let existing: string[] | undefined;
   try {
     existing = readdirSync(target);
@@ -79,7 +78,7 @@ export function writeProject(target: string, files: readonly PlannedFile[]): Bac
   if (existing && existing.some((entry) => entry !== ".git") ) {
     // --force into a non-empty folder: there is nothing to swap atomically; write in place,
     // after copying aside every file that is about to change.
-    const backup = backUpReplaced(target, files);
+    const backup = await backUpReplaced(target, files);
     writeAll(target, files);
     return backup;
   }

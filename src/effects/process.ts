@@ -1,9 +1,9 @@
 /**
- * Running a program: argv only (no shell of ours), stdin closed unless the user's terminal is
- * handed over, an optional time limit that stops the program (SIGTERM, then SIGKILL), and output
- * collected as text. Written on cross-spawn (Node's spawn, plus Windows' `.cmd` shims) rather
- * than execa, which weighed 127 KB of the 300 KB package for these few features. Loaded on the
- * first spawn, with node:child_process: runs that spawn nothing never pay for either.
+ * Running a program, through execa (loaded on the first spawn, bundled on its own as
+ * dist/spawn.cjs): argv only, no shell; Windows `.cmd` shims through its cross-spawn; stdin
+ * closed unless the user's terminal is handed over; an optional time limit that stops the
+ * program (SIGTERM, then SIGKILL after a grace period); children killed if create-do-kv itself
+ * exits first; output collected as text. Callers get a plain result, never a thrown error.
  */
 
 export interface RunOptions {
@@ -12,6 +12,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Give the program the user's terminal (for `wrangler login`). */
   interactive?: boolean;
+  /** Stops the program (SIGTERM) when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -26,35 +28,34 @@ export interface RunResult {
   startError?: string;
 }
 
+/** How long a program that ignored SIGTERM after its time limit gets before SIGKILL. */
+const KILL_GRACE_MS = 2_000;
+
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  const { spawn } = await import("../vendor/spawn.js");
-  return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: options.interactive ? "inherit" : ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let all = "";
-    let timedOut = false;
-    let killer: NodeJS.Timeout | undefined;
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => ((stdout += chunk), (all += chunk)));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => ((stderr += chunk), (all += chunk)));
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill("SIGTERM");
-            killer = setTimeout(() => child.kill("SIGKILL"), 2_000);
-          }, options.timeoutMs);
-    const finish = (result: Pick<RunResult, "exitCode" | "startError">) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      resolve({ ...result, stdout, stderr, all, timedOut });
-    };
-    child.once("error", (error) => finish({ exitCode: undefined, startError: `${file}: ${error.message}` }));
-    child.once("close", (code) => finish({ exitCode: code ?? undefined }));
+  const { execa } = await import("../vendor/spawn.js");
+  const result = await execa(file, args, {
+    cwd: options.cwd,
+    // The caller's environment is the whole of it: a variable it removed stays removed.
+    env: options.env,
+    extendEnv: false,
+    stdio: options.interactive ? "inherit" : ["ignore", "pipe", "pipe"],
+    all: !options.interactive,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: KILL_GRACE_MS,
+    cancelSignal: options.signal,
+    cleanup: true,
+    reject: false,
+    stripFinalNewline: false,
   });
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  // execa reports a program that could not start with a system error code and no exit code.
+  const notStarted = result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined;
+  return {
+    exitCode: result.exitCode,
+    stdout: text(result.stdout),
+    stderr: text(result.stderr),
+    all: text(result.all),
+    timedOut: result.timedOut,
+    ...(notStarted ? { startError: `${file}: ${result.originalMessage || result.shortMessage}` } : {}),
+  };
 }

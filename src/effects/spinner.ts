@@ -5,7 +5,11 @@
  * Ctrl-C no longer reaches the child process as SIGINT, and it answers the key with
  * process.exit(0), leaving `npm install` running behind a success exit code. This one leaves
  * stdin alone: Ctrl-C stops the child, and the step ends as a cancellation (exit 130, from the
- * CLI's one mapping). A second Ctrl-C falls through to Node's default and ends the process.
+ * CLI's one mapping). A second Ctrl-C ends the process as Node's default would.
+ *
+ * The listener stays registered until the step ends (not `once`): execa's child clean-up
+ * (signal-exit) re-raises a signal that no other listener is waiting for, which would end the
+ * process at the first Ctrl-C with no message and no exit 130.
  */
 import type { Writable } from "node:stream";
 import { CancelledError } from "../errors.js";
@@ -31,9 +35,16 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Ui["step"] {
     let frame = 0;
     const draw = () => output.write(`${CLEAR_LINE}${fit(`${FRAMES[frame++ % FRAMES.length]} ${start} ${paint("dim", elapsed())}`)}`);
     let cancelled = false;
-    const onInterrupt = () => (cancelled = true);
+    const onInterrupt = () => {
+      if (!cancelled) {
+        cancelled = true;
+        return;
+      }
+      process.removeListener("SIGINT", onInterrupt);
+      process.kill(process.pid, "SIGINT");
+    };
     const showCursor = () => output.write(SHOW_CURSOR);
-    process.once("SIGINT", onInterrupt);
+    process.on("SIGINT", onInterrupt);
     process.once("exit", showCursor);
     output.write(HIDE_CURSOR);
     draw();

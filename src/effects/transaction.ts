@@ -5,8 +5,8 @@
  * only the staging folder (removed by the next run: nothing was changed); a run that dies after
  * it is finished by the next run from the journal.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { CliError } from "../errors.js";
 
 export const PENDING_DIR = ".create-do-kv-pending";
@@ -36,9 +36,12 @@ function readOrUndefined(path: string): string | undefined {
  * Finishes or discards what an interrupted run left. Returns the files it moved into place
  * (empty when there was nothing to finish).
  */
-export function recoverInterrupted(projectDir: string): string[] {
+export async function recoverInterrupted(projectDir: string): Promise<string[]> {
   const pending = join(projectDir, PENDING_DIR);
   if (!existsSync(pending)) return [];
+  // fs-extra's move makes the target's folder and works across devices (a project on one disk,
+  // its staging moved by a tool to another); loaded here, the only place it is needed.
+  const { moveSync, removeSync } = await import("../vendor/fs.js");
   let journal: Journal | undefined;
   try {
     journal = JSON.parse(readFileSync(join(pending, JOURNAL), "utf8")) as Journal;
@@ -49,15 +52,15 @@ export function recoverInterrupted(projectDir: string): string[] {
   for (const file of journal?.files ?? []) {
     const staged = join(pending, file.staged);
     if (!existsSync(staged)) continue; // moved before the interruption
-    renameSync(staged, join(projectDir, file.path));
+    moveSync(staged, join(projectDir, file.path), { overwrite: true });
     finished.push(file.path);
   }
-  rmSync(pending, { recursive: true, force: true });
+  removeSync(pending);
   return finished;
 }
 
 /** Writes every planned file, or none of them. */
-export function commitWrites(projectDir: string, writes: readonly PlannedWrite[]): void {
+export async function commitWrites(projectDir: string, writes: readonly PlannedWrite[]): Promise<void> {
   if (writes.length === 0) return;
   for (const write of writes) {
     if (write.before !== undefined && readOrUndefined(write.path) !== write.before) {
@@ -68,27 +71,26 @@ export function commitWrites(projectDir: string, writes: readonly PlannedWrite[]
       );
     }
   }
+  const { outputFileSync, removeSync } = await import("../vendor/fs.js");
   const pending = join(projectDir, PENDING_DIR);
-  rmSync(pending, { recursive: true, force: true });
-  mkdirSync(pending);
+  removeSync(pending);
   const journal: Journal = { files: [] };
   try {
     writes.forEach((write, i) => {
       const staged = join(pending, String(i));
-      writeFileSync(staged, write.after);
+      outputFileSync(staged, write.after);
       try {
         chmodSync(staged, statSync(write.path).mode); // keep an executable bit, say
       } catch {
         // a new file: the default mode
       }
-      mkdirSync(dirname(write.path), { recursive: true });
       journal.files.push({ path: relative(projectDir, write.path), staged: String(i) });
     });
     writeFileSync(join(pending, `${JOURNAL}.tmp`), JSON.stringify(journal));
     renameSync(join(pending, `${JOURNAL}.tmp`), join(pending, JOURNAL)); // the point of no return
   } catch (error) {
-    rmSync(pending, { recursive: true, force: true });
+    removeSync(pending);
     throw error;
   }
-  recoverInterrupted(projectDir);
+  await recoverInterrupted(projectDir);
 }

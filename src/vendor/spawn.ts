@@ -1,7 +1,5 @@
 /**
- * cross-spawn: on Windows, npm, npx, pnpm, yarn and wrangler are `.cmd` shims that Node's spawn
- * cannot start without a shell; cross-spawn finds the shim and quotes the arguments for cmd.exe.
- * Elsewhere it is Node's spawn. The build bundles this file on its own (dist/spawn.cjs),
- * required on the first spawn.
+ * execa, for starting every program (src/effects/process.ts). The build bundles this file on
+ * its own (dist/spawn.cjs), required on the first spawn: a run that starts nothing never loads it.
  */
-export { spawn } from "cross-spawn";
+export { execa } from "execa";
