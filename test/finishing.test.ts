@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProgram, main, VERSION } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
-import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, show } from "../src/core/package-manager.js";
+import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, commandText } from "../src/core/package-manager.js";
 import type { Report } from "../src/core/report.js";
 import { Capture, makeIo } from "./helpers/io.js";
 import { childEnv, runCli } from "./helpers/run.js";
@@ -25,8 +25,8 @@ describe("package manager", () => {
   ])("user agent %s -> %s", (userAgent, name, install, dev) => {
     const pm = choosePackageManager(undefined, userAgent);
     expect(pm.name).toBe(name);
-    expect(show(installCommand(pm))).toBe(install);
-    expect(show(runScriptCommand(pm, "dev"))).toBe(dev);
+    expect(commandText(installCommand(pm))).toBe(install);
+    expect(commandText(runScriptCommand(pm, "dev"))).toBe(dev);
   });
 
   it.each([
@@ -36,7 +36,7 @@ describe("package manager", () => {
     ["yarn", "4.5.0", "yarn install"],
     ["bun", "1.2.0", "bun install"],
   ] as const)("%s %s installs with `%s`", (name, version, command) => {
-    expect(show(installCommand({ name, version }, { preferOffline: true }))).toBe(command);
+    expect(commandText(installCommand({ name, version }, { preferOffline: true }))).toBe(command);
   });
 
   it("--pm wins over the user agent", () => {
@@ -55,7 +55,7 @@ describe("package manager", () => {
     });
     const report = JSON.parse(result.stdout) as Report;
     expect(report.packageManager).toBe(name);
-    expect(result.stderr).toContain(`Would install dependencies with \`${show(installCommand({ name } as never, { preferOffline: true }))}\``);
+    expect(result.stderr).toContain(`Would install dependencies with \`${commandText(installCommand({ name } as never, { preferOffline: true }))}\``);
   });
 });
 

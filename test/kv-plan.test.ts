@@ -1,3 +1,4 @@
+import { finishCommand, kvSettings, quoteArg } from "../src/core/kv-flags.js";
 import { describe, expect, it } from "vitest";
 import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks } from "../src/core/kv-plan.js";
 
@@ -60,5 +61,20 @@ describe("decideKvCreation", () => {
     [{ flag: true, hasToken: false, loggedIn: false, interactive: true, mayAsk: false }, "fail"],
   ] as const)("%j -> %s", (input, action) => {
     expect(decideKvCreation(input).action).toBe(action);
+  });
+});
+
+describe("finishCommand: the sync that finishes a run carries that run's KV flags", () => {
+  it("is bare with the defaults", () => {
+    expect(finishCommand(kvSettings({}), { dlx: "npx" })).toBe("npx create-do-kv sync");
+  });
+  it("keeps --preview, --wrangler and a non-default --timeout, quoted for a POSIX shell", () => {
+    const settings = kvSettings({ preview: true, wrangler: "/opt/my tools/wrangler", timeout: "10", kvId: ["A=0123456789abcdef0123456789abcdef"] });
+    expect(finishCommand(settings, { dlx: "pnpm dlx", prefix: "cd app && ", cwd: "it's" })).toBe(
+      "cd app && pnpm dlx create-do-kv sync --cwd 'it'\\''s' --preview --wrangler '/opt/my tools/wrangler' --timeout 10",
+    );
+  });
+  it.each([["plain-name_1.2", "plain-name_1.2"], ["a b", "'a b'"], ["$(rm -rf /)", "'$(rm -rf /)'"], ["", "''"]])("quotes %j as %s", (value, quoted) => {
+    expect(quoteArg(value)).toBe(quoted);
   });
 });

@@ -262,7 +262,8 @@ describe("on a terminal", () => {
     process.emit("SIGINT"); // what the terminal sends; here the spinner is the one listening
     expect(await t.done).toBe(130);
     expect(t.stderr.text).toContain("Cancelled during: Creating KV namespaces");
-    expect(t.stderr.text).toContain("To finish: cd halted && npx create-do-kv sync (namespaces created already are found by their titles).");
+    // The hint carries the flags this run was given (here --wrangler), so the sync it names works.
+    expect(t.stderr.text).toContain(`To finish: cd halted && npx create-do-kv sync --wrangler ${WRANGLER} (namespaces created already are found by their titles).`);
     expect(existsSync(join(t.cwd, "halted", "wrangler.toml"))).toBe(true);
     expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBeUndefined();
     // wrangler still created it; the sync the hint names finds it by title instead of failing.

@@ -2,23 +2,22 @@
  * `create`: resolve the options, plan the files, write them, install, create the KV
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
-import { readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
+import { relative, resolve } from "node:path";
+import { RECORD_FILE } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
-import { kvSettings, type KvFlags } from "../core/kv-flags.js";
-import { planKvTasks } from "../core/kv-plan.js";
+import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
+import { checkGivenIds, planKvTasks } from "../core/kv-plan.js";
 import { resolveCreateOptions, type Ask, type CreateFlags } from "../core/options.js";
-import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, show } from "../core/package-manager.js";
+import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
 import { configFileName, planProject } from "../core/plan.js";
 import { describeConfig, type Report } from "../core/report.js";
-import { UsageError } from "../errors.js";
-import { directoryProblem, writeFileAtomicNew, writeProject } from "../effects/files.js";
+import { directoryProblem, writeProject } from "../effects/files.js";
 import { initRepository } from "../effects/git.js";
 import { installDependencies } from "../effects/install.js";
-import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
+import { kvStep } from "../effects/kv.js";
 import { readPackageManagerFiles, readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
+import { settleProject } from "./settle.js";
 import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
@@ -54,11 +53,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
-  for (const binding of kv.given.keys()) {
-    if (!options.kvBindings.includes(binding)) {
-      throw new UsageError(`--kv-id: "${binding}" is not one of the KV bindings (${options.kvBindings.join(", ")}).`);
-    }
-  }
+  checkGivenIds(kv.given, options.kvBindings, "the new project");
   const directory = resolve(deps.cwd, options.directory);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);
@@ -97,7 +92,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     if (tasks.length > 0 && kv.createKv !== false) {
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
     }
-    ui.info(install ? `Would install dependencies with \`${show(installLine)}\`.` : "Would not install dependencies.");
+    ui.info(install ? `Would install dependencies with \`${commandText(installLine)}\`.` : "Would not install dependencies.");
     ui.info("Nothing was written.");
     return;
   }
@@ -109,48 +104,35 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
 
   if (install) {
-    await ui.step(`Installing dependencies with \`${show(installLine)}\``, "Dependencies installed.", () =>
-      installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${show(installCommand(pm))}` }),
+    await ui.step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
+      installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${commandText(installCommand(pm))}` }),
     );
     report.installed = true;
   }
 
   // Types for tsc and the editor, generated alongside the KV calls (both only read the config).
   const types = install ? generateTypes(directory, deps.env, { wrangler: kv.wrangler }) : undefined;
-  // After the install, so the project's own wrangler is the one that runs.
-  let outcomes: KvOutcome[] = [];
-  let skipped: string | undefined;
-  // A KV failure or a cancelled login leaves a valid project: git and the next steps still
-  // happen, then the failure decides the exit code.
-  let kvFailure: unknown;
-  try {
-    const result = await ensureKvIds({
-      ...kv,
-      projectDir: directory,
-      configPath,
-      format: options.format,
-      env: deps.env,
-      interactive: deps.ask !== undefined,
-      // --yes never asks anything, not even to log in (a stored login is still used).
-      mayAsk: !flags.yes,
-      ui,
-      confirm: deps.confirm,
-      finishCommand: `${inProject}${words.dlx} create-do-kv sync${kv.preview ? " --preview" : ""}`,
-      onOutcomes: (done) => (outcomes = done),
-    });
-    skipped = result.skipped;
-  } catch (error) {
-    kvFailure = error;
-  } finally {
-    const onDisk = readConfig(readFileSync(configPath, "utf8"), options.format);
-    Object.assign(report, describeConfig(onDisk, outcomes, skipped));
-    // What was generated, so a later `sync` can tell renames from removals.
-    writeFileAtomicNew(join(directory, RECORD_FILE), serializeRecord(recordFromConfig(onDisk)));
-    report.files.push(RECORD_FILE);
-    const typesFailure = await types;
-    if (types && !typesFailure) report.files.push(TYPES_FILE);
-    if (typesFailure) ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${show(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);
-  }
+  // After the install, so the project's own wrangler is the one that runs. A KV failure or a
+  // cancelled login leaves a valid project: the record, git and the next steps still happen,
+  // then the failure decides the exit code.
+  const kvResult = await kvStep({
+    ...kv,
+    projectDir: directory,
+    configPath,
+    format: options.format,
+    env: deps.env,
+    interactive: deps.ask !== undefined,
+    // --yes never asks anything, not even to log in (a stored login is still used).
+    mayAsk: !flags.yes,
+    ui,
+    confirm: deps.confirm,
+    finishCommand: finishCommand(kv, { dlx: words.dlx, prefix: inProject }),
+  });
+  settleProject({ projectDir: directory, configPath, format: options.format }, report, kvResult);
+  report.files.push(RECORD_FILE);
+  const typesFailure = await types;
+  if (types && !typesFailure) report.files.push(TYPES_FILE);
+  if (typesFailure) ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${commandText(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);
 
   if (flags.git !== false) {
     const git = await initRepository(directory, deps.env);
@@ -168,11 +150,11 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       "",
       "Next steps:",
       ...(cd === "." ? [] : [`  cd ${shellPath(cd)}`]),
-      ...(install ? [] : [`  ${show(installCommand(pm))}`, `  ${show(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
-      `  ${show(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
-      `  ${show(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
-      `  ${show(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
+      ...(install ? [] : [`  ${commandText(installCommand(pm))}`, `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
+      `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
+      `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
+      `  ${commandText(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
     ].join("\n"),
   );
-  if (kvFailure) throw kvFailure;
+  if (kvResult.failure) throw kvResult.failure;
 }

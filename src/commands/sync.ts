@@ -8,20 +8,20 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv-flags.js";
-import { kvSettings } from "../core/kv-flags.js";
+import { finishCommand, kvSettings } from "../core/kv-flags.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations.js";
-import { parseRecord, RECORD_FILE, recordFromConfig, type ProjectRecord } from "../core/record.js";
+import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/record.js";
 import { isEmpty, noRenames, type Renames } from "../core/rename-plan.js";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { ownDurableObjectBindings } from "../core/sections.js";
 import { inferRenames, unanswered } from "../core/sync-infer.js";
 import { UsageError } from "../errors.js";
-import { ensureKvIds, type KvOutcome } from "../effects/kv.js";
-import { commitWrites } from "../effects/transaction.js";
+import { kvStep } from "../effects/kv.js";
 import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
-import { applyRenames, describeRenames, openProject, recordWrite, type ProjectConfig } from "./apply-renames.js";
+import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
+import { settleProject } from "./settle.js";
 
 export interface SyncFlags extends KvFlags {
   cwd?: string;
@@ -131,27 +131,17 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     deps.ui.info(isEmpty(renames) ? "Dry run: no renames to bring into agreement; nothing was written." : "Dry run: nothing was written.");
     return;
   }
-  let outcomes: KvOutcome[] = [];
-  let skipped: string | undefined;
-  try {
-    skipped = (
-      await ensureKvIds({
-        ...settings,
-        projectDir,
-        configPath,
-        format,
-        env: deps.env,
-        interactive: deps.interactive,
-        ui: deps.ui,
-        confirm: deps.confirm,
-        finishCommand: `npx create-do-kv sync${flags.cwd ? ` --cwd ${flags.cwd}` : ""}`,
-        onOutcomes: (done) => (outcomes = done),
-      })
-    ).skipped;
-  } finally {
-    const onDisk = readConfig(readFileSync(configPath, "utf8"), format, file);
-    Object.assign(deps.report, describeConfig(onDisk, outcomes, skipped));
-    const record = recordWrite(projectDir, recordFromConfig(onDisk));
-    if (record) await commitWrites(projectDir, [record]);
-  }
+  const kvResult = await kvStep({
+    ...settings,
+    projectDir,
+    configPath,
+    format,
+    env: deps.env,
+    interactive: deps.interactive,
+    ui: deps.ui,
+    confirm: deps.confirm,
+    finishCommand: finishCommand(settings, { dlx: "npx", cwd: flags.cwd }),
+  });
+  settleProject(project, deps.report, kvResult);
+  if (kvResult.failure) throw kvResult.failure;
 }

@@ -20,13 +20,27 @@ export interface KvSettings {
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
+/**
+ * The `sync` command that finishes what a run left undone, with the KV flags that run was given
+ * (so a flag added to KvSettings is carried by adding it here, once). `prefix`: "cd app && " or "".
+ */
+export function finishCommand(settings: KvSettings, options: { dlx: string; prefix?: string; cwd?: string }): string {
+  const flags = [
+    ...(options.cwd ? ["--cwd", options.cwd] : []),
+    ...(settings.preview ? ["--preview"] : []),
+    ...(settings.wrangler ? ["--wrangler", settings.wrangler] : []),
+    ...(settings.timeoutMs !== DEFAULT_TIMEOUT_SECONDS * 1000 ? ["--timeout", String(settings.timeoutMs / 1000)] : []),
+  ];
+  return `${options.prefix ?? ""}${options.dlx} create-do-kv sync${flags.map((flag) => ` ${quoteArg(flag)}`).join("")}`;
+}
+
+/** An argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
+export function quoteArg(value: string): string {
+  return /^[\w./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
 export function kvSettings(flags: KvFlags): KvSettings {
-  let given: Map<string, string>;
-  try {
-    given = parseKvIds(flags.kvId ?? []);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const given = parseKvIds(flags.kvId ?? []);
   const seconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(flags.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new UsageError(`--timeout: "${flags.timeout}" is not a positive number of seconds.`);

@@ -4,8 +4,19 @@
  */
 import type { KvIdField } from "./config-edit.js";
 import type { WranglerConfig } from "./config-read.js";
+import { UsageError } from "../errors.js";
 import { toKebab } from "./names.js";
 import { NAMESPACE_ID } from "./wrangler-output.js";
+
+/** What happened to one namespace id (the report's kv entries are built from these). */
+export interface KvOutcome {
+  binding: string;
+  field: KvIdField;
+  title?: string;
+  status: "created" | "reused" | "given" | "failed";
+  id?: string;
+  message?: string;
+}
 
 export interface KvTask {
   binding: string;
@@ -27,14 +38,23 @@ export function parseKvIds(pairs: readonly string[]): Map<string, string> {
   for (const pair of pairs) {
     const [binding, id, extra] = pair.split("=");
     if (!binding || id === undefined || extra !== undefined) {
-      throw new Error(`--kv-id: "${pair}" is not BINDING=ID.`);
+      throw new UsageError(`--kv-id: "${pair}" is not BINDING=ID.`);
     }
     if (!NAMESPACE_ID.test(id)) {
-      throw new Error(`--kv-id: "${id}" is not a KV namespace id (32 lowercase hex characters).`);
+      throw new UsageError(`--kv-id: "${id}" is not a KV namespace id (32 lowercase hex characters).`);
     }
     ids.set(binding, id);
   }
   return ids;
+}
+
+/** The one check that every --kv-id names a KV binding there is (create: the planned ones; sync: the config's). */
+export function checkGivenIds(given: ReadonlyMap<string, string>, bindings: readonly string[], where: string): void {
+  for (const binding of given.keys()) {
+    if (!bindings.includes(binding)) {
+      throw new UsageError(`--kv-id: "${binding}" is not one of the KV bindings of ${where} (${bindings.join(", ") || "it has none"}).`);
+    }
+  }
 }
 
 export function planKvTasks(config: WranglerConfig, options: { preview: boolean; given: ReadonlyMap<string, string> }): KvTask[] {

@@ -3,8 +3,6 @@
  * saying what is wrong; flags and prompts show the same sentence.
  */
 
-export type Validator = (value: string) => string | undefined;
-
 const WORKER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const PASCAL_CASE = /^[A-Z][A-Za-z0-9]*$/;

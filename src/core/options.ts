@@ -56,7 +56,8 @@ export interface ResolveContext {
   directoryProblem(path: string): string | undefined;
 }
 
-type Partial_ = Partial<CreateOptions>;
+/** The options resolved so far, in CREATE_INPUTS order: what a later rule or default may depend on. */
+type Chosen = Partial<CreateOptions>;
 
 export interface Input {
   key: keyof CreateOptions;
@@ -66,9 +67,9 @@ export interface Input {
   choices?: readonly { value: string; label: string; hint?: string }[];
   raw(flags: CreateFlags): string | undefined;
   /** A problem with the raw text, given the answers before it. */
-  validate(raw: string, before: Partial_, ctx: ResolveContext): string | undefined;
+  validate(raw: string, before: Chosen, ctx: ResolveContext): string | undefined;
   /** The default, shown as the prompt's initial value; undefined means the value is required. */
-  fallback(before: Partial_, ctx: ResolveContext): string | undefined;
+  fallback(before: Chosen, ctx: ResolveContext): string | undefined;
   parse(raw: string): CreateOptions[keyof CreateOptions];
 }
 
@@ -190,7 +191,7 @@ export async function resolveCreateOptions(
     if (problem) throw flagError(input, problem);
   }
 
-  const before: Partial_ = {};
+  const before: Chosen = {};
   for (const input of CREATE_INPUTS) {
     const given = input.raw(flags);
     const fallback = input.key === "directory" && mode.yes ? DEFAULT_DIRECTORY : input.fallback(before, ctx);

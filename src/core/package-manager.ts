@@ -62,13 +62,13 @@ export function runScriptCommand(pm: PackageManager, script: string): CommandLin
   return resolveCommand(agentOf(pm), "run", [script]) ?? { command: pm.name, args: ["run", script] };
 }
 
-export function show(line: CommandLine): string {
+export function commandText(line: CommandLine): string {
   return [line.command, ...line.args].join(" ");
 }
 
 /** A command line without its last `count` arguments: the part a README puts before a name. */
 function prefixOf(line: CommandLine, count: number): string {
-  return show({ command: line.command, args: line.args.slice(0, line.args.length - count) });
+  return commandText({ command: line.command, args: line.args.slice(0, line.args.length - count) });
 }
 
 /**
@@ -93,8 +93,8 @@ export function managerWords(pm: PackageManager): ManagerWords {
   const remote = resolveCommand(agent, "execute", ["x"]) ?? { command: "npx", args: ["x"] };
   return {
     name: pm.name,
-    install: show(installCommand(pm)),
-    ci: show(frozen),
+    install: commandText(installCommand(pm)),
+    ci: commandText(frozen),
     run: prefixOf(runScriptCommand(pm, "x"), 1),
     exec: pm.name === "yarn" ? "yarn" : prefixOf(local, 1),
     dlx: prefixOf(remote, 1),

@@ -2,8 +2,8 @@
  * The one JSON object `--json` prints: what was (or with --dry-run, would be) done. Commands
  * fill it in as they go, so a failure still reports how far it got.
  */
-import type { KvIdField } from "./config-edit.js";
 import type { MigrationStep, WranglerConfig } from "./config-read.js";
+import type { KvOutcome } from "./kv-plan.js";
 import type { ConfigFormat } from "./options.js";
 
 export interface KvBindingReport {
@@ -56,17 +56,10 @@ export function emptyReport(command: Report["command"], dryRun: boolean): Report
   };
 }
 
-export interface KvResult {
-  binding: string;
-  field: KvIdField;
-  status: string;
-  message?: string;
-}
-
 /** The config's bindings and migrations, with why each missing id is missing. */
 export function describeConfig(
   config: WranglerConfig,
-  results: readonly KvResult[],
+  results: readonly KvOutcome[],
   skipped: string | undefined,
 ): Pick<Report, "worker" | "durableObjects" | "kv" | "migrations"> {
   return {

@@ -10,13 +10,9 @@ export const NAMESPACE_ID = /^[0-9a-f]{32}$/;
 
 const SNIPPET_ID = /(?<![\w-])(preview_id|id)"?[ \t]*[:=][ \t]*"([0-9a-f]{32})"/g;
 
-export function stripAnsi(text: string): string {
-  return stripVTControlCharacters(text);
-}
-
 /** The id in a `kv namespace create` snippet, of the kind asked for; undefined if there is none. */
 export function parseCreatedNamespaceId(stdout: string, field: KvIdField): string | undefined {
-  for (const match of stripAnsi(stdout).matchAll(SNIPPET_ID)) {
+  for (const match of stripVTControlCharacters(stdout).matchAll(SNIPPET_ID)) {
     if (match[1] === field) return match[2];
   }
   return undefined;
@@ -29,7 +25,7 @@ export interface NamespaceListing {
 
 /** The array `kv namespace list` prints; tolerates a banner or log lines before it. */
 export function parseNamespaceList(stdout: string): NamespaceListing[] {
-  const text = stripAnsi(stdout);
+  const text = stripVTControlCharacters(stdout);
   const start = text.search(/^\[/m);
   if (start === -1) throw new Error("wrangler kv namespace list printed no JSON array.");
   const value: unknown = JSON.parse(text.slice(start));
@@ -41,7 +37,7 @@ export function parseNamespaceList(stdout: string): NamespaceListing[] {
 }
 
 export function titleAlreadyExists(stderr: string): boolean {
-  return /already exists/i.test(stripAnsi(stderr));
+  return /already exists/i.test(stripVTControlCharacters(stderr));
 }
 
 /**
@@ -49,7 +45,7 @@ export function titleAlreadyExists(stderr: string): boolean {
  * lines a user needs to see.
  */
 export function wranglerErrorMessage(stderr: string, stdout = ""): string {
-  const text = stripAnsi(stderr).trim() || stripAnsi(stdout).trim();
+  const text = stripVTControlCharacters(stderr).trim() || stripVTControlCharacters(stdout).trim();
   const lines = text
     .split("\n")
     .map((line) => line.trimEnd())

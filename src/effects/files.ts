@@ -138,11 +138,11 @@ export function replaceFileAtomic(path: string, content: string, plannedFrom: st
   if (current !== plannedFrom) {
     throw new CliError(`${path} changed on disk while this ran; it was left as it is. Run the command again.`);
   }
-  writeFileAtomicNew(path, content);
+  writeFileAtomic(path, content);
 }
 
 /** Writes a file through a temporary sibling and a rename, whether or not it exists yet. */
-export function writeFileAtomicNew(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${uniqueSuffix()}.tmp`);
   try {
     writeFileSync(temporary, content);

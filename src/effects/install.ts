@@ -1,5 +1,5 @@
 /** Installing the new project's dependencies with the chosen package manager. */
-import { show, type CommandLine } from "../core/package-manager.js";
+import { commandText, type CommandLine } from "../core/package-manager.js";
 import { CliError } from "../errors.js";
 import { run } from "./process.js";
 
@@ -13,7 +13,7 @@ export async function installDependencies(
   if (result.exitCode !== 0) {
     const output = result.all.trim() || result.startError || "";
     throw new CliError(
-      `\`${show(line)}\` failed${result.exitCode === undefined ? "" : ` (exit ${result.exitCode})`}; the project files were kept.\n${output}`,
+      `\`${commandText(line)}\` failed${result.exitCode === undefined ? "" : ` (exit ${result.exitCode})`}; the project files were kept.\n${output}`,
       undefined,
       `To retry: ${options.retry}`,
     );

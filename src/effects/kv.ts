@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { setKvNamespaceField, type KvIdField } from "../core/config-edit.js";
+import { setKvNamespaceField } from "../core/config-edit.js";
 import { readConfig } from "../core/config-read.js";
-import { decideKvCreation, planKvTasks, type KvTask } from "../core/kv-plan.js";
+import { checkGivenIds, decideKvCreation, planKvTasks, type KvOutcome, type KvTask } from "../core/kv-plan.js";
 import type { ConfigFormat } from "../core/options.js";
 import {
   parseCreatedNamespaceId,
@@ -15,18 +15,22 @@ import {
   titleAlreadyExists,
   wranglerErrorMessage,
 } from "../core/wrangler-output.js";
-import { CancelledError, CliError, UsageError } from "../errors.js";
+import { CancelledError, CliError } from "../errors.js";
 import { replaceFileAtomic } from "./files.js";
 import type { Ui } from "./ui.js";
 import { findWrangler, hasApiToken, hasWranglerLogin, runWrangler, runWranglerLogin, type WranglerCommand } from "./wrangler.js";
 
-export interface KvOutcome {
-  binding: string;
-  field: KvIdField;
-  title?: string;
-  status: "created" | "reused" | "given" | "failed";
-  id?: string;
-  message?: string;
+export type { KvOutcome };
+
+/** Some namespaces were not created; the outcomes (ids that were written among them) ride along. */
+export class KvNotCreatedError extends CliError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly outcomes: readonly KvOutcome[],
+  ) {
+    super(message, undefined, hint);
+  }
 }
 
 export interface KvOptions {
@@ -48,8 +52,6 @@ export interface KvOptions {
   confirm?: (message: string) => Promise<boolean>;
   /** The command that finishes the job later, shown when something is left undone. */
   finishCommand: string;
-  /** Receives the outcomes before a failure is thrown, for the report. */
-  onOutcomes?: (outcomes: KvOutcome[]) => void;
 }
 
 export interface KvReport {
@@ -109,7 +111,7 @@ async function runTask(wrangler: WranglerCommand, task: KvTask, options: KvOptio
   return { ...base, status: "failed", message: wranglerErrorMessage(result.stderr, result.stdout) };
 }
 
-function describe(outcome: KvOutcome): string {
+function outcomeLine(outcome: KvOutcome): string {
   const what = outcome.field === "preview_id" ? `${outcome.binding} (preview)` : outcome.binding;
   switch (outcome.status) {
     case "created":
@@ -123,79 +125,100 @@ function describe(outcome: KvOutcome): string {
   }
 }
 
+/**
+ * Whether to create the namespaces now: credentials, flags, and (on a terminal, without --yes)
+ * an offer to log in. Returns why not when not.
+ */
+async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise<string | undefined> {
+  let decision = decideKvCreation({
+    flag: options.createKv,
+    hasToken: hasApiToken(options.env),
+    loggedIn: hasWranglerLogin(options.env),
+    interactive: options.interactive,
+    mayAsk: options.mayAsk,
+  });
+  if (decision.action === "offer-login") {
+    const login = await options
+      .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
+      .catch((error: unknown) => {
+        if (!(error instanceof CancelledError)) throw error;
+        throw new CancelledError("Cancelled at the login question; the project is kept, without KV ids.", `To finish: ${options.finishCommand}`);
+      });
+    decision = login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
+      ? { action: "create" }
+      : { action: "skip", reason: "not logged in to Cloudflare" };
+  }
+  if (decision.action === "fail") {
+    throw new CliError(`Cannot create KV namespaces: ${decision.reason}.`, undefined, `Set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID), then run: ${options.finishCommand}`);
+  }
+  return decision.action === "skip" ? decision.reason : undefined;
+}
+
+/** Every task's wrangler call at once, under one step. */
+function createAll(wrangler: WranglerCommand, tasks: readonly KvTask[], options: KvOptions): Promise<KvOutcome[]> {
+  return options.ui
+    .step(
+      `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
+      `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
+      () => Promise.all(tasks.map((task) => runTask(wrangler, task, options))),
+    )
+    .catch((error: unknown) => {
+      // Namespaces wrangler created before the Ctrl-C have no id in the config yet.
+      if (!(error instanceof CancelledError)) throw error;
+      throw new CancelledError(error.message, `To finish: ${options.finishCommand} (namespaces created already are found by their titles).`);
+    });
+}
+
+/** Writes every id the outcomes carry into the config: one edit each, one atomic replace. */
+function writeIds(options: KvOptions, original: string, outcomes: readonly KvOutcome[]): void {
+  const file = basename(options.configPath);
+  let source = original;
+  for (const outcome of outcomes) {
+    if (outcome.id) source = setKvNamespaceField({ source, format: options.format, file }, outcome.binding, outcome.field, outcome.id);
+    (outcome.status === "failed" ? options.ui.error : options.ui.success)(outcomeLine(outcome));
+  }
+  if (source !== original) replaceFileAtomic(options.configPath, source, original);
+}
+
+/** Every KV binding of the config gets its id (given, created or reused), or the error says which did not. */
 export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
-  const { ui } = options;
   const file = basename(options.configPath);
   const original = readFileSync(options.configPath, "utf8");
   const config = readConfig(original, options.format, file);
-  const bindings = new Set((config.kv_namespaces ?? []).map((entry) => entry.binding));
-  for (const binding of options.given.keys()) {
-    if (!bindings.has(binding)) {
-      throw new UsageError(`--kv-id: there is no KV binding "${binding}" in ${file} (it has: ${[...bindings].join(", ") || "none"}).`);
-    }
-  }
+  checkGivenIds(options.given, (config.kv_namespaces ?? []).map((entry) => entry.binding), file);
 
   const outcomes: KvOutcome[] = [...options.given].map(([binding, id]) => ({ binding, field: "id", status: "given", id }));
   const tasks = planKvTasks(config, { preview: options.preview, given: options.given });
   let skipped: string | undefined;
-
   if (tasks.length > 0) {
-    let decision = decideKvCreation({
-      flag: options.createKv,
-      hasToken: hasApiToken(options.env),
-      loggedIn: hasWranglerLogin(options.env),
-      interactive: options.interactive,
-      mayAsk: options.mayAsk,
-    });
     const wrangler = findWrangler(options.projectDir, options.env, options.wrangler);
-    if (decision.action === "offer-login") {
-      const login = await options
-        .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
-        .catch((error: unknown) => {
-          if (!(error instanceof CancelledError)) throw error;
-          throw new CancelledError("Cancelled at the login question; the project is kept, without KV ids.", `To finish: ${options.finishCommand}`);
-        });
-      decision = login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
-        ? { action: "create" }
-        : { action: "skip", reason: "not logged in to Cloudflare" };
-    }
-    if (decision.action === "fail") {
-      throw new CliError(`Cannot create KV namespaces: ${decision.reason}.`, undefined, `Set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID), then run: ${options.finishCommand}`);
-    }
-    if (decision.action === "skip") {
-      skipped = decision.reason;
-      ui.warn(`KV namespaces not created: ${decision.reason}. To create them later: ${options.finishCommand}`);
-    } else {
-      const done = await ui
-        .step(
-          `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
-          `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
-          () => Promise.all(tasks.map((task) => runTask(wrangler, task, options))),
-        )
-        .catch((error: unknown) => {
-          // Namespaces wrangler created before the Ctrl-C have no id in the config yet.
-          if (!(error instanceof CancelledError)) throw error;
-          throw new CancelledError(error.message, `To finish: ${options.finishCommand} (namespaces created already are found by their titles).`);
-        });
-      outcomes.push(...done);
-    }
+    skipped = await mayCreate(wrangler, options);
+    if (skipped) options.ui.warn(`KV namespaces not created: ${skipped}. To create them later: ${options.finishCommand}`);
+    else outcomes.push(...(await createAll(wrangler, tasks, options)));
   }
-
-  let source = original;
-  for (const outcome of outcomes) {
-    if (outcome.id) source = setKvNamespaceField({ source, format: options.format, file }, outcome.binding, outcome.field, outcome.id);
-    (outcome.status === "failed" ? ui.error : ui.success)(describe(outcome));
-  }
-  if (source !== original) replaceFileAtomic(options.configPath, source, original);
-  options.onOutcomes?.(outcomes);
+  writeIds(options, original, outcomes);
 
   const failed = outcomes.filter((outcome) => outcome.status === "failed");
   if (failed.length > 0) {
-    throw new CliError(
+    throw new KvNotCreatedError(
       `${failed.length} KV namespace${failed.length === 1 ? " was" : "s were"} not created; ${file} is valid and works locally without ${failed.length === 1 ? "its id" : "their ids"}.`,
-      undefined,
       `To finish: ${options.finishCommand}`,
+      outcomes,
     );
   }
   return { outcomes, skipped };
+}
+
+/** What a KV step did, whether or not it failed: for the report, written before the failure is rethrown. */
+export interface KvStepResult extends KvReport {
+  failure?: unknown;
+}
+
+/** ensureKvIds, with its failure held rather than thrown, so a command can finish its other work first. */
+export async function kvStep(options: KvOptions): Promise<KvStepResult> {
+  try {
+    return await ensureKvIds(options);
+  } catch (failure) {
+    return { outcomes: failure instanceof KvNotCreatedError ? [...failure.outcomes] : [], failure };
+  }
 }

@@ -1,0 +1,39 @@
+/**
+ * The end of `create` and `sync`, whatever their KV step did: the config as it now is on disk
+ * goes into the report, and create-do-kv.json records its names (so the next `sync` can tell a
+ * rename from a removal). One place, so a field added to either is added for both.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { readConfig, type WranglerConfig } from "../core/config-read.js";
+import type { ConfigFormat } from "../core/options.js";
+import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
+import { describeConfig, type Report } from "../core/report.js";
+import { writeFileAtomic } from "../effects/files.js";
+import type { KvReport } from "../effects/kv.js";
+
+export interface SettledProject {
+  config: WranglerConfig;
+  /** Whether create-do-kv.json was (re)written: false when it already held these names. */
+  recordWritten: boolean;
+}
+
+export function settleProject(
+  project: { projectDir: string; configPath: string; format: ConfigFormat },
+  report: Report,
+  kv: KvReport,
+): SettledProject {
+  const config = readConfig(readFileSync(project.configPath, "utf8"), project.format, basename(project.configPath));
+  Object.assign(report, describeConfig(config, kv.outcomes, kv.skipped));
+  const path = join(project.projectDir, RECORD_FILE);
+  const text = serializeRecord(recordFromConfig(config));
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {
+    current = undefined; // not written yet (create), or removed by hand (sync writes it again)
+  }
+  if (current === text) return { config, recordWritten: false };
+  writeFileAtomic(path, text);
+  return { config, recordWritten: true };
+}
