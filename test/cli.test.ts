@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runMain } from "./helpers/io.js";
 import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
@@ -108,7 +109,7 @@ describe("create-do-kv without a terminal", () => {
     [["x", "--bogus"], "unknown option '--bogus'"],
   ])("exits 2 for %j with a message naming the flag, writing nothing", async (args, message) => {
     const cwd = tempDir();
-    const result = await runCli(args, { cwd });
+    const result = await runMain(args, cwd);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(readdirSync(cwd)).toEqual([]);
@@ -139,25 +140,33 @@ describe("create-do-kv without a terminal", () => {
 });
 
 describe("on an old Node", () => {
-  /** The first `node` on PATH older than 22.12, outside this repo's node_modules (the machine's own). */
-  function oldNode(): string {
+  /**
+   * The first `node` on PATH older than 22.12, outside this repo's node_modules (these machines
+   * ship Node 20); where there is none, this Node made to report 20.11.1 before the bin runs,
+   * so the check is exercised on every machine rather than skipped.
+   */
+  function oldNode(): { file: string; args: string[]; what: string } {
     for (const dir of (process.env.PATH ?? "").split(delimiter)) {
       const candidate = join(dir, "node");
       if (dir.includes("node_modules") || !existsSync(candidate)) continue;
       const version = execFileSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" }).trim();
       const [major, minor] = version.split(".").map(Number) as [number, number];
-      if (major < 22 || (major === 22 && minor < 12)) return candidate;
+      if (major < 22 || (major === 22 && minor < 12)) return { file: candidate, args: [], what: version };
     }
-    throw new Error("This test needs a Node older than 22.12 on PATH (these machines ship Node 20).");
+    const pretend = 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.1" } });';
+    const preload = join(tempDir(), "old-node.cjs");
+    writeFileSync(preload, pretend);
+    return { file: process.execPath, args: ["--require", preload], what: "20.11.1" };
   }
 
   it("says what it needs in one line and exits 1 before doing anything", async () => {
     const cwd = tempDir();
-    const result = await execa(oldNode(), [BIN, "app", "--yes"], { cwd, reject: false });
+    const node = oldNode();
+    const result = await execa(node.file, [...node.args, BIN, "app", "--yes"], { cwd, reject: false });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/needs Node\.js 22\.12 or newer .* this is Node\.js \d+\./);
+    expect(result.stderr).toContain(`needs Node.js 22.12 or newer (as wrangler does); this is Node.js ${node.what}.`);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });

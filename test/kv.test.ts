@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
 import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
-import { Capture, FakeTtyIn, makeIo, waitFor } from "./helpers/io.js";
+import { Capture, FakeTtyIn, makeIo, runMain, waitFor } from "./helpers/io.js";
 import { childEnv, REPO, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -149,8 +149,8 @@ describe("create with KV namespaces", () => {
     [["--kv-id", "OTHER=0123456789abcdef0123456789abcdef"], '"OTHER" is not one of the KV bindings'],
     [["--timeout", "soon"], "--timeout"],
   ])("refuses %j with exit 2 before writing anything", async (extra, message) => {
-    const { cwd, run } = create(["bad", "--yes", ...extra]);
-    const result = await run;
+    const cwd = tempDir();
+    const result = await runMain(["bad", "--yes", ...extra, "--wrangler", WRANGLER, "--no-install", "--no-git"], cwd, childEnv(fake.env(home)));
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(existsSync(join(cwd, "bad"))).toBe(false);
@@ -199,11 +199,13 @@ describe("when the API or the credentials fail", () => {
 
   it("an API that never answers is stopped by our time limit", async () => {
     fake.mode = "hang";
-    const { cwd, run } = create(["hanging", "--yes", "--timeout", "3"]);
+    // Long enough for wrangler to start and send its request on a loaded 2-core machine (about
+    // 2 s of CPU), so what the limit stops is the wait for the API.
+    const { cwd, run } = create(["hanging", "--yes", "--timeout", "8"]);
     const result = await run;
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("wrangler did not finish within 3 s and was stopped");
+    expect(result.stderr).toContain("wrangler did not finish within 8 s and was stopped");
     expect(fake.posts()).toHaveLength(1);
     expect(config(cwd, "hanging", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   }, 60_000);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/core/config-read.js";
 import { TAKEN_CLASS_NAMES } from "../src/core/names.js";
-import type { CreateOptions } from "../src/core/options.js";
+import { CONFIG_FORMATS, TEMPLATES, type CreateOptions, type TemplateName } from "../src/core/options.js";
 import { checkRenderedConfig, planProject, templateValues } from "../src/core/plan.js";
 import { fill, placeholdersIn, RenderError } from "../src/core/render.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
@@ -11,9 +11,12 @@ import { managerWords, type PackageManager } from "../src/core/package-manager.j
 import { readPackageManagerFiles, readTemplateLayers } from "../src/effects/templates.js";
 
 const templatesDir = new URL("../templates/", import.meta.url).pathname;
-const template = readTemplateLayers(templatesDir, "default");
-const broadcast = readTemplateLayers(templatesDir, "broadcast");
-const templateFor = (options: CreateOptions) => (options.template === "broadcast" ? broadcast : template);
+// Every template in TEMPLATES, so a new one is checked by adding its folder and its entry.
+const layers = new Map<TemplateName, ReadonlyMap<string, string>>(TEMPLATES.map(({ value }) => [value, readTemplateLayers(templatesDir, value)]));
+const template = layers.get("default")!;
+const broadcast = layers.get("broadcast")!;
+const templateFor = (options: CreateOptions) => layers.get(options.template)!;
+const everyTemplateFile = () => [...layers.values()].flatMap((files) => [...files]);
 
 const base: CreateOptions = {
   directory: "my-app",
@@ -33,8 +36,8 @@ const cases: CreateOptions[] = [
   // A binding that looks like a placeholder must land as text, not be expanded again.
   { ...base, kvBindings: ["__WORKER_NAME__"], doBinding: "__CLASS_NAME__" },
   { ...base, format: "jsonc", name: "a".repeat(63), kvBindings: ["K1", "K2", "K3", "K4"] },
-  { ...base, template: "broadcast" },
   { ...base, template: "broadcast", format: "jsonc", className: "Hub", doBinding: "HUBS", kvBindings: ["STATE", "X"] },
+  ...TEMPLATES.flatMap(({ value }) => CONFIG_FORMATS.map((format) => ({ ...base, template: value, format }))),
 ];
 
 describe("planProject", () => {
@@ -113,8 +116,9 @@ describe("the package manager in the generated files", () => {
     [{ name: "bun", version: "1.4.5" }, "bun install --frozen-lockfile && bun run test && bun x wrangler deploy"],
   ];
   it.each(managers)("%j: the README's CI recipe, AGENTS.md and .gitignore speak it", (pm, recipe) => {
-    for (const [layers, options] of [[template, base], [broadcast, { ...base, template: "broadcast" as const }]] as const) {
-      const withManager = new Map([...layers, ...readPackageManagerFiles(templatesDir, pm.name)]);
+    for (const { value } of TEMPLATES) {
+      const options = { ...base, template: value };
+      const withManager = new Map([...layers.get(value)!, ...readPackageManagerFiles(templatesDir, pm.name)]);
       const files = new Map(planProject(withManager, options, pm).map((f) => [f.path, f.content]));
       expect(files.get("README.md")).toContain(`\`${recipe}\``);
       expect(files.get("README.md")).toContain(`${managerWords(pm).dlx} create-do-kv sync`);
@@ -173,7 +177,7 @@ describe("fill", () => {
   });
   it("has a value for every placeholder the templates use", () => {
     const values = templateValues(base);
-    const used = [...template.values(), ...broadcast.values()].flatMap(placeholdersIn);
+    const used = everyTemplateFile().flatMap(([, text]) => placeholdersIn(text));
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(values, name).toHaveProperty(name);
   });
@@ -182,7 +186,7 @@ describe("fill", () => {
 describe("class names the templates already use", () => {
   it("are all refused as DO class names", () => {
     // Every capitalized identifier in the template code, other than the placeholders.
-    const code = [...template, ...broadcast]
+    const code = everyTemplateFile()
       .filter(([path]) => path.endsWith(".ts"))
       .map(([, text]) => text)
       .join("\n");

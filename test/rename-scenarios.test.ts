@@ -14,6 +14,7 @@ import { applyEdits, modify } from "jsonc-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readConfig, type WranglerConfig } from "../src/core/config-read.js";
 import { lifecycleProblems } from "../src/core/migrations.js";
+import { TEMPLATES } from "../src/core/options.js";
 import type { NameChange } from "../src/core/rename-plan.js";
 import { childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
@@ -562,8 +563,9 @@ describe("rename and sync hand-edit scenarios", () => {
     expect(made.exitCode, made.stderr).toBe(0);
     installed = join(root, "installed", "node_modules");
     for (const format of ["toml", "jsonc"] as const) {
-      for (const template of ["default", "broadcast"] as const) {
-        const dir = `${format}${template === "broadcast" ? "-broadcast" : ""}`;
+      // A base per template (its code is what renames change); default's is named after the format alone.
+      for (const { value: template } of TEMPLATES) {
+        const dir = `${format}${template === "default" ? "" : `-${template}`}`;
         const result = await runCli(
           [dir, "--format", format, "--template", template, "--kv", "CACHE,SESSIONS", "--kv-id", `CACHE=${ID}`, "--no-install", "--no-git", "--no-create-kv"],
           { cwd: root },

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../src/core/config-read.js";
 import { inProject } from "./helpers/project.js";
+import { runMain } from "./helpers/io.js";
 import { runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
@@ -82,7 +83,7 @@ describe("rename on a toml project", () => {
     [[], "Say what to rename"],
   ])("refuses %j with exit 2, every file untouched", async (args, message) => {
     const before = sources(root);
-    const result = await rename(...args);
+    const result = await runMain(["rename", ...args], root);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(sources(root)).toEqual(before);

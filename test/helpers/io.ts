@@ -53,3 +53,14 @@ export async function waitFor(out: Capture, text: string, after = 0, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * The CLI in this process through `main(io)`, as a piped run sees it (no terminal): for tables
+ * of bad input, where a process per row would only add its start-up.
+ */
+export async function runMain(argv: string[], cwd: string, env: NodeJS.ProcessEnv = { CI: "true", NO_COLOR: "1" }) {
+  const { main } = await import("../../src/cli.js");
+  const { io, stdout, stderr } = makeIo({ argv, cwd, env });
+  const exitCode = await main(io);
+  return { exitCode, stdout: stdout.text, stderr: stderr.text };
+}
