@@ -11,7 +11,7 @@ import type { RenameFlags } from "./commands/rename.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
 import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
-import { CONFIG_FORMATS, DEFAULT_CLASS, DEFAULT_DIRECTORY, DEFAULT_KV, TEMPLATES } from "./core/options.js";
+import { CREATE_INPUTS } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { createUi, type Ui } from "./effects/ui.js";
 
@@ -65,12 +65,30 @@ function addKvOptions(command: Command): Command {
     .option("--timeout <seconds>", `time limit for each wrangler call (default: ${DEFAULT_TIMEOUT_SECONDS})`);
 }
 
-/** Options every command takes. */
+/** Options every command takes, declared once: commander reads them, and so does earlyFlags. */
+const COMMON_OPTIONS = {
+  json: { flag: "--json", help: "print one JSON object describing the result on stdout, and nothing else there" },
+  color: { flag: "--no-color", help: "no colours (also: NO_COLOR, or when output is not a terminal)" },
+  verbose: { flag: "--verbose", help: "show stack traces of unexpected errors" },
+} as const;
+
+/**
+ * The common flags, read before commander parses: a command line commander refuses must still
+ * get its error as JSON (--json) and without colour (--no-color). Nothing after `--` counts.
+ */
+export function earlyFlags(argv: readonly string[]): Required<CommonFlags> {
+  const end = argv.indexOf("--");
+  const given = new Set(end === -1 ? argv : argv.slice(0, end));
+  return {
+    json: given.has(COMMON_OPTIONS.json.flag),
+    color: !given.has(COMMON_OPTIONS.color.flag),
+    verbose: given.has(COMMON_OPTIONS.verbose.flag),
+  };
+}
+
 function addCommonOptions(command: Command, io: MainIo): Command {
+  for (const { flag, help } of Object.values(COMMON_OPTIONS)) command.option(flag, help);
   return command
-    .option("--json", "print one JSON object describing the result on stdout, and nothing else there")
-    .option("--no-color", "no colours (also: NO_COLOR, or when output is not a terminal)")
-    .option("--verbose", "show stack traces of unexpected errors")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -112,19 +130,20 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     // `create-do-kv help [command]` is help, not a project named "help".
     .helpCommand("help [command]", "show help for a command")
     // Sub-commands have flags of the same names (--kv, --class) with other meanings.
-    .enablePositionalOptions()
-    .argument("[directory]", `where to create the project (with --yes: ${DEFAULT_DIRECTORY})`)
-    .option("--name <name>", "Worker name (default: from the directory name)")
-    .option("--class <ClassName>", `Durable Object class name (default: ${DEFAULT_CLASS})`)
-    .option("--do-binding <NAME>", "Durable Object binding (default: the class name in UPPER_SNAKE)")
-    .option("--kv <NAME>", `KV binding; repeat or comma-separate for several (default: ${DEFAULT_KV.join(",")})`, collect)
-    .addOption(new Option("--format <format>", "wrangler config format (default: toml)").choices(CONFIG_FORMATS))
-    .addOption(
-      new Option(
-        "--template <name>",
-        `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}`,
-      ).choices(TEMPLATES.map((t) => t.value)),
-    )
+    .enablePositionalOptions();
+  // The project's inputs are declared once, in CREATE_INPUTS (flag, help, choices, prompt).
+  for (const input of CREATE_INPUTS) {
+    const { spec, help, repeatable } = input.option;
+    if (spec.startsWith("[")) {
+      program.argument(spec, help);
+      continue;
+    }
+    const option = new Option(spec, help);
+    if (input.choices) option.choices(input.choices.map((choice) => choice.value));
+    if (repeatable) option.argParser(collect);
+    program.addOption(option);
+  }
+  program
     .option("-y, --yes", "accept the default for every value not given")
     .option("--force", "write into a non-empty directory (files with the same names are replaced, after a copy to <directory>.backup-<time>)")
     .option("--dry-run", "show what would be done; write nothing")
@@ -186,8 +205,7 @@ function exitCodeOf(error: unknown): ExitCode {
 const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "invalid", 130: "cancelled" };
 
 export async function main(io: MainIo): Promise<ExitCode> {
-  const json = io.argv.includes("--json");
-  const color = !io.argv.includes("--no-color");
+  const { json, color, verbose } = earlyFlags(io.argv);
   // With --json, stdout carries only the JSON; everything for people goes to stderr.
   const human = json ? io.stderr : io.stdout;
   const notInteractive = whyNotInteractive(io);
@@ -261,7 +279,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
       // Commander prints its own messages; anything else is unexpected.
       const err = error as Error;
       ui.error(`Unexpected error: ${err?.message ?? String(error)}`);
-      if (io.argv.includes("--verbose") && err?.stack) io.stderr.write(`${err.stack}\n`);
+      if (verbose && err?.stack) io.stderr.write(`${err.stack}\n`);
       else io.stderr.write("  Run again with --verbose for details.\n");
     }
     if (report) report.error = error instanceof Error ? error.message : String(error);

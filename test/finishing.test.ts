@@ -3,7 +3,8 @@ import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildProgram, main, VERSION } from "../src/cli.js";
+import { buildProgram, earlyFlags, main, VERSION } from "../src/cli.js";
+import { CREATE_INPUTS } from "../src/core/options.js";
 import { readConfig } from "../src/core/config-read.js";
 import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, commandText } from "../src/core/package-manager.js";
 import type { Report } from "../src/core/report.js";
@@ -214,6 +215,23 @@ describe("help", () => {
       expect(readme, `README documents ${flag}`).toContain(flag);
     }
     expect(stdout.text).toContain("Examples:");
+  });
+
+  it("every project input is a flag of create, with its choices, from its one declaration", () => {
+    for (const input of CREATE_INPUTS.filter((i) => i.key !== "directory")) {
+      const option = program.options.find((o) => o.long === input.flag);
+      expect(option, input.flag).toBeDefined();
+      expect(option!.argChoices ?? undefined).toEqual(input.choices?.map((c) => c.value));
+    }
+  });
+
+  it.each([
+    [["app", "--json", "--no-color", "--verbose"], { json: true, color: false, verbose: true }],
+    [["app"], { json: false, color: true, verbose: false }],
+    // After `--` nothing is a flag of ours.
+    [["app", "--", "--json"], { json: false, color: true, verbose: false }],
+  ])("earlyFlags(%j)", (argv, flags) => {
+    expect(earlyFlags(argv)).toEqual(flags);
   });
 });
 

@@ -61,8 +61,10 @@ type Chosen = Partial<CreateOptions>;
 
 export interface Input {
   key: keyof CreateOptions;
-  /** How the user names it on the command line. */
+  /** How the user names it on the command line (from option.spec). */
   flag: string;
+  /** The flag as commander declares it (with its value's name), and its --help line: the only declaration. */
+  option: { spec: string; help: string; repeatable?: boolean };
   message: string;
   choices?: readonly { value: string; label: string; hint?: string }[];
   raw(flags: CreateFlags): string | undefined;
@@ -75,10 +77,10 @@ export interface Input {
 
 const text = (raw: string) => raw.trim();
 
-export const CREATE_INPUTS: readonly Input[] = [
+const DEFINITIONS: readonly Omit<Input, "flag">[] = [
   {
     key: "directory",
-    flag: "[directory]",
+    option: { spec: "[directory]", help: `where to create the project (with --yes: ${DEFAULT_DIRECTORY})` },
     message: "Where should the project go?",
     raw: (flags) => flags.directory,
     validate: (raw, _before, ctx) =>
@@ -88,7 +90,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "name",
-    flag: "--name",
+    option: { spec: "--name <name>", help: "Worker name (default: from the directory name)" },
     message: "Worker name",
     raw: (flags) => flags.name,
     validate: (raw) => validateWorkerName(text(raw)),
@@ -97,7 +99,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "className",
-    flag: "--class",
+    option: { spec: "--class <ClassName>", help: `Durable Object class name (default: ${DEFAULT_CLASS})` },
     message: "Durable Object class name",
     raw: (flags) => flags.class,
     validate: (raw) => validateClassName(text(raw)),
@@ -106,7 +108,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "doBinding",
-    flag: "--do-binding",
+    option: { spec: "--do-binding <NAME>", help: "Durable Object binding (default: the class name in UPPER_SNAKE)" },
     message: "Durable Object binding name",
     raw: (flags) => flags.doBinding,
     validate: (raw) => validateBindingName(text(raw)),
@@ -115,7 +117,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "kvBindings",
-    flag: "--kv",
+    option: { spec: "--kv <NAME>", help: `KV binding; repeat or comma-separate for several (default: ${DEFAULT_KV.join(",")})`, repeatable: true },
     message: "KV binding names (comma-separated)",
     raw: (flags) => (flags.kv && flags.kv.length > 0 ? flags.kv.join(",") : undefined),
     validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding),
@@ -124,7 +126,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "format",
-    flag: "--format",
+    option: { spec: "--format <format>", help: "wrangler config format (default: toml)" },
     message: "Wrangler config format",
     choices: [
       { value: "toml", label: "wrangler.toml" },
@@ -140,7 +142,7 @@ export const CREATE_INPUTS: readonly Input[] = [
   },
   {
     key: "template",
-    flag: "--template",
+    option: { spec: "--template <name>", help: `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}` },
     message: "Template",
     choices: TEMPLATES,
     raw: (flags) => flags.template,
@@ -152,6 +154,8 @@ export const CREATE_INPUTS: readonly Input[] = [
     parse: text,
   },
 ];
+
+export const CREATE_INPUTS: readonly Input[] = DEFINITIONS.map((definition) => ({ ...definition, flag: definition.option.spec.split(" ")[0]! }));
 
 /** A question for the prompt layer; answers come back as raw text. */
 export interface Question {
