@@ -9,19 +9,16 @@ import { builtinModules, createRequire } from "node:module";
 
 /**
  * Node's built-in modules through process.getBuiltinModule (Node >= 22.3; the bin needs 22.12),
- * each a small module whose named exports esbuild can tree-shake. Written for the ESM build, where
- * an import of a built-in built a facade of all its exports (1 to 2 ms each); kept for CommonJS,
- * where plain requires ran 1 to 3 % slower in two A/B runs (esbuild's interop copies every
- * export of fs, path and process for their default imports).
+ * each a small module whose named exports esbuild can tree-shake, for dist/cli.cjs only (the
+ * on-demand files use plain requires: fs-extra redefines fs's exports). Kept because plain
+ * requires measured slower; the figures are in BENCHMARKS.md ("Built-in stand-ins").
  */
 const require = createRequire(import.meta.url);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /**
- * Plain namespaces of functions that are costly to load and needed only on some paths:
- * child_process (about 30 internal modules; commander imports it for executable sub-commands,
- * which this CLI has none of) and fs/promises (about 2.5 ms; package-manager-detector imports
- * it for detection this CLI does not use).
+ * Loaded on first use: commander imports child_process for executable sub-commands (none here),
+ * package-manager-detector imports fs/promises for detection this CLI does not use.
  */
 const LOAD_ON_FIRST_USE = new Set(["node:child_process", "node:fs/promises"]);
 const builtinsWithoutFacades = {
@@ -48,9 +45,7 @@ const builtinsWithoutFacades = {
         };
       }
       if (path === "node:process") {
-        // process.stdin/stdout/stderr are getters that open the streams (stdin alone costs about
-        // 10 ms). As ESM named exports they would be read when the chunk loads; as CommonJS,
-        // esbuild reads them where they are used.
+        // The process object itself: copying its exports would read the stdin getter, which opens stdin.
         return { loader: "js", contents: "module.exports = process;" };
       }
       const names = Object.keys(require(path)).filter((name) => IDENTIFIER.test(name) && name !== "default");
