@@ -18,7 +18,9 @@ const PEERS = { "create-vite": "9.3.0", "create-cloudflare": "2.74.0" };
 /** Rounds for the sub-second scenarios; the slow ones use fewer. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const full = process.argv.includes("--full");
+// --e2e-only: just the end-to-end scenario (minutes of installs), e.g. after a change to spawning.
+const e2eOnly = process.argv.includes("--e2e-only");
+const full = process.argv.includes("--full") || e2eOnly;
 
 const work = mkdtempSync(join(tmpdir(), "cdk-bench-"));
 const sh = (cmd: string, args: string[], cwd = work) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -112,63 +114,65 @@ fake.latencyMs = 300;
 const wrangler = join(REPO, "node_modules", ".bin", "wrangler");
 const offline = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
 const results: { result: Result; ratios: string[] }[] = [];
-const help = await compare("`--help`", {
-  "create-do-kv": () => [bin.ours, "--help"],
-  "create-vite": () => [bin.vite, "--help"],
-  "create-cloudflare": () => [bin.c3, "--help"],
-});
-results.push({ result: help, ratios: [ratio(help, "create-do-kv", "create-vite"), ratio(help, "create-do-kv", "create-cloudflare")] });
-// create-vite 9 has no --version; the issue's yardstick for ours is its --help.
-const version = await compare("`--version`", {
-  "create-do-kv": () => [bin.ours, "--version"],
-  "create-vite --help": () => [bin.vite, "--help"],
-  "create-cloudflare": () => [bin.c3, "--version"],
-});
-results.push({
-  result: version,
-  ratios: [ratio(version, "create-do-kv", "create-vite --help"), ratio(version, "create-do-kv", "create-cloudflare")],
-});
-const scaffold = await compare("scaffold, no network", {
-  "create-do-kv": (d) => [bin.ours, d, ...offline],
-  "create-vite": (d) => [bin.vite, d, "--template", "vanilla-ts", "--no-interactive", "--no-immediate"],
-});
-results.push({ result: scaffold, ratios: [ratio(scaffold, "create-do-kv", "create-vite")] });
-const kv = await compare("KV creation, API latency 300 ms", {
-  "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
-  "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
-}, { rounds: 5, cpu: true });
-// Four wrangler processes cannot finish before their CPU time is spread over the cores.
-const cores = availableParallelism();
-const floor = median(kv.samples["4 bindings"]!.map((s) => s.cpu)) / cores;
-results.push({
-  result: kv,
-  ratios: [
-    ratio(kv, "4 bindings", "1 binding"),
-    `CPU of 4 bindings ${median(kv.samples["4 bindings"]!.map((s) => s.cpu)).toFixed(1)} s, of 1 ${median(kv.samples["1 binding"]!.map((s) => s.cpu)).toFixed(1)} s; on ${cores} cores the 4 cannot take less than ${floor.toFixed(1)} s = ${((floor * 1000) / median(kv.samples["1 binding"]!.map((s) => s.ms))).toFixed(2)} x 1 binding`,
-  ],
-});
-// rename against what it has to cost at least: a type-check of the project and `wrangler types`.
-console.error("Installing a generated project for the rename scenario ...");
-const project = join(work, "rename-project");
-const made = await run(process.execPath, [bin.ours, project, "--yes", "--no-git", "--no-create-kv"], { cwd: work, env });
-if (made.exitCode !== 0) throw new Error(`create failed:\n${made.all}`);
-const projectBin = (name: string) => join(project, "node_modules", ".bin", name);
-execFileSync(projectBin("wrangler"), ["types"], { cwd: project, env, stdio: "ignore" });
-let className = "Room";
-const baseline = `const { execFileSync } = require("node:child_process");
-execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(project)}], { stdio: "ignore" });
-execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(project)}, stdio: "ignore" });`;
-const renameResult = await compare("rename a class (code, config, migration, types)", {
-  rename: () => {
-    // Back and forth: each run appends one more renamed_classes step, as a user's would.
-    const next = className === "Room" ? "Chat" : "Room";
-    const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
-    className = next;
-    return args;
-  },
-  "tsc --noEmit + wrangler types": () => ["-e", baseline],
-}, { rounds: 7 });
-results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
+if (!e2eOnly) {
+  const help = await compare("`--help`", {
+    "create-do-kv": () => [bin.ours, "--help"],
+    "create-vite": () => [bin.vite, "--help"],
+    "create-cloudflare": () => [bin.c3, "--help"],
+  });
+  results.push({ result: help, ratios: [ratio(help, "create-do-kv", "create-vite"), ratio(help, "create-do-kv", "create-cloudflare")] });
+  // create-vite 9 has no --version; the issue's yardstick for ours is its --help.
+  const version = await compare("`--version`", {
+    "create-do-kv": () => [bin.ours, "--version"],
+    "create-vite --help": () => [bin.vite, "--help"],
+    "create-cloudflare": () => [bin.c3, "--version"],
+  });
+  results.push({
+    result: version,
+    ratios: [ratio(version, "create-do-kv", "create-vite --help"), ratio(version, "create-do-kv", "create-cloudflare")],
+  });
+  const scaffold = await compare("scaffold, no network", {
+    "create-do-kv": (d) => [bin.ours, d, ...offline],
+    "create-vite": (d) => [bin.vite, d, "--template", "vanilla-ts", "--no-interactive", "--no-immediate"],
+  });
+  results.push({ result: scaffold, ratios: [ratio(scaffold, "create-do-kv", "create-vite")] });
+  const kv = await compare("KV creation, API latency 300 ms", {
+    "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
+    "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
+  }, { rounds: 5, cpu: true });
+  // Four wrangler processes cannot finish before their CPU time is spread over the cores.
+  const cores = availableParallelism();
+  const floor = median(kv.samples["4 bindings"]!.map((s) => s.cpu)) / cores;
+  results.push({
+    result: kv,
+    ratios: [
+      ratio(kv, "4 bindings", "1 binding"),
+      `CPU of 4 bindings ${median(kv.samples["4 bindings"]!.map((s) => s.cpu)).toFixed(1)} s, of 1 ${median(kv.samples["1 binding"]!.map((s) => s.cpu)).toFixed(1)} s; on ${cores} cores the 4 cannot take less than ${floor.toFixed(1)} s = ${((floor * 1000) / median(kv.samples["1 binding"]!.map((s) => s.ms))).toFixed(2)} x 1 binding`,
+    ],
+  });
+  // rename against what it has to cost at least: a type-check of the project and `wrangler types`.
+  console.error("Installing a generated project for the rename scenario ...");
+  const project = join(work, "rename-project");
+  const made = await run(process.execPath, [bin.ours, project, "--yes", "--no-git", "--no-create-kv"], { cwd: work, env });
+  if (made.exitCode !== 0) throw new Error(`create failed:\n${made.all}`);
+  const projectBin = (name: string) => join(project, "node_modules", ".bin", name);
+  execFileSync(projectBin("wrangler"), ["types"], { cwd: project, env, stdio: "ignore" });
+  let className = "Room";
+  const baseline = `const { execFileSync } = require("node:child_process");
+  execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(project)}], { stdio: "ignore" });
+  execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(project)}, stdio: "ignore" });`;
+  const renameResult = await compare("rename a class (code, config, migration, types)", {
+    rename: () => {
+      // Back and forth: each run appends one more renamed_classes step, as a user's would.
+      const next = className === "Room" ? "Chat" : "Room";
+      const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
+      className = next;
+      return args;
+    },
+    "tsc --noEmit + wrangler types": () => ["-e", baseline],
+  }, { rounds: 7 });
+  results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
+}
 if (full) {
   fake.latencyMs = 0;
   const e2e = await compare("end to end: install (warm cache) + KV", {
@@ -200,7 +204,7 @@ const sizes = [
 
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 console.log(
-  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cores} cores (${cpus()[0]?.model ?? "?"}), medians of each scenario's rounds\n`,
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), medians of each scenario's rounds\n`,
 );
 console.log("| scenario | medians | ratios |\n|---|---|---|");
 for (const { result, ratios } of results) {

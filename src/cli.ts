@@ -102,7 +102,7 @@ Examples:
   Interactive, asks for everything not given:
     npx create-do-kv
   CI, no prompts; KV namespaces created when CLOUDFLARE_API_TOKEN is set:
-    npx create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json
+    npx --yes create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json
   Rename, in the project (code, config, types and the migration):
     npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE
   After editing the config by hand, bring the rest into agreement and fill in KV ids:

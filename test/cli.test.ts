@@ -3,9 +3,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { TEMPLATES } from "../src/core/options.js";
 import { runMain } from "./helpers/io.js";
 import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
+
+const TEMPLATE_NAMES = TEMPLATES.map((t) => t.value);
 
 /** Nothing that needs the network or another program. */
 const OFFLINE = ["--no-install", "--no-git", "--no-create-kv"];
@@ -105,7 +108,7 @@ describe("create-do-kv without a terminal", () => {
     [["x", "--class", "Env"], "--class: "],
     [["x", "--kv", "A", "--kv", "A"], '--kv: The binding name "A" is used twice'],
     [["x", "--format", "yaml"], "Allowed choices are toml, jsonc"],
-    [["x", "--template", "chat"], "Allowed choices are default, broadcast"],
+    [["x", "--template", "chat"], `Allowed choices are ${TEMPLATE_NAMES.join(", ")}`],
     [["x", "--bogus"], "unknown option '--bogus'"],
   ])("exits 2 for %j with a message naming the flag, writing nothing", async (args, message) => {
     const cwd = tempDir();
@@ -183,7 +186,7 @@ describe("small things a first run meets", () => {
   it("--json names what was wrong with the command line", async () => {
     const result = await runCli(["x", "--json", "--template", "nope"], { cwd: tempDir() });
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).error).toContain("Allowed choices are default, broadcast");
+    expect(JSON.parse(result.stdout).error).toContain(`Allowed choices are ${TEMPLATE_NAMES.join(", ")}`);
   });
 
   it("says what ruled out asking for a missing value", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveCreateOptions, type Ask, type Question, type ResolveContext } from "../src/core/options.js";
+import { resolveCreateOptions, type Ask, type Question, type ResolveContext, TEMPLATES } from "../src/core/options.js";
 import { UsageError } from "../src/errors.js";
 
 const ctx: ResolveContext = {
@@ -74,7 +74,7 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", doBinding: "1X" }, "--do-binding: "],
     [{ directory: "d", kv: ["OK", "bad-name"] }, "--kv: "],
     [{ directory: "d", format: "yaml" }, "--format: "],
-    [{ directory: "d", template: "chat" }, '--template: "chat" is not a template: use default or broadcast.'],
+    [{ directory: "d", template: "chat" }, `--template: "chat" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: The binding name "STORE" is used twice'],
   ])("refuses %j, naming the flag", async (flags, message) => {

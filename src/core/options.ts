@@ -75,7 +75,7 @@ export interface Input {
   parse(raw: string): CreateOptions[keyof CreateOptions];
 }
 
-const text = (raw: string) => raw.trim();
+const trimmed = (raw: string) => raw.trim();
 
 const DEFINITIONS: readonly Omit<Input, "flag">[] = [
   {
@@ -84,36 +84,36 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     message: "Where should the project go?",
     raw: (flags) => flags.directory,
     validate: (raw, _before, ctx) =>
-      text(raw) === "" ? "Name a directory for the project." : ctx.directoryProblem(resolve(ctx.cwd, text(raw))),
+      trimmed(raw) === "" ? "Name a directory for the project." : ctx.directoryProblem(resolve(ctx.cwd, trimmed(raw))),
     fallback: () => undefined,
-    parse: text,
+    parse: trimmed,
   },
   {
     key: "name",
     option: { spec: "--name <name>", help: "Worker name (default: from the directory name)" },
     message: "Worker name",
     raw: (flags) => flags.name,
-    validate: (raw) => validateWorkerName(text(raw)),
+    validate: (raw) => validateWorkerName(trimmed(raw)),
     fallback: (before, ctx) => workerNameFromDirectory(basename(resolve(ctx.cwd, before.directory ?? DEFAULT_DIRECTORY))),
-    parse: text,
+    parse: trimmed,
   },
   {
     key: "className",
     option: { spec: "--class <ClassName>", help: `Durable Object class name (default: ${DEFAULT_CLASS})` },
     message: "Durable Object class name",
     raw: (flags) => flags.class,
-    validate: (raw) => validateClassName(text(raw)),
+    validate: (raw) => validateClassName(trimmed(raw)),
     fallback: () => DEFAULT_CLASS,
-    parse: text,
+    parse: trimmed,
   },
   {
     key: "doBinding",
     option: { spec: "--do-binding <NAME>", help: "Durable Object binding (default: the class name in UPPER_SNAKE)" },
     message: "Durable Object binding name",
     raw: (flags) => flags.doBinding,
-    validate: (raw) => validateBindingName(text(raw)),
+    validate: (raw) => validateBindingName(trimmed(raw)),
     fallback: (before) => toUpperSnake(before.className ?? DEFAULT_CLASS),
-    parse: text,
+    parse: trimmed,
   },
   {
     key: "kvBindings",
@@ -134,11 +134,11 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     ],
     raw: (flags) => flags.format,
     validate: (raw) =>
-      (CONFIG_FORMATS as readonly string[]).includes(text(raw))
+      (CONFIG_FORMATS as readonly string[]).includes(trimmed(raw))
         ? undefined
         : `"${raw}" is not a config format: use ${CONFIG_FORMATS.join(" or ")}.`,
     fallback: () => "toml",
-    parse: text,
+    parse: trimmed,
   },
   {
     key: "template",
@@ -147,11 +147,11 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     choices: TEMPLATES,
     raw: (flags) => flags.template,
     validate: (raw) =>
-      TEMPLATES.some((t) => t.value === text(raw))
+      TEMPLATES.some((t) => t.value === trimmed(raw))
         ? undefined
         : `"${raw}" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`,
     fallback: () => "default",
-    parse: text,
+    parse: trimmed,
   },
 ];
 
