@@ -1,4 +1,6 @@
-import { finishCommand, kvSettings, quoteArg } from "../src/core/kv-flags.js";
+import { finishCommand, kvSettings } from "../src/core/kv-flags.js";
+import { quoteArg } from "../src/core/shell.js";
+import { UsageError } from "../src/errors.js";
 import { describe, expect, it } from "vitest";
 import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks } from "../src/core/kv-plan.js";
 
@@ -20,6 +22,23 @@ describe("parseKvIds", () => {
   });
   it.each([["A"], ["=x"], [`A=${ID}=x`], ["A=XYZ"], [`A=${ID.toUpperCase()}`], [`A=${ID}0`]])("refuses %s", (pair) => {
     expect(() => parseKvIds([pair])).toThrow(/--kv-id/);
+  });
+  it("refuses one binding given two ids, and takes the same pair twice", () => {
+    const other = "f".repeat(32);
+    expect(() => parseKvIds([`A=${ID}`, `A=${other}`])).toThrow(`--kv-id: "A" is given twice, with ${ID} and ${other}`);
+    expect(parseKvIds([`A=${ID}`, `A=${ID}`])).toEqual(new Map([["A", ID]]));
+  });
+});
+
+describe("planKvTasks on a hand-edited config whose bindings share a title", () => {
+  it("refuses (exit 2) instead of binding both to one namespace", () => {
+    const config = { name: "app", kv_namespaces: [{ binding: "USER_CACHE", id: ID }, { binding: "userCache" }] };
+    expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow(UsageError);
+    expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow('"USER_CACHE" and "userCache"');
+  });
+  it("says nothing when nothing is to be created", () => {
+    const config = { name: "app", kv_namespaces: [{ binding: "USER_CACHE", id: ID }, { binding: "userCache", id: "f".repeat(32) }] };
+    expect(planKvTasks(config, { preview: false, given: new Map() })).toEqual([]);
   });
 });
 

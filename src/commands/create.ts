@@ -6,6 +6,7 @@ import { relative, resolve } from "node:path";
 import { RECORD_FILE } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
+import { quoteArg } from "../core/shell.js";
 import { checkGivenIds, planKvTasks } from "../core/kv-plan.js";
 import { resolveCreateOptions, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
@@ -42,7 +43,6 @@ export interface CreateDeps {
   notInteractive?: string;
 }
 
-const shellPath = (path: string) => (/[^\w./-]/.test(path) ? JSON.stringify(path) : path);
 
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
   const { ui, report } = deps;
@@ -70,7 +70,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : []),
   ];
   const cd = relative(deps.cwd, directory) || ".";
-  const inProject = cd === "." ? "" : `cd ${shellPath(cd)} && `;
+  const inProject = cd === "." ? "" : `cd ${quoteArg(cd)} && `;
 
   Object.assign(report, {
     directory,
@@ -149,7 +149,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  Config          ${configFile.path}`,
       "",
       "Next steps:",
-      ...(cd === "." ? [] : [`  cd ${shellPath(cd)}`]),
+      ...(cd === "." ? [] : [`  cd ${quoteArg(cd)}`]),
       ...(install ? [] : [`  ${commandText(installCommand(pm))}`, `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
       `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,

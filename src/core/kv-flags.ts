@@ -1,6 +1,7 @@
 /** The KV flags that `create` and `sync` share, checked into one record. */
 import { UsageError } from "../errors.js";
 import { parseKvIds } from "./kv-plan.js";
+import { quoteArg } from "./shell.js";
 
 export interface KvFlags {
   createKv?: boolean;
@@ -32,11 +33,6 @@ export function finishCommand(settings: KvSettings, options: { dlx: string; pref
     ...(settings.timeoutMs !== DEFAULT_TIMEOUT_SECONDS * 1000 ? ["--timeout", String(settings.timeoutMs / 1000)] : []),
   ];
   return `${options.prefix ?? ""}${options.dlx} create-do-kv sync${flags.map((flag) => ` ${quoteArg(flag)}`).join("")}`;
-}
-
-/** An argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
-export function quoteArg(value: string): string {
-  return /^[\w./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 export function kvSettings(flags: KvFlags): KvSettings {

@@ -5,7 +5,7 @@
 import type { KvIdField } from "./config-edit.js";
 import type { WranglerConfig } from "./config-read.js";
 import { UsageError } from "../errors.js";
-import { toKebab } from "./names.js";
+import { titleClash, toKebab } from "./names.js";
 import { NAMESPACE_ID } from "./wrangler-output.js";
 
 /** What happened to one namespace id (the report's kv entries are built from these). */
@@ -43,6 +43,9 @@ export function parseKvIds(pairs: readonly string[]): Map<string, string> {
     if (!NAMESPACE_ID.test(id)) {
       throw new UsageError(`--kv-id: "${id}" is not a KV namespace id (32 lowercase hex characters).`);
     }
+    if (ids.has(binding) && ids.get(binding) !== id) {
+      throw new UsageError(`--kv-id: "${binding}" is given twice, with ${ids.get(binding)} and ${id}; give one id per binding.`);
+    }
     ids.set(binding, id);
   }
   return ids;
@@ -69,6 +72,10 @@ export function planKvTasks(config: WranglerConfig, options: { preview: boolean;
       tasks.push({ binding: entry.binding, field: "preview_id", title, createdTitle: `${title}_preview` });
     }
   }
+  // A config edited by hand can hold two bindings create would have refused; creating either
+  // would find the other's namespace by its title and bind both to one.
+  const clash = tasks.length > 0 ? titleClash((config.kv_namespaces ?? []).map((entry) => entry.binding)) : undefined;
+  if (clash) throw new UsageError(clash);
   return tasks;
 }
 
