@@ -1,4 +1,4 @@
-import { finishCommand, kvSettings } from "../src/core/kv-flags.js";
+import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../src/core/kv-flags.js";
 import { quoteArg } from "../src/core/shell.js";
 import { UsageError } from "../src/errors.js";
 import { describe, expect, it } from "vitest";
@@ -95,5 +95,21 @@ describe("finishCommand: the sync that finishes a run carries that run's KV flag
   });
   it.each([["plain-name_1.2", "plain-name_1.2"], ["a b", "'a b'"], ["$(rm -rf /)", "'$(rm -rf /)'"], ["", "''"]])("quotes %j as %s", (value, quoted) => {
     expect(quoteArg(value)).toBe(quoted);
+  });
+});
+
+describe("kvSettings: numbers and paths as the user meant them", () => {
+  it.each(["0", "0.0001", "-1", "soon", String(MAX_TIMEOUT_SECONDS + 1), "1e12"])("refuses --timeout %s (exit 2)", (timeout) => {
+    expect(() => kvSettings({ timeout })).toThrow(UsageError);
+  });
+  it("takes 1 second up to Node's timer limit", () => {
+    expect(kvSettings({ timeout: "1" }).timeoutMs).toBe(1000);
+    expect(kvSettings({ timeout: String(MAX_TIMEOUT_SECONDS) }).timeoutMs).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+  it("resolves a relative --wrangler from where the command ran; a bare name stays for PATH", () => {
+    expect(kvSettings({ wrangler: "tools/wrangler" }, "/home/me").wrangler).toBe("/home/me/tools/wrangler");
+    expect(kvSettings({ wrangler: "./w" }, "/home/me").wrangler).toBe("/home/me/w");
+    expect(kvSettings({ wrangler: "wrangler" }, "/home/me").wrangler).toBe("wrangler");
+    expect(kvSettings({ wrangler: "/abs/wrangler" }, "/home/me").wrangler).toBe("/abs/wrangler");
   });
 });

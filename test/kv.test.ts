@@ -3,7 +3,7 @@
  * Each test checks what the user sees, the exit code, the config on disk and what the API received.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
@@ -156,6 +156,19 @@ describe("create with KV namespaces", () => {
     expect(existsSync(join(cwd, "bad"))).toBe(false);
     expect(fake.requests).toEqual([]);
   });
+});
+
+describe("--wrangler given as a relative path", () => {
+  it("is found from where the command ran, not from the new project's folder", async () => {
+    const cwd = tempDir();
+    const result = await runCli(["rel", "--yes", "--wrangler", relative(cwd, WRANGLER), "--no-install", "--no-git"], {
+      cwd,
+      env: childEnv(fake.env(home)),
+      timeout: 120_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(config(cwd, "rel", "toml").parsed.kv_namespaces?.[0]?.id).toMatch(HEX);
+  }, 120_000);
 });
 
 describe("when the API or the credentials fail", () => {

@@ -73,7 +73,7 @@ describe("validateKvBindings", () => {
   it.each([
     [[], "ROOM", "at least one"],
     [["CACHE", "CACHE"], "ROOM", 'name "CACHE" is used twice'],
-    [["ROOM"], "ROOM", 'name "ROOM" is used twice'],
+    [["ROOM"], "ROOM", '"ROOM" is already the Durable Object binding'],
     [["OK", "no-good"], "ROOM", '"no-good" is not a valid binding'],
     // Namespace titles are <worker>-<kebab(binding)>: these pairs would share one namespace.
     [["USER_CACHE", "userCache"], "ROOM", 'KV bindings "USER_CACHE" and "userCache" would get the same namespace title'],

@@ -76,14 +76,16 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", format: "yaml" }, "--format: "],
     [{ directory: "d", template: "chat" }, `--template: "chat" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
-    [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: The binding name "STORE" is used twice'],
+    [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: "STORE" is already the Durable Object binding'],
+    // --class Cache derives the DO binding CACHE, the default KV binding: the message says so, not only --kv.
+    [{ directory: "d", class: "Cache" }, '--kv: "CACHE" is already the Durable Object binding (set by --do-binding, or derived from --class)'],
   ])("refuses %j, naming the flag", async (flags, message) => {
     const { ask, asked } = scripted({});
     const attempt = resolveCreateOptions(flags, { yes: false, ask }, ctx);
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toThrow(message);
-    // A bad flag on its own fails before any question.
-    if (!message.includes("used twice")) expect(asked).toEqual([]);
+    // A bad flag on its own fails before any question; a clash between two values once both are known.
+    if (!/used twice|already the Durable Object binding/.test(message)) expect(asked).toEqual([]);
   });
 
   it("asks for each value not given, offering the derived default", async () => {
@@ -107,7 +109,7 @@ describe("resolveCreateOptions", () => {
     const kvQuestion = asked.find((q) => q.input.flag === "--kv")!;
     expect(nameQuestion.validate("Bad Name")).toContain("is not a valid Worker name");
     expect(nameQuestion.validate("good")).toBeUndefined();
-    expect(kvQuestion.validate("ROOM")).toContain('"ROOM" is used twice');
+    expect(kvQuestion.validate("ROOM")).toContain('"ROOM" is already the Durable Object binding');
     const flagAttempt = resolveCreateOptions({ directory: "d", name: "Bad Name" }, { yes: true }, ctx);
     await expect(flagAttempt).rejects.toThrow(nameQuestion.validate("Bad Name")!);
   });

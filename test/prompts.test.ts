@@ -68,7 +68,7 @@ describe("interactive create", () => {
     await s.answer("Durable Object binding name", `${CLEAR}CACHE${ENTER}`);
     // The collision with --kv CACHE is found once both are known: exit 2, nothing written.
     expect(await s.done).toBe(2);
-    expect(s.stderr.text).toContain('--kv: The binding name "CACHE" is used twice');
+    expect(s.stderr.text).toContain('--kv: "CACHE" is already the Durable Object binding');
     expect(readdirSync(s.cwd)).toEqual([]);
   });
 

@@ -47,7 +47,7 @@ export interface CreateDeps {
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
   const { ui, report } = deps;
   const force = flags.force ?? false;
-  const kv = kvSettings(flags);
+  const kv = kvSettings(flags, deps.cwd);
   const options = await resolveCreateOptions(
     flags,
     { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },

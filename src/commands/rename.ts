@@ -5,6 +5,7 @@
  */
 import { relative } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
+import { wranglerPath } from "../core/kv-flags.js";
 import { validateBindingName, validateClassName } from "../core/names.js";
 import { isEmpty, noRenames, parsePair, type NameChange, type Renames } from "../core/rename-plan.js";
 import { describeConfig, type Report } from "../core/report.js";
@@ -67,7 +68,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     return;
   }
   const dryRun = flags.dryRun ?? false;
-  const { plan, changes } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler: flags.wrangler, env: deps.env, ui });
+  const { plan, changes } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler: wranglerPath(flags.wrangler, deps.cwd), env: deps.env, ui });
   for (const line of plan.done) ui.info(`Already done: ${line}.`);
   report.files = changes.map((change) => relative(projectDir, change.path));
   Object.assign(report, describeConfig(readConfig(plan.configText, format), [], undefined));

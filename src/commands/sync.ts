@@ -109,7 +109,7 @@ function checkLifecycle(config: WranglerConfig, file: string): void {
 }
 
 export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
-  const settings = kvSettings(flags);
+  const settings = kvSettings(flags, deps.cwd);
   const project = await openProject(deps.cwd, flags.cwd, deps.ui);
   const { projectDir, configPath, format } = project;
   const file = basename(configPath);
@@ -121,7 +121,7 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   let configAfter = project.config;
   if (!isEmpty(renames)) {
     deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames)}`);
-    const { plan } = await applyRenames({ ...project, renames, dryRun: flags.dryRun ?? false, wrangler: flags.wrangler, env: deps.env, ui: deps.ui });
+    const { plan } = await applyRenames({ ...project, renames, dryRun: flags.dryRun ?? false, wrangler: settings.wrangler, env: deps.env, ui: deps.ui });
     configAfter = readConfig(plan.configText, format, file);
   }
   checkLifecycle(configAfter, file);

@@ -1,4 +1,5 @@
 /** The KV flags that `create` and `sync` share, checked into one record. */
+import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { parseKvIds } from "./kv-plan.js";
 import { quoteArg } from "./shell.js";
@@ -20,6 +21,8 @@ export interface KvSettings {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** The largest time limit Node's timers can keep, in whole seconds. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /**
  * The `sync` command that finishes what a run left undone, with the KV flags that run was given
@@ -35,17 +38,31 @@ export function finishCommand(settings: KvSettings, options: { dlx: string; pref
   return `${options.prefix ?? ""}${options.dlx} create-do-kv sync${flags.map((flag) => ` ${quoteArg(flag)}`).join("")}`;
 }
 
-export function kvSettings(flags: KvFlags): KvSettings {
+/**
+ * --wrangler as the user meant it: a path with a folder in it is relative to where they ran the
+ * command (wrangler runs in the project's folder, where it would not be found); a bare name is
+ * looked up on PATH.
+ */
+export function wranglerPath(flag: string | undefined, cwd: string): string | undefined {
+  return flag !== undefined && /[\\/]/.test(flag) ? resolve(cwd, flag) : flag;
+}
+
+export function kvSettings(flags: KvFlags, cwd = "."): KvSettings {
   const given = parseKvIds(flags.kvId ?? []);
   const seconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(flags.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new UsageError(`--timeout: "${flags.timeout}" is not a positive number of seconds.`);
   }
+  // Node's timers take at most 2^31-1 ms (about 24.8 days); beyond it, and below 1 ms, every call
+  // would end at once with a false "did not finish" message.
+  if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout: ${flags.timeout} is outside 1 to ${MAX_TIMEOUT_SECONDS} seconds.`);
+  }
   return {
     createKv: flags.createKv,
     preview: flags.preview ?? false,
     given,
-    wrangler: flags.wrangler,
+    wrangler: wranglerPath(flags.wrangler, cwd),
     timeoutMs: Math.round(seconds * 1000),
   };
 }

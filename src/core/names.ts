@@ -72,6 +72,9 @@ export function validateKvBindings(names: readonly string[], doBinding?: string)
     const problem = validateBindingName(name);
     if (problem) return problem;
   }
+  if (doBinding && names.includes(doBinding)) {
+    return `"${doBinding}" is already the Durable Object binding (set by --do-binding, or derived from --class); choose another KV binding name, or another --do-binding.`;
+  }
   const seen = new Set<string>(doBinding ? [doBinding] : []);
   for (const name of names) {
     if (seen.has(name)) return `The binding name "${name}" is used twice; every binding needs its own name.`;

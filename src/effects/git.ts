@@ -10,8 +10,11 @@ export interface GitOutcome {
   note?: string;
 }
 
+const GIT_TIMEOUT_MS = 60_000;
+
 export async function initRepository(projectDir: string, env: NodeJS.ProcessEnv): Promise<GitOutcome> {
-  const git = (args: string[]) => run("git", args, { cwd: projectDir, env });
+  // A commit can wait for a signing key or a hook forever; a first commit never needs a minute.
+  const git = (args: string[]) => run("git", args, { cwd: projectDir, env, timeoutMs: GIT_TIMEOUT_MS });
 
   const inside = await git(["rev-parse", "--is-inside-work-tree"]);
   if (inside.exitCode === undefined) return { initialized: false, committed: false, note: "git was not found; no repository was created." };
@@ -24,7 +27,9 @@ export async function initRepository(projectDir: string, env: NodeJS.ProcessEnv)
   const commit =
     add.exitCode === 0 ? await git(["commit", "--quiet", "--message", "Initial commit from create-do-kv"]) : add;
   if (commit.exitCode !== 0) {
-    const why = (commit.stderr || commit.startError || "").trim().split("\n")[0];
+    const why = commit.timedOut
+      ? `git did not finish within ${GIT_TIMEOUT_MS / 1000} s (a signing key or a hook waiting for input?) and was stopped`
+      : (commit.stderr || commit.problem || "").trim().split("\n")[0];
     return { initialized: true, committed: false, note: `git repository created, but the first commit failed: ${why}` };
   }
   return { initialized: true, committed: true };

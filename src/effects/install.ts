@@ -1,7 +1,7 @@
 /** Installing the new project's dependencies with the chosen package manager. */
 import { commandText, type CommandLine } from "../core/package-manager.js";
 import { CliError } from "../errors.js";
-import { run } from "./process.js";
+import { run, tailOf } from "./process.js";
 
 /** Runs `line` (from installCommand) in the project. */
 export async function installDependencies(
@@ -11,7 +11,7 @@ export async function installDependencies(
 ): Promise<void> {
   const result = await run(line.command, line.args, { cwd: projectDir, env: options.env });
   if (result.exitCode !== 0) {
-    const output = result.all.trim() || result.startError || "";
+    const output = [result.problem, tailOf(result.all.trim())].filter(Boolean).join("\n");
     throw new CliError(
       `\`${commandText(line)}\` failed${result.exitCode === undefined ? "" : ` (exit ${result.exitCode})`}; the project files were kept.\n${output}`,
       undefined,

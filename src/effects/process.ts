@@ -24,12 +24,22 @@ export interface RunResult {
   /** stdout and stderr interleaved as they came. */
   all: string;
   timedOut: boolean;
-  /** Why the program could not start (e.g. not found). */
-  startError?: string;
+  /**
+   * Why there is no exit code to go by, in words: the program could not start (not found), it
+   * printed more than the cap, or a signal stopped it. Not set for a time limit (timedOut says so).
+   */
+  problem?: string;
 }
 
 /** How long a program that ignored SIGTERM after its time limit gets before SIGKILL. */
 const KILL_GRACE_MS = 2_000;
+/** Output kept per stream: a program that floods its output is stopped, not held in memory. */
+export const MAX_OUTPUT_CHARS = 8_000_000;
+
+/** The end of a long output, for a message: what a program said last is what explains its failure. */
+export function tailOf(text: string, chars = 4_000): string {
+  return text.length <= chars ? text : `[... ${text.length - chars} characters before ...]\n${text.slice(-chars)}`;
+}
 
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const { execa } = await import("../vendor/spawn.js");
@@ -46,16 +56,24 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     cleanup: true,
     reject: false,
     stripFinalNewline: false,
+    maxBuffer: MAX_OUTPUT_CHARS,
   });
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   // execa reports a program that could not start with a system error code and no exit code.
-  const notStarted = result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined;
+  const notStarted = result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined && !result.isMaxBuffer;
+  const problem = notStarted
+    ? `${file}: ${result.originalMessage || result.shortMessage}`
+    : result.isMaxBuffer
+      ? `${file} printed more than ${MAX_OUTPUT_CHARS / 1_000_000} million characters and was stopped.`
+      : result.signal !== undefined && !result.timedOut
+        ? `${file} was stopped by ${result.signal}.`
+        : undefined;
   return {
-    exitCode: result.exitCode,
+    exitCode: result.isMaxBuffer ? undefined : result.exitCode,
     stdout: text(result.stdout),
     stderr: text(result.stderr),
     all: text(result.all),
     timedOut: result.timedOut,
-    ...(notStarted ? { startError: `${file}: ${result.originalMessage || result.shortMessage}` } : {}),
+    ...(problem ? { problem } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { wranglerErrorMessage } from "../core/wrangler-output.js";
-import { run } from "./process.js";
+import { run, tailOf } from "./process.js";
 
 /** What `wrangler types` writes: Env and the runtime types, for tsc and the editor. */
 export const TYPES_FILE = "worker-configuration.d.ts";
@@ -68,7 +68,7 @@ export async function runWrangler(
     exitCode: result.exitCode,
     stdout: result.stdout,
     // A binary that could not start has no stderr of its own: show why it did not start.
-    stderr: result.stderr || result.startError || "",
+    stderr: result.problem ? `${result.problem}\n${tailOf(result.stderr)}`.trim() : result.stderr,
     timedOut: result.timedOut,
   };
 }
