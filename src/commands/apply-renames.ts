@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
-import { parseRecord, RECORD_FILE, renamedRecord, serializeRecord, type ProjectRecord } from "../core/record.js";
+import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
 import { CliError } from "../errors.js";
@@ -16,6 +16,7 @@ import { findConfig } from "../effects/config-file.js";
 import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
 import { generateTypes } from "../effects/wrangler.js";
+import { recordWrite } from "./settle.js";
 
 export interface ProjectConfig {
   projectDir: string;
@@ -107,19 +108,6 @@ function readRecordIfAny(projectDir: string): ProjectRecord | undefined {
   } catch {
     return undefined; // missing or unreadable: sync reports that; the rename writes a fresh one
   }
-}
-
-/** The record's new text, when it differs from what is on disk. */
-export function recordWrite(projectDir: string, record: ProjectRecord): PlannedWrite | undefined {
-  const path = join(projectDir, RECORD_FILE);
-  const after = serializeRecord(record);
-  let current: string | undefined;
-  try {
-    current = readFileSync(path, "utf8");
-  } catch {
-    current = undefined;
-  }
-  return current === after ? undefined : { path, after };
 }
 
 /** Finishes an interrupted write, then finds and reads the config: the start of rename and sync. */

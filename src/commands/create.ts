@@ -18,8 +18,8 @@ import { installDependencies } from "../effects/install.js";
 import { kvStep } from "../effects/kv.js";
 import { readPackageManagerFiles, readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
-import { settleProject } from "./settle.js";
 import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
+import { settleProject } from "./settle.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
@@ -42,7 +42,6 @@ export interface CreateDeps {
   /** Why nothing may be asked (CI set, no terminal), for the message that names a missing value. */
   notInteractive?: string;
 }
-
 
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
   const { ui, report } = deps;
@@ -79,9 +78,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     files: files.map((file) => file.path),
     ...describeConfig(rendered, [], undefined),
   });
-  if (flags.dryRun) report.files.push(...laterFiles.map((file) => file.path));
 
   if (flags.dryRun) {
+    report.files.push(...laterFiles.map((file) => file.path));
     Object.assign(report, describeConfig(rendered, [], "--dry-run: nothing was created"));
     ui.info(`Dry run: would create ${directory} with ${files.length + laterFiles.length} files:`);
     for (const file of files) ui.info(`  ${file.path} (${Buffer.byteLength(file.content)} bytes)`);

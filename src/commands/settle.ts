@@ -7,10 +7,11 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
-import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
+import { RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/record.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { writeFileAtomic } from "../effects/files.js";
 import type { KvReport } from "../effects/kv.js";
+import type { PlannedWrite } from "../effects/transaction.js";
 
 export interface SettledProject {
   config: WranglerConfig;
@@ -25,15 +26,20 @@ export function settleProject(
 ): SettledProject {
   const config = readConfig(readFileSync(project.configPath, "utf8"), project.format, basename(project.configPath));
   Object.assign(report, describeConfig(config, kv.outcomes, kv.skipped));
-  const path = join(project.projectDir, RECORD_FILE);
-  const text = serializeRecord(recordFromConfig(config));
+  const write = recordWrite(project.projectDir, recordFromConfig(config));
+  if (write) writeFileAtomic(write.path, write.after);
+  return { config, recordWritten: write !== undefined };
+}
+
+/** The record's new text, when it differs from what is on disk (missing counts as different). */
+export function recordWrite(projectDir: string, record: ProjectRecord): PlannedWrite | undefined {
+  const path = join(projectDir, RECORD_FILE);
+  const after = serializeRecord(record);
   let current: string | undefined;
   try {
     current = readFileSync(path, "utf8");
   } catch {
-    current = undefined; // not written yet (create), or removed by hand (sync writes it again)
+    current = undefined;
   }
-  if (current === text) return { config, recordWritten: false };
-  writeFileAtomic(path, text);
-  return { config, recordWritten: true };
+  return current === after ? undefined : { path, after };
 }
