@@ -18,9 +18,10 @@ const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /**
  * Loaded on first use: commander imports child_process for executable sub-commands (none here),
- * package-manager-detector imports fs/promises for detection this CLI does not use.
+ * package-manager-detector imports fs/promises for detection this CLI does not use, node:crypto
+ * is for the runtime-types cache, after an install.
  */
-const LOAD_ON_FIRST_USE = new Set(["node:child_process", "node:fs/promises"]);
+const LOAD_ON_FIRST_USE = new Set(["node:child_process", "node:fs/promises", "node:crypto"]);
 const builtinsWithoutFacades = {
   name: "builtins-without-facades",
   setup(build) {

@@ -14,6 +14,7 @@ import { emptyReport, type Report } from "./core/report.js";
 import { CREATE_INPUTS } from "./core/options.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { createUi, type Ui } from "./effects/ui.js";
+import { stopSignal, watchSignals } from "./effects/interrupt.js";
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
@@ -202,7 +203,8 @@ function exitCodeOf(error: unknown): ExitCode {
   return EXIT.failed;
 }
 
-const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "invalid", 130: "cancelled" };
+// A signal that ended the run is a cancellation too; exitCode says which (130, 143, 129).
+const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "invalid", 129: "cancelled", 130: "cancelled", 143: "cancelled" };
 
 export async function main(io: MainIo): Promise<ExitCode> {
   const { json, color, verbose } = earlyFlags(io.argv);
@@ -225,6 +227,9 @@ export async function main(io: MainIo): Promise<ExitCode> {
       return io.stdin;
     },
     output: human,
+    get signal() {
+      return stopSignal();
+    },
   };
 
   // Name and version first, for whoever reads a terminal (a bug report then says which version);
@@ -235,10 +240,17 @@ export async function main(io: MainIo): Promise<ExitCode> {
 
   let code: ExitCode = EXIT.ok;
   let error: unknown;
+  // Set by the commands that do work (not --help): from then on a signal ends the run through
+  // the error path below, with its message and --json object.
+  let unwatch: (() => void) | undefined;
+  const working = () => {
+    unwatch ??= watchSignals();
+    announce();
+  };
   try {
     const program = buildProgram(io, {
       async create(flags) {
-        announce();
+        working();
         report = emptyReport("create", flags.dryRun ?? false);
         const { runCreate } = await import("./commands/create.js");
         const p = await prompts();
@@ -254,14 +266,14 @@ export async function main(io: MainIo): Promise<ExitCode> {
         });
       },
       async rename(flags) {
-        announce();
+        working();
         report = emptyReport("rename", flags.dryRun ?? false);
         const { runRename } = await import("./commands/rename.js");
         const p = await prompts();
         await runRename(flags, { cwd: io.cwd, env: io.env, ui, report, ask: p?.createTextAsk(streams) });
       },
       async sync(flags) {
-        announce();
+        working();
         report = emptyReport("sync", false);
         const { runSync } = await import("./commands/sync.js");
         const p = await prompts();
@@ -291,5 +303,6 @@ export async function main(io: MainIo): Promise<ExitCode> {
     out.status = STATUS[code];
     if (code !== EXIT.ok || report) io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   }
+  unwatch?.();
   return code;
 }

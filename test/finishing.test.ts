@@ -31,13 +31,13 @@ describe("package manager", () => {
   });
 
   it.each([
-    ["npm", undefined, "npm i --prefer-offline"],
+    ["npm", undefined, "npm i --prefer-offline --no-audit --no-fund"],
     ["pnpm", "9.15.0", "pnpm i --prefer-offline"],
     ["yarn", "1.22.22", "yarn install --prefer-offline"],
     ["yarn", "4.5.0", "yarn install"],
     ["bun", "1.2.0", "bun install"],
   ] as const)("%s %s installs with `%s`", (name, version, command) => {
-    expect(commandText(installCommand({ name, version }, { preferOffline: true }))).toBe(command);
+    expect(commandText(installCommand({ name, version }, { unattended: true }))).toBe(command);
   });
 
   it("--pm wins over the user agent", () => {
@@ -56,7 +56,7 @@ describe("package manager", () => {
     });
     const report = JSON.parse(result.stdout) as Report;
     expect(report.packageManager).toBe(name);
-    expect(result.stderr).toContain(`Would install dependencies with \`${commandText(installCommand({ name } as never, { preferOffline: true }))}\``);
+    expect(result.stderr).toContain(`Would install dependencies with \`${commandText(installCommand({ name } as never, { unattended: true }))}\``);
   });
 });
 
@@ -75,7 +75,7 @@ describe("install", () => {
       timeout: 120_000,
     });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("`npm i --prefer-offline` failed (exit 1); the project files were kept.");
+    expect(result.stderr).toContain("`npm i --prefer-offline --no-audit --no-fund` failed (exit 1); the project files were kept.");
     expect(result.stderr).toMatch(/ECONNREFUSED|network/i);
     expect(result.stderr).toContain("To retry: cd broken && npm i");
     expect(existsSync(join(cwd, "broken", "wrangler.toml"))).toBe(true);

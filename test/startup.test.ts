@@ -74,6 +74,7 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.builtins).not.toContain("readline");
     expect(loads.builtins).not.toContain("net"); // stdin was never opened
     expect(loads.builtins).not.toContain("fs/promises"); // all file work is synchronous
+    expect(loads.builtins).not.toContain("crypto"); // only the runtime-types cache hashes, after an install
   });
 
   it("git init does load the spawning library and child_process (the checks above can see them)", async () => {

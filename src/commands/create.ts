@@ -20,6 +20,7 @@ import { readPackageManagerFiles, readTemplateLayers } from "../effects/template
 import type { Ui } from "../effects/ui.js";
 import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
 import { settleProject } from "./settle.js";
+import { CancelledError } from "../errors.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
@@ -61,7 +62,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const configPath = resolve(directory, configFile.path);
   const rendered = readConfig(configFile.content, options.format);
   const install = flags.install !== false;
-  const installLine = installCommand(pm, { preferOffline: true });
+  const installLine = installCommand(pm, { unattended: true });
   const words = managerWords(pm);
   // Files made after the templates are written: the same list in --dry-run and the real run.
   const laterFiles = [
@@ -102,15 +103,24 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ui.warn(`--force replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")}); the originals are in ${backup.directory}`);
   }
 
+  const finish = finishCommand(kv, { dlx: words.dlx, prefix: inProject });
   if (install) {
-    await ui.step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
-      installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${commandText(installCommand(pm))}` }),
-    );
+    await ui
+      .step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
+        installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${commandText(installCommand(pm))}` }),
+      )
+      .catch((error: unknown) => {
+        // Stopped mid-install: the files are whole; what is left is the install and the KV step.
+        if (!(error instanceof CancelledError)) throw error;
+        throw error.with({ hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { dlx: words.dlx, prefix: "" })}` });
+      });
     report.installed = true;
   }
 
   // Types for tsc and the editor, generated alongside the KV calls (both only read the config).
   const types = install ? generateTypes(directory, deps.env, { wrangler: kv.wrangler }) : undefined;
+  // Awaited below; until then a signal's cancellation must not count as unhandled.
+  types?.catch(() => undefined);
   // After the install, so the project's own wrangler is the one that runs. A KV failure or a
   // cancelled login leaves a valid project: the record, git and the next steps still happen,
   // then the failure decides the exit code.
@@ -125,7 +135,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     mayAsk: !flags.yes,
     ui,
     confirm: deps.confirm,
-    finishCommand: finishCommand(kv, { dlx: words.dlx, prefix: inProject }),
+    finishCommand: finish,
   });
   settleProject({ projectDir: directory, configPath, format: options.format }, report, kvResult);
   report.files.push(RECORD_FILE);

@@ -142,7 +142,7 @@ async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise
       .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
       .catch((error: unknown) => {
         if (!(error instanceof CancelledError)) throw error;
-        throw new CancelledError("Cancelled at the login question; the project is kept, without KV ids.", `To finish: ${options.finishCommand}`);
+        throw error.with({ message: "Cancelled at the login question; the project is kept, without KV ids.", hint: `To finish: ${options.finishCommand}` });
       });
     decision = login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
       ? { action: "create" }
@@ -165,7 +165,7 @@ function createAll(wrangler: WranglerCommand, tasks: readonly KvTask[], options:
     .catch((error: unknown) => {
       // Namespaces wrangler created before the Ctrl-C have no id in the config yet.
       if (!(error instanceof CancelledError)) throw error;
-      throw new CancelledError(error.message, `To finish: ${options.finishCommand} (namespaces created already are found by their titles).`);
+      throw error.with({ hint: `To finish: ${options.finishCommand} (namespaces created already are found by their titles).` });
     });
 }
 

@@ -1,10 +1,13 @@
 /**
  * Running a program, through execa (loaded on the first spawn, bundled on its own as
  * dist/spawn.cjs): argv only, no shell; Windows `.cmd` shims through its cross-spawn; stdin
- * closed unless the user's terminal is handed over; an optional time limit that stops the
- * program (SIGTERM, then SIGKILL after a grace period); children killed if create-do-kv itself
- * exits first; output collected as text. Callers get a plain result, never a thrown error.
+ * closed unless the user's terminal is handed over; output collected as text. On POSIX each
+ * program runs in a process group of its own, so a time limit or a signal stops the whole tree
+ * (SIGTERM, then SIGKILL after a grace period), not only the direct child: a wrangler whose own
+ * child kept the output open ran on after its time limit. Callers get a plain result, never a
+ * thrown error, except the cancellation of a run a signal ended (interrupt.ts).
  */
+import { interruption, KILL_GRACE_MS, stopGroup, throwIfInterrupted, trackGroup } from "./interrupt.js";
 
 export interface RunOptions {
   cwd: string;
@@ -31,8 +34,6 @@ export interface RunResult {
   problem?: string;
 }
 
-/** How long a program that ignored SIGTERM after its time limit gets before SIGKILL. */
-const KILL_GRACE_MS = 2_000;
 /** Output kept per stream: a program that floods its output is stopped, not held in memory. */
 export const MAX_OUTPUT_CHARS = 8_000_000;
 
@@ -42,30 +43,58 @@ export function tailOf(text: string, chars = 4_000): string {
 }
 
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const doing = [file.split(/[\\/]/).pop(), args[0]].filter(Boolean).join(" ");
+  throwIfInterrupted(doing); // no new program once a signal came
   const { execa } = await import("../vendor/spawn.js");
-  const result = await execa(file, args, {
+  // Not for the terminal's programs (wrangler login): a background group cannot read it.
+  const grouped = !options.interactive && process.platform !== "win32";
+  const child = execa(file, args, {
     cwd: options.cwd,
     // The caller's environment is the whole of it: a variable it removed stays removed.
     env: options.env,
     extendEnv: false,
     stdio: options.interactive ? "inherit" : ["ignore", "pipe", "pipe"],
     all: !options.interactive,
-    timeout: options.timeoutMs,
+    detached: grouped,
+    // A group is stopped here; execa would only stop its leader.
+    timeout: grouped ? undefined : options.timeoutMs,
     forceKillAfterDelay: KILL_GRACE_MS,
     cancelSignal: options.signal,
-    cleanup: true,
+    // execa's clean-up skips detached children; interrupt.ts stops the groups when we exit.
+    cleanup: !grouped,
     reject: false,
     stripFinalNewline: false,
     maxBuffer: MAX_OUTPUT_CHARS,
   });
+  let groupTimedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  let forget: (() => void) | undefined;
+  if (grouped && child.pid !== undefined) {
+    const pid = child.pid;
+    forget = trackGroup(pid);
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        groupTimedOut = true;
+        stopGroup(pid);
+      }, options.timeoutMs);
+    }
+  }
+  const result = await child;
+  clearTimeout(timer);
+  forget?.();
+  // execa stopped the leader for its flood of output; what it started goes with it.
+  if (grouped && result.isMaxBuffer && child.pid !== undefined) stopGroup(child.pid);
+  const stopped = interruption(doing);
+  if (stopped) throw stopped;
+  const timedOut = result.timedOut || groupTimedOut;
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   // execa reports a program that could not start with a system error code and no exit code.
-  const notStarted = result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined && !result.isMaxBuffer;
+  const notStarted = result.exitCode === undefined && !timedOut && !result.isCanceled && result.signal === undefined && !result.isMaxBuffer;
   const problem = notStarted
     ? `${file}: ${result.originalMessage || result.shortMessage}`
     : result.isMaxBuffer
       ? `${file} printed more than ${MAX_OUTPUT_CHARS / 1_000_000} million characters and was stopped.`
-      : result.signal !== undefined && !result.timedOut
+      : result.signal !== undefined && !timedOut
         ? `${file} was stopped by ${result.signal}.`
         : undefined;
   return {
@@ -73,7 +102,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stdout: text(result.stdout),
     stderr: text(result.stderr),
     all: text(result.all),
-    timedOut: result.timedOut,
+    timedOut,
     ...(problem ? { problem } : {}),
   };
 }

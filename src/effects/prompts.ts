@@ -6,10 +6,13 @@ import { confirm, isCancel, select, text } from "../vendor/prompts.js";
 import type { Readable, Writable } from "node:stream";
 import type { Ask } from "../core/options.js";
 import { CancelledError } from "../errors.js";
+import { interruption } from "./interrupt.js";
 
 export interface PromptStreams {
   input?: Readable;
   output?: Writable;
+  /** Closes the prompt when a signal ends the run (interrupt.ts). */
+  signal?: AbortSignal;
 }
 
 export function createAsk(streams: PromptStreams = {}): Ask {
@@ -27,7 +30,7 @@ export function createAsk(streams: PromptStreams = {}): Ask {
           initialValue: initial,
           validate: (value) => validate(value ?? ""),
         });
-    if (isCancel(answer)) throw new CancelledError();
+    if (isCancel(answer)) throw interruption() ?? new CancelledError();
     return String(answer);
   };
 }
@@ -35,7 +38,7 @@ export function createAsk(streams: PromptStreams = {}): Ask {
 export function createConfirm(streams: PromptStreams = {}): (message: string) => Promise<boolean> {
   return async (message) => {
     const answer = await confirm({ ...streams, message });
-    if (isCancel(answer)) throw new CancelledError();
+    if (isCancel(answer)) throw interruption() ?? new CancelledError();
     return answer;
   };
 }
@@ -44,7 +47,7 @@ export function createConfirm(streams: PromptStreams = {}): (message: string) =>
 export function createTextAsk(streams: PromptStreams = {}) {
   return async (message: string, initial: string, validate: (value: string) => string | undefined): Promise<string> => {
     const answer = await text({ ...streams, message, initialValue: initial, validate: (value) => validate(value ?? "") });
-    if (isCancel(answer)) throw new CancelledError();
+    if (isCancel(answer)) throw interruption() ?? new CancelledError();
     return String(answer).trim();
   };
 }

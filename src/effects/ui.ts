@@ -3,6 +3,7 @@
  */
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
+import { interruption, throwIfInterrupted } from "./interrupt.js";
 
 type Style = Parameters<typeof styleText>[0];
 type Stream = Writable & { isTTY?: boolean };
@@ -55,7 +56,13 @@ export function createUi(
         return createSpinnerStep(out, onOut)(start, done, work);
       }
       out.write(`${start} ...\n`);
-      const result = await work();
+      let result;
+      try {
+        result = await work();
+      } catch (error) {
+        throw interruption(start) ?? error;
+      }
+      throwIfInterrupted(start);
       success(done);
       return result;
     },

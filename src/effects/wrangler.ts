@@ -2,11 +2,12 @@
  * Running wrangler: which binary, with a time limit of our own on every call (wrangler can take
  * three minutes to give up on an API that does not answer), argv only, no shell.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { wranglerErrorMessage } from "../core/wrangler-output.js";
 import { run, tailOf } from "./process.js";
+import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
 /** What `wrangler types` writes: Env and the runtime types, for tsc and the editor. */
 export const TYPES_FILE = "worker-configuration.d.ts";
@@ -83,6 +84,7 @@ export async function runWranglerLogin(command: WranglerCommand, cwd: string, en
  * `wrangler types`: worker-configuration.d.ts (or `out`) from the config. Its runtime types come
  * from a local workerd it starts and fetches from; on a loaded machine that fetch was seen to fail
  * once ("fetch failed"), so it gets a second try. Returns wrangler's message when both fail.
+ * A new file starts from the user's cache of runtime types (types-cache.ts).
  */
 export async function generateTypes(
   projectDir: string,
@@ -90,10 +92,17 @@ export async function generateTypes(
   options: { wrangler?: string; out?: string } = {},
 ): Promise<string | undefined> {
   const wrangler = findWrangler(projectDir, env, options.wrangler);
+  const target = resolve(projectDir, options.out ?? TYPES_FILE);
+  const seeded = seedRuntimeTypes(projectDir, target, env);
   let result: WranglerResult | undefined;
   for (let attempt = 1; attempt <= 2; attempt++) {
     result = await runWrangler(wrangler, ["types", ...(options.out ? [options.out] : [])], { cwd: projectDir, timeoutMs: 120_000, env });
-    if (result.exitCode === 0) return undefined;
+    if (result.exitCode === 0) {
+      storeRuntimeTypes(target, env);
+      return undefined;
+    }
   }
+  // The seed is ours, not a types file: a failed run must not leave it looking like one.
+  if (seeded) rmSync(target, { force: true });
   return wranglerErrorMessage(result!.stderr, result!.stdout);
 }

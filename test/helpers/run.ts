@@ -21,6 +21,8 @@ export function childEnv(extra: Record<string, string | undefined> = {}): Record
     WRANGLER_HIDE_BANNER: "true",
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
     XDG_CONFIG_HOME: join(wranglerHome, "config"),
+    // create-do-kv's runtime-types cache: per test file, never the developer's own.
+    XDG_CACHE_HOME: join(wranglerHome, "cache"),
     GIT_AUTHOR_NAME: "Test",
     GIT_AUTHOR_EMAIL: "test@example.com",
     GIT_COMMITTER_NAME: "Test",
