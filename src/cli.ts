@@ -12,7 +12,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv-flags.js";
 import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
 import { CREATE_INPUTS } from "./core/options.js";
-import { CliError, EXIT, type ExitCode } from "./errors.js";
+import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
 import { createUi, type Ui } from "./effects/ui.js";
 import { stopSignal, watchSignals } from "./effects/interrupt.js";
 
@@ -282,7 +282,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
     });
     await program.parseAsync(io.argv, { from: "user" });
   } catch (caught) {
-    error = caught;
+    error = fromSystemError(caught) ?? caught;
     code = exitCodeOf(error);
     if (error instanceof CliError) {
       ui.error(error.message);

@@ -34,3 +34,30 @@ export class CancelledError extends CliError {
     return new CancelledError(change.message ?? this.message, change.hint ?? this.hint, this.exitCode);
   }
 }
+
+/**
+ * What the machine refused, in words, for the file system's errors a user or their machine can
+ * cause (a read-only mount, a full disk, a name too long, a file where a folder should be). They
+ * are the environment's, so exit 1, with the path; anything else stays unexpected.
+ */
+const SYSTEM_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  ENAMETOOLONG: "a file name is too long for the file system (255 bytes per name on most)",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "a folder is where a file should be",
+  EMFILE: "too many open files",
+  EBUSY: "the file is in use",
+  EEXIST: "it appeared while this ran",
+  ELOOP: "too many symbolic links on the way",
+};
+
+export function fromSystemError(error: unknown): CliError | undefined {
+  const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof code !== "string" || !(code in SYSTEM_ERRORS)) return undefined;
+  const where = path ? ` ${path}` : "";
+  return new CliError(`Cannot ${syscall ?? "write"}${where}: ${SYSTEM_ERRORS[code]} (${code}).`, EXIT.failed, "Fix that and run the command again.");
+}

@@ -29,8 +29,13 @@ describe("validateWorkerName", () => {
 });
 
 describe("validateClassName", () => {
-  it.each(["Room", "ChatRoom", "Room2", "HTTPCache", "R"])("accepts %s", (name) => {
+  it.each(["Room", "ChatRoom", "Room2", "HTTPCache", "R", `R${"a".repeat(190)}`])("accepts %s", (name) => {
     expect(validateClassName(name)).toBeUndefined();
+  });
+  it("refuses a name too long for local Durable Object storage, saying the limit and why", () => {
+    expect(validateClassName(`R${"a".repeat(191)}`)).toBe(
+      'A Durable Object class name is at most 191 characters (local storage keeps each class in a folder named "<worker>-<class>", 255 bytes at most, and a Worker name may have 63); this one has 192.',
+    );
   });
   it.each([
     ["room", "PascalCase"],

@@ -100,7 +100,11 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const backup = await writeProject(directory, files);
   ui.success(`Created ${options.name} in ${directory}`);
   if (backup) {
-    ui.warn(`--force replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")}); the originals are in ${backup.directory}`);
+    const what = [
+      ...(backup.paths.length > 0 ? [`replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")})`] : []),
+      ...(backup.removed.length > 0 ? [`removed ${backup.removed.join(", ")} (wrangler would read it instead of ${configFile.path})`] : []),
+    ];
+    ui.warn(`--force ${what.join(" and ")}; the originals are in ${backup.directory}`);
   }
 
   const finish = finishCommand(kv, { dlx: words.dlx, prefix: inProject });

@@ -43,7 +43,18 @@ export function validateWorkerName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Local Durable Object storage (wrangler dev, the tests) is a folder named `<worker>-<class>`,
+ * and a folder name has at most 255 bytes: measured, the project's tests failed with "File name
+ * too long" at 240 characters and passed at 230 (their worker is "vitest-plugin-runner-"). With
+ * the longest Worker name (63), 191 fits everywhere.
+ */
+export const MAX_CLASS_NAME = 255 - 63 - 1;
+
 export function validateClassName(name: string): string | undefined {
+  if (name.length > MAX_CLASS_NAME) {
+    return `A Durable Object class name is at most ${MAX_CLASS_NAME} characters (local storage keeps each class in a folder named "<worker>-<class>", 255 bytes at most, and a Worker name may have 63); this one has ${name.length}.`;
+  }
   if (!PASCAL_CASE.test(name)) {
     return `"${name}" is not a valid class name: use PascalCase letters and digits, starting with an uppercase letter (e.g. ChatRoom).`;
   }
