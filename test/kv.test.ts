@@ -2,11 +2,12 @@
  * KV namespace creation with the real wrangler binary against a fake Cloudflare API on loopback.
  * Each test checks what the user sees, the exit code, the config on disk and what the API received.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
+import { mapWithLimit, wranglerConcurrency } from "../src/effects/kv.js";
 import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
 import { Capture, FakeTtyIn, makeIo, runMain, waitFor } from "./helpers/io.js";
 import { childEnv, REPO, runCli } from "./helpers/run.js";
@@ -328,4 +329,56 @@ describe("sync", () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("No wrangler.toml or wrangler.jsonc");
   });
+});
+
+describe("a cap on concurrent wrangler calls", () => {
+  it("sizes itself by free memory (260 MB a call, half kept free), between 2 and 16", () => {
+    const MB = 1024 * 1024;
+    expect(wranglerConcurrency(256 * MB)).toBe(2);
+    expect(wranglerConcurrency(4 * 1024 * MB)).toBe(7);
+    expect(wranglerConcurrency(64 * 1024 * MB)).toBe(16);
+  });
+
+  it("mapWithLimit keeps the order and never runs more than the limit", async () => {
+    let running = 0;
+    let most = 0;
+    const results = await mapWithLimit([5, 1, 4, 2, 3, 0, 6], 3, async (n) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, n * 5));
+      running--;
+      return n * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30, 0, 60]);
+    expect(most).toBe(3);
+  });
+
+  it("20 bindings: never more wrangler calls at once than the cap, every id written", async () => {
+    const cwd = tempDir();
+    const log = join(cwd, "calls.log");
+    const stub = join(cwd, "wrangler-stub");
+    // Logs its start and end, answers like `wrangler kv namespace create` with an id from the title.
+    writeFileSync(
+      stub,
+      `#!/bin/sh\necho start >> "${log}"\nsleep 0.3\nid=$(printf %s "$4" | md5sum | cut -c1-32)\nprintf '[[kv_namespaces]]\\nbinding = "x"\\nid = "%s"\\n' "$id"\necho end >> "${log}"\n`,
+      { mode: 0o755 },
+    );
+    const bindings = Array.from({ length: 20 }, (_, i) => `KV${i}`);
+    const result = await runMain(
+      ["many", "--yes", "--no-install", "--no-git", "--kv", bindings.join(","), "--wrangler", stub],
+      cwd,
+      { CI: "true", NO_COLOR: "1", CLOUDFLARE_API_TOKEN: "t", CLOUDFLARE_ACCOUNT_ID: "a", PATH: process.env.PATH },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    let running = 0;
+    let most = 0;
+    for (const line of readFileSync(log, "utf8").trim().split("\n")) {
+      running += line === "start" ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    expect(most).toBeLessThanOrEqual(wranglerConcurrency());
+    expect(most).toBeGreaterThanOrEqual(2); // still overlapping
+    const ids = config(cwd, "many", "toml").parsed.kv_namespaces?.map((kv) => kv.id);
+    expect(new Set(ids).size).toBe(20);
+    expect(ids?.every((id) => HEX.test(id ?? ""))).toBe(true);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveCreateOptions, type Ask, type Question, type ResolveContext, TEMPLATES } from "../src/core/options.js";
+import { resolveCreateOptions, trimNotes, type Ask, type Question, type ResolveContext, TEMPLATES } from "../src/core/options.js";
 import { UsageError } from "../src/errors.js";
 
 const ctx: ResolveContext = {
@@ -112,5 +112,22 @@ describe("resolveCreateOptions", () => {
     expect(kvQuestion.validate("ROOM")).toContain('"ROOM" is already the Durable Object binding');
     const flagAttempt = resolveCreateOptions({ directory: "d", name: "Bad Name" }, { yes: true }, ctx);
     await expect(flagAttempt).rejects.toThrow(nameQuestion.validate("Bad Name")!);
+  });
+});
+
+describe("trimNotes", () => {
+  it("names each given value that had white space around it, and what it became", async () => {
+    const flags = { directory: " app", class: "Room\n", name: "chat", kv: [" A", "B"] };
+    expect(trimNotes(flags)).toEqual([
+      'The directory argument " app" was taken as "app": the white space around it was removed.',
+      '--class "Room\\n" was taken as "Room": the white space around it was removed.',
+      '--kv " A,B" was taken as "A,B": the white space around it was removed.',
+    ]);
+    const options = await resolveCreateOptions(flags, { yes: true }, ctx);
+    expect(options).toMatchObject({ directory: "app", className: "Room", kvBindings: ["A", "B"] });
+  });
+
+  it("says nothing when nothing was trimmed", () => {
+    expect(trimNotes({ directory: "app", class: "Room", kv: ["A", "B"] })).toEqual([]);
   });
 });

@@ -29,10 +29,16 @@ describe("parseCreatedNamespaceId", () => {
     expect(parseCreatedNamespaceId(fixture(file), field)).toBeUndefined();
   });
 
+  it("reads only the snippet: an id-like line before it is not taken", () => {
+    const logged = `[debug] account id = "ffffffffffffffffffffffffffffffff"\n${fixture("create-toml.stdout.txt")}`;
+    expect(parseCreatedNamespaceId(logged, "id")).toBe("475b01396075d308eec9f52dd20968ed");
+    expect(parseCreatedNamespaceId('id = "475b01396075d308eec9f52dd20968ed"\nno snippet here', "id")).toBeUndefined();
+  });
+
   it.each([
-    ['id = "not-hex-0000000000000000000000"', "id"],
-    ['id = "475b01396075d308eec9f52dd20968e"', "id"], // 31 characters
-    ['kv_id = "475b01396075d308eec9f52dd20968ed"', "id"],
+    ['[[kv_namespaces]]\nid = "not-hex-0000000000000000000000"', "id"],
+    ['[[kv_namespaces]]\nid = "475b01396075d308eec9f52dd20968e"', "id"], // 31 characters
+    ['[[kv_namespaces]]\nkv_id = "475b01396075d308eec9f52dd20968ed"', "id"],
   ] as const)("ignores things that only look like an id: %s", (text, field) => {
     expect(parseCreatedNamespaceId(text, field)).toBeUndefined();
   });

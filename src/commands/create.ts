@@ -8,7 +8,7 @@ import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { quoteArg } from "../core/shell.js";
 import { checkGivenIds, planKvTasks } from "../core/kv-plan.js";
-import { resolveCreateOptions, type Ask, type CreateFlags } from "../core/options.js";
+import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
 import { configFileName, planProject } from "../core/plan.js";
 import { describeConfig, type Report } from "../core/report.js";
@@ -54,6 +54,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
   checkGivenIds(kv.given, options.kvBindings, "the new project");
+  for (const note of trimNotes(flags)) ui.warn(note);
   const directory = resolve(deps.cwd, options.directory);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);

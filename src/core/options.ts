@@ -222,3 +222,18 @@ export async function resolveCreateOptions(
   }
   return before as CreateOptions;
 }
+
+/**
+ * One line for each given value that had white space around it, which is removed: said, so a
+ * pasted value with a stray space or newline is not changed without the user knowing.
+ */
+export function trimNotes(flags: CreateFlags): string[] {
+  const notes: string[] = [];
+  for (const input of CREATE_INPUTS) {
+    const raw = input.raw(flags);
+    if (raw === undefined || raw === raw.trim()) continue;
+    const name = input.key === "directory" ? "The directory argument" : input.flag;
+    notes.push(`${name} ${JSON.stringify(raw)} was taken as ${JSON.stringify(raw.trim())}: the white space around it was removed.`);
+  }
+  return notes;
+}

@@ -9,10 +9,18 @@ import type { KvIdField } from "./config-edit.js";
 export const NAMESPACE_ID = /^[0-9a-f]{32}$/;
 
 const SNIPPET_ID = /(?<![\w-])(preview_id|id)"?[ \t]*[:=][ \t]*"([0-9a-f]{32})"/g;
+/** Where the snippet starts: `[[kv_namespaces]]`, `"kv_namespaces": [` or wrangler 3's `kv_namespaces = [`. */
+const SNIPPET_START = /^[ \t]*(?:\[\[kv_namespaces\]\]|"kv_namespaces"[ \t]*:|kv_namespaces[ \t]*=)/m;
 
-/** The id in a `kv namespace create` snippet, of the kind asked for; undefined if there is none. */
+/**
+ * The id in a `kv namespace create` snippet, of the kind asked for; undefined if there is none.
+ * Only inside the snippet: an id-like line before it (a log line, a banner) is not the answer.
+ */
 export function parseCreatedNamespaceId(stdout: string, field: KvIdField): string | undefined {
-  for (const match of stripVTControlCharacters(stdout).matchAll(SNIPPET_ID)) {
+  const text = stripVTControlCharacters(stdout);
+  const start = text.search(SNIPPET_START);
+  if (start === -1) return undefined;
+  for (const match of text.slice(start).matchAll(SNIPPET_ID)) {
     if (match[1] === field) return match[2];
   }
   return undefined;
