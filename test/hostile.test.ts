@@ -7,7 +7,7 @@
  * hardening issue asks for. A failure prints the seed and the smallest failing case.
  */
 import fc from "fast-check";
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { setKvNamespaceField } from "../src/core/config-edit.js";
@@ -22,9 +22,9 @@ import { readTemplateLayers } from "../src/effects/templates.js";
 import { runMain } from "./helpers/io.js";
 import { inProject } from "./helpers/project.js";
 import { REPO, runCli } from "./helpers/run.js";
-import { tempDir } from "./helpers/tmp.js";
+import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
-export const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000 };
+export const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000, sync: 1_000 };
 
 const TRICKY = [
   ...Object.getOwnPropertyNames(Object.prototype),
@@ -34,6 +34,7 @@ const TRICKY = [
   "../x", "\\", "a/b", ".", "..", "~", "NaN", "A".repeat(64), "a".repeat(63), "a".repeat(64),
 ];
 const tricky = fc.constantFrom(...TRICKY);
+const ID_UPPER = "0123456789ABCDEF0123456789ABCDEF";
 const identifier = fc.stringMatching(/^[A-Za-z_$][A-Za-z0-9_$]{0,12}$/);
 const pascal = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,12}$/);
 const workerName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,12}$/);
@@ -157,6 +158,60 @@ describe("the oddest accepted create input of this run, through the toolchain", 
         expect(result.exitCode, `${what} for ${JSON.stringify(sample.argv)}:\n${result.all}`).toBe(0);
       }
     }
+  }, 900_000);
+});
+
+describe("generated sync flags: refused with exit 2 and the project unchanged, or ids read back as given", () => {
+  const hex = fc.stringMatching(/^[0-9a-f]{32}$/);
+  const kvId = fc.tuple(
+    mostly(["CACHE", "LOG"], ["ROOM", "cache", "NOPE", "", "toString"]),
+    fc.oneof({ weight: 6, arbitrary: hex }, { weight: 1, arbitrary: fc.constantFrom("", "XYZ", ID_UPPER, `${"a".repeat(31)}`, " ") }),
+    fc.constantFrom("=", "=", "=", "", "=="),
+  ).map(([binding, id, sep]) => `${binding}${sep}${id}`);
+  const flags = fc.record(
+    {
+      kvIds: fc.array(kvId, { maxLength: 3 }),
+      timeout: mostly(["5", "30", "120"], ["0", "-1", "abc", "1e9", "2147484", " 5", "0.0001", ""]),
+      preview: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it(`${CASES.sync} cases`, async () => {
+    const base = tempDir("cdk-hostile-sync-");
+    const made = await runMain(["app", "--yes", "--no-install", "--no-git", "--no-create-kv", "--kv", "CACHE,LOG"], base);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const project = join(base, "app");
+    const before = snapshotTree(project);
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(flags, async (input) => {
+        const argv = [
+          "sync", "--no-create-kv", "--json",
+          ...(input.kvIds ?? []).flatMap((pair) => ["--kv-id", pair]),
+          ...(input.timeout !== undefined ? ["--timeout", input.timeout] : []),
+          ...(input.preview ? ["--preview"] : []),
+        ];
+        try {
+          const result = await runMain(argv, project);
+          expect(result.stderr).not.toContain("Unexpected");
+          expect([0, 2]).toContain(result.exitCode);
+          if (result.exitCode === 2) {
+            expect(snapshotTree(project)).toEqual(before);
+            return;
+          }
+          accepted++;
+          const config = readConfig(readFileSync(join(project, "wrangler.toml"), "utf8"), "toml");
+          const given = new Map((input.kvIds ?? []).map((pair) => pair.split("=") as [string, string]));
+          expect(idsByBinding(config)).toEqual({ CACHE: given.get("CACHE"), LOG: given.get("LOG") });
+        } finally {
+          for (const [path, content] of Object.entries(before)) writeFileSync(join(project, path), content);
+        }
+      }),
+      { numRuns: CASES.sync },
+    );
+    console.info(`sync: ${accepted} of ${CASES.sync} generated flag sets accepted, the rest refused with exit 2`);
+    expect(accepted).toBeGreaterThan(CASES.sync / 10);
   }, 900_000);
 });
 
