@@ -3,6 +3,7 @@ import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { installDependencies } from "../src/effects/install.js";
 import { buildProgram, earlyFlags, main, VERSION } from "../src/cli.js";
 import { CREATE_INPUTS } from "../src/core/options.js";
 import { readConfig } from "../src/core/config-read.js";
@@ -61,6 +62,16 @@ describe("package manager", () => {
 });
 
 describe("install", () => {
+  it("an install that never ends is stopped at its time limit, with the retry command (exit 1)", async () => {
+    const line = { command: process.execPath, args: ["-e", "console.log('resolving...'); setInterval(() => {}, 1000)"] };
+    const attempt = installDependencies(tempDir(), line, { env: process.env, retry: "cd app && npm i", timeoutMs: 500 });
+    await expect(attempt).rejects.toMatchObject({
+      exitCode: 1,
+      hint: "To retry: cd app && npm i",
+      message: expect.stringMatching(/did not finish within 0.5 s and was stopped; the project files were kept\.\nresolving\.\.\./),
+    });
+  });
+
   it("a failed install shows the package manager's error in full, keeps the files, prints the retry, exits 1", async () => {
     const cwd = tempDir();
     const result = await runCli(["broken", "--yes", "--no-git", "--no-create-kv", "--pm", "npm"], {
