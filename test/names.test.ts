@@ -28,6 +28,14 @@ describe("validateWorkerName", () => {
   });
 });
 
+describe("validateKvBindings count", () => {
+  it("takes 100 bindings and refuses 101, saying why", () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `KV${i}`);
+    expect(validateKvBindings(names(100))).toBeUndefined();
+    expect(validateKvBindings(names(101))).toBe("At most 100 KV bindings (each is a namespace, and an account holds 1,000); 101 were given.");
+  });
+});
+
 describe("validateClassName", () => {
   it.each(["Room", "ChatRoom", "Room2", "HTTPCache", "R", `R${"a".repeat(190)}`])("accepts %s", (name) => {
     expect(validateClassName(name)).toBeUndefined();

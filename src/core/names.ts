@@ -76,9 +76,18 @@ export function validateBindingName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * KV bindings one create may ask for: each is a namespace (two with --preview), and an account
+ * holds 1,000 (Cloudflare's KV limits); 5,000 were accepted before.
+ */
+export const MAX_KV_BINDINGS = 100;
+
 /** Checks a list of bindings for validity and for names used twice (including the DO binding). */
 export function validateKvBindings(names: readonly string[], doBinding?: string): string | undefined {
   if (names.length === 0) return "Give at least one KV binding name.";
+  if (names.length > MAX_KV_BINDINGS) {
+    return `At most ${MAX_KV_BINDINGS} KV bindings (each is a namespace, and an account holds 1,000); ${names.length} were given.`;
+  }
   for (const name of names) {
     const problem = validateBindingName(name);
     if (problem) return problem;
