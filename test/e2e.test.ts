@@ -18,24 +18,26 @@ const STEP = 600_000;
 
 const plain = { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] };
 const variants = [
-  { dir: "plain-toml", args: ["--yes"], format: "toml", names: plain, tests: 10, broadcast: false },
-  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: plain, tests: 10, broadcast: false },
+  { dir: "plain-toml", args: ["--yes"], format: "toml", names: plain, tests: 10, broadcast: false, lifecycle: "migrations" },
+  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: plain, tests: 10, broadcast: false, lifecycle: "migrations" },
   {
     dir: "custom-names",
-    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS"],
+    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS", "--lifecycle", "exports"],
     format: "toml",
     names: { cls: "ChatRoom", doBinding: "ROOMS", kv: ["CACHE", "SESSIONS"] },
     tests: 10,
     broadcast: false,
+    lifecycle: "exports",
   },
-  { dir: "broadcast-toml", args: ["--yes", "--template", "broadcast"], format: "toml", names: plain, tests: 9, broadcast: true },
+  { dir: "broadcast-toml", args: ["--yes", "--template", "broadcast"], format: "toml", names: plain, tests: 9, broadcast: true, lifecycle: "migrations" },
   {
     dir: "broadcast-jsonc",
-    args: ["--yes", "--template", "broadcast", "--format", "jsonc"],
+    args: ["--yes", "--template", "broadcast", "--format", "jsonc", "--lifecycle", "exports"],
     format: "jsonc",
     names: plain,
     tests: 9,
     broadcast: true,
+    lifecycle: "exports",
   },
 ] as const;
 
@@ -66,7 +68,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-describe.each(variants)("a project made with $args", ({ dir, args, format, names, tests, broadcast }) => {
+describe.each(variants)("a project made with $args", ({ dir, args, format, names, tests, broadcast, lifecycle }) => {
   const root = join(workspace, dir);
   const project = inProject(root);
 
@@ -89,7 +91,14 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     const config = readConfig(readFileSync(join(root, `wrangler.${format}`), "utf8"), format);
     expect(config.name).toBe(dir);
     expect(config.durable_objects?.bindings).toEqual([{ name: names.doBinding, class_name: names.cls }]);
-    expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [names.cls] }]);
+    if (lifecycle === "exports") {
+      expect(config.migrations).toBeUndefined();
+      expect(config.exports).toEqual({ [names.cls]: { type: "durable-object", storage: "sqlite" } });
+    } else {
+      expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [names.cls] }]);
+      expect(config.exports).toBeUndefined();
+    }
+    expect(config.observability).toEqual({ enabled: true });
     expect(config.kv_namespaces).toEqual(names.kv.map((binding) => ({ binding, id: expect.stringMatching(/^[0-9a-f]{32}$/) })));
     const code = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
     expect(code).toContain(`export class ${names.cls} extends DurableObject<Env>`);
@@ -200,7 +209,7 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
 });
 
 // After every variant's dev server has stopped: rename works on the broadcast template too.
-describe.each(variants.filter((variant) => variant.broadcast))("renaming $dir", ({ dir }) => {
+describe.each(variants.filter((variant) => variant.broadcast))("renaming $dir", ({ dir, format, lifecycle }) => {
   const root = join(workspace, dir);
   const project = inProject(root);
 
@@ -209,6 +218,16 @@ describe.each(variants.filter((variant) => variant.broadcast))("renaming $dir", 
     expect(renamed.exitCode, renamed.stderr).toBe(0);
     expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("export class Hub extends DurableObject<Env>");
     expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.STATE.get(");
+    // The class's history in the form the project uses: a step appended, or the entry's state.
+    const config = readConfig(readFileSync(join(root, `wrangler.${format}`), "utf8"), format);
+    if (lifecycle === "exports") {
+      expect(config.exports).toEqual({
+        Room: { type: "durable-object", state: "renamed", renamed_to: "Hub" },
+        Hub: { type: "durable-object", storage: "sqlite" },
+      });
+    } else {
+      expect(config.migrations?.at(-1)).toMatchObject({ renamed_classes: [{ from: "Room", to: "Hub" }] });
+    }
     const test = await project.npm("test");
     expect(test.exitCode, test.all).toBe(0);
     const typecheck = await project.npm("run", "typecheck");

@@ -68,6 +68,7 @@ describe("generated create input: refused with exit 2 and nothing written, or re
       kv: fc.array(field(identifier), { minLength: 1, maxLength: 3 }),
       format: mostly(["toml", "jsonc"], ["json", " toml", "TOML", ""]),
       template: mostly(["default", "broadcast"], ["none", " default", "Default"]),
+      lifecycle: mostly(["migrations", "exports"], ["migration", "Exports", ""]),
     },
     { requiredKeys: [] },
   );
@@ -88,6 +89,7 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           ...(input.kv ?? []).flatMap((kv) => ["--kv", kv]),
           ...(input.format !== undefined ? ["--format", input.format] : []),
           ...(input.template !== undefined ? ["--template", input.template] : []),
+          ...(input.lifecycle !== undefined ? ["--lifecycle", input.lifecycle] : []),
           "--yes", "--no-install", "--no-git", "--no-create-kv", "--json",
           // After `--`, so a directory named "--help" is a directory, as a shell user would pass it.
           ...(input.directory !== undefined ? ["--", input.directory] : []),
@@ -119,6 +121,8 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           if (input.kv !== undefined) expect(kv).toEqual(input.kv.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean));
           expect(kv).toEqual(report.kv.map((k) => k.binding));
           expect(lifecycleProblems(config)).toEqual([]);
+          if ((input.lifecycle?.trim() || "migrations") === "exports") expect(Object.keys(config.exports ?? {})).toEqual([bindings[0]?.class_name]);
+          else expect(config.migrations?.[0]?.new_sqlite_classes).toEqual([bindings[0]?.class_name]);
         } finally {
           rmSync(caseRoot, { recursive: true, force: true });
         }
@@ -219,7 +223,7 @@ const ID = "0123456789abcdef0123456789abcdef";
 
 /** A generated project's config, as create writes it, with an id on its first KV binding. */
 function projectConfig(format: ConfigFormat, kvBindings = ["CACHE", "LOG"]): string {
-  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const };
+  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle: "migrations" as const };
   const files = planProject(readTemplateLayers(join(REPO, "templates"), "default"), options);
   const file = configFileName(options);
   const source = files.find((f) => f.path === file)!.content;

@@ -34,6 +34,7 @@ describe("resolveCreateOptions", () => {
       kvBindings: ["A", "B", "C"],
       format: "jsonc",
       template: "broadcast",
+      lifecycle: "migrations",
     });
     expect(asked).toEqual([]);
   });
@@ -48,6 +49,7 @@ describe("resolveCreateOptions", () => {
       kvBindings: ["CACHE"],
       format: "toml",
       template: "default",
+      lifecycle: "migrations",
     });
   });
 
@@ -75,6 +77,7 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", kv: ["OK", "bad-name"] }, "--kv: "],
     [{ directory: "d", format: "yaml" }, "--format: "],
     [{ directory: "d", template: "chat" }, `--template: "chat" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`],
+    [{ directory: "d", lifecycle: "migration" }, '--lifecycle: "migration" is not a lifecycle form: use migrations or exports.'],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: "STORE" is already the Durable Object binding'],
     // --class Cache derives the DO binding CACHE, the default KV binding: the message says so, not only --kv.
@@ -99,7 +102,8 @@ describe("resolveCreateOptions", () => {
       ["--kv", "CACHE"],
       ["--template", "default"],
     ]);
-    expect(options).toMatchObject({ name: "chat", doBinding: "CHAT_ROOM", kvBindings: ["STORE", "LOG"] });
+    // --lifecycle is a flag only: never asked, migrations unless given.
+    expect(options).toMatchObject({ name: "chat", doBinding: "CHAT_ROOM", kvBindings: ["STORE", "LOG"], lifecycle: "migrations" });
   });
 
   it("gives the prompt the same validation message as the flag", async () => {

@@ -26,6 +26,7 @@ const base: CreateOptions = {
   kvBindings: ["CACHE"],
   format: "toml",
   template: "default",
+  lifecycle: "migrations",
 };
 
 const cases: CreateOptions[] = [
@@ -38,6 +39,7 @@ const cases: CreateOptions[] = [
   { ...base, format: "jsonc", name: "a".repeat(63), kvBindings: ["K1", "K2", "K3", "K4"] },
   { ...base, template: "broadcast", format: "jsonc", className: "Hub", doBinding: "HUBS", kvBindings: ["STATE", "X"] },
   ...TEMPLATES.flatMap(({ value }) => CONFIG_FORMATS.map((format) => ({ ...base, template: value, format }))),
+  ...CONFIG_FORMATS.map((format) => ({ ...base, format, lifecycle: "exports" as const, className: "ChatRoom" })),
 ];
 
 describe("planProject", () => {
@@ -65,8 +67,18 @@ describe("planProject", () => {
       main: "src/index.ts",
       compatibility_date: COMPATIBILITY_DATE,
       durable_objects: { bindings: [{ name: options.doBinding, class_name: options.className }] },
-      migrations: [{ tag: "v1", new_sqlite_classes: [options.className] }],
+      observability: { enabled: true },
     });
+    // The class is declared once, in the form asked for, never both (wrangler refuses both).
+    if (options.lifecycle === "exports") {
+      expect(config.exports).toEqual({ [options.className]: { type: "durable-object", storage: "sqlite" } });
+      expect(config.migrations).toBeUndefined();
+    } else {
+      expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [options.className] }]);
+      expect(config.exports).toBeUndefined();
+    }
+    const agents = files.find((f) => f.path === "AGENTS.md")!.content;
+    expect(agents).toContain(options.lifecycle === "exports" ? "declares classes in the `exports` map" : "declares classes in the `migrations` array");
     expect(config.kv_namespaces).toEqual(options.kvBindings.map((binding) => ({ binding })));
     if (options.format === "jsonc") {
       expect(files.find((f) => f.path === "wrangler.jsonc")!.content).toContain('"$schema"');

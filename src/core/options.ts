@@ -16,6 +16,16 @@ import {
 } from "./names.js";
 
 export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
+/**
+ * How the config declares the Durable Object classes: the `migrations` array (what every peer
+ * generates, and the default) or the declarative `exports` map Cloudflare recommends for new
+ * Workers since June 2026. rename and sync work on both.
+ */
+export const LIFECYCLES = [
+  { value: "migrations", label: "migrations", hint: "an append-only list of steps (v1, v2, ...)" },
+  { value: "exports", label: "exports", hint: "one entry per class, its state changed in place" },
+] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number]["value"];
 /** Templates under templates/: `default` is complete; others hold only the files they change. */
 export const TEMPLATES = [
   { value: "default", label: "default", hint: "serialized KV writes and shared reads over HTTP" },
@@ -32,6 +42,7 @@ export interface CreateOptions {
   kvBindings: string[];
   format: ConfigFormat;
   template: TemplateName;
+  lifecycle: Lifecycle;
 }
 
 /** What commander hands over: everything optional, lists already collected. */
@@ -43,6 +54,7 @@ export interface CreateFlags {
   kv?: string[];
   format?: string;
   template?: string;
+  lifecycle?: string;
 }
 
 export const DEFAULT_DIRECTORY = "do-kv-app";
@@ -67,6 +79,8 @@ export interface Input {
   option: { spec: string; help: string; repeatable?: boolean };
   message: string;
   choices?: readonly { value: string; label: string; hint?: string }[];
+  /** false: a flag only, never asked (a choice most people should not have to make). */
+  asked?: false;
   raw(flags: CreateFlags): string | undefined;
   /** A problem with the raw text, given the answers before it. */
   validate(raw: string, before: Chosen, ctx: ResolveContext): string | undefined;
@@ -153,6 +167,21 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     fallback: () => "default",
     parse: trimmed,
   },
+  {
+    key: "lifecycle",
+    option: { spec: "--lifecycle <form>", help: `how the config declares Durable Object classes (default: migrations):\n${LIFECYCLES.map((l) => `  ${l.value}: ${l.hint}`).join("\n")}` },
+    message: "Durable Object classes declared with",
+    choices: LIFECYCLES,
+    // migrations is what every peer and most docs use; exports is for those who ask for it.
+    asked: false,
+    raw: (flags) => flags.lifecycle,
+    validate: (raw) =>
+      LIFECYCLES.some((l) => l.value === trimmed(raw))
+        ? undefined
+        : `"${raw}" is not a lifecycle form: use ${LIFECYCLES.map((l) => l.value).join(" or ")}.`,
+    fallback: () => "migrations",
+    parse: trimmed,
+  },
 ];
 
 export const CREATE_INPUTS: readonly Input[] = DEFINITIONS.map((definition) => ({ ...definition, flag: definition.option.spec.split(" ")[0]! }));
@@ -202,7 +231,7 @@ export async function resolveCreateOptions(
     let raw: string;
     if (given !== undefined) {
       raw = given;
-    } else if (mode.ask && !mode.yes) {
+    } else if (mode.ask && !mode.yes && input.asked !== false) {
       // The directory is offered with the name --yes would use; Enter takes it.
       const initial = input.key === "directory" ? DEFAULT_DIRECTORY : fallback;
       raw = await mode.ask({ input, initial, validate: (value) => input.validate(value, before, ctx) });

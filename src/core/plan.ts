@@ -40,6 +40,63 @@ function editorExtensions(options: CreateOptions): string {
   return ids.map((id) => JSON.stringify(id)).join(", ");
 }
 
+/** The config's declaration of the class, in the lifecycle form and format asked for. */
+function lifecycleBlock(options: CreateOptions): string {
+  const name = options.className;
+  if (options.lifecycle === "exports") {
+    return options.format === "toml"
+      ? [
+          "# Each Durable Object class this Worker exports, with its storage. Never remove an entry: a",
+          '# rename or a deletion changes its state (`state = "renamed"`, `renamed_to`) and moves or',
+          "# deletes its stored data.",
+          `[exports.${name}]`,
+          'type = "durable-object"',
+          'storage = "sqlite"',
+        ].join("\n")
+      : [
+          "// Each Durable Object class this Worker exports, with its storage. Never remove an entry: a",
+          '\t// rename or a deletion changes its state ("state": "renamed", "renamed_to") and moves or',
+          "\t// deletes its stored data.",
+          `\t"exports": { ${JSON.stringify(name)}: { "type": "durable-object", "storage": "sqlite" } },`,
+        ].join("\n");
+  }
+  return options.format === "toml"
+    ? [
+        "# Migrations are append-only: a deployed step must never be edited. Rename or delete a class",
+        "# with a new step.",
+        "[[migrations]]",
+        'tag = "v1"',
+        `new_sqlite_classes = [${JSON.stringify(name)}]`,
+      ].join("\n")
+    : [
+        "// Migrations are append-only: a deployed step must never be edited. Rename or delete a class",
+        "\t// with a new step.",
+        `\t"migrations": [{ "tag": "v1", "new_sqlite_classes": [${JSON.stringify(name)}] }],`,
+      ].join("\n");
+}
+
+/** The rules AGENTS.md gives for the lifecycle form the config uses. */
+function lifecycleRules(options: CreateOptions): string {
+  return options.lifecycle === "exports"
+    ? [
+        "The config declares classes in the `exports` map, one entry per class.",
+        "",
+        "- Never remove an entry that may have been deployed: its state is the history.",
+        '- A new class needs an entry with `type = "durable-object"` and `storage = "sqlite"`.',
+        '- Renaming a class sets the old entry to `state = "renamed"` with `renamed_to`, and adds the',
+        "  new class's entry; without it the deploy fails.",
+        '- `state = "deleted"` deletes every instance\'s data. Only set it when asked to, in so many words.',
+      ].join("\n")
+    : [
+        "The config declares classes in the `migrations` array, one step per change.",
+        "",
+        "- Never edit or remove a migration step that may have been deployed; add a new step with a new tag.",
+        "- A new class needs a step with `new_sqlite_classes`.",
+        "- Renaming a class needs a `renamed_classes` step (`from`, `to`); without it the deploy fails.",
+        "- `deleted_classes` deletes every instance's data. Only add it when asked to, in so many words.",
+      ].join("\n");
+}
+
 export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }): Values {
   const words = managerWords(pm);
   return {
@@ -57,6 +114,8 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     KV_NAMESPACES: options.format === "toml" ? kvNamespacesToml(options.kvBindings) : kvNamespacesJsonc(options.kvBindings),
     COMPATIBILITY_DATE,
     CONFIG_FILE: configFileName(options),
+    LIFECYCLE: lifecycleBlock(options),
+    LIFECYCLE_RULES: lifecycleRules(options),
   };
 }
 
@@ -73,13 +132,17 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
     name: options.name,
     do: [{ name: options.doBinding, class_name: options.className }],
     kv: options.kvBindings,
-    migrations: [{ tag: "v1", new_sqlite_classes: [options.className] }],
+    migrations: options.lifecycle === "exports" ? undefined : [{ tag: "v1", new_sqlite_classes: [options.className] }],
+    exports: options.lifecycle === "exports" ? { [options.className]: { type: "durable-object", storage: "sqlite" } } : undefined,
+    observability: { enabled: true },
   };
   const actual = {
     name: config.name,
     do: doBindings.map(({ name, class_name }) => ({ name, class_name })),
     kv: (config.kv_namespaces ?? []).map((entry) => entry.binding),
     migrations: config.migrations,
+    exports: config.exports,
+    observability: config.observability,
   };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new PlanError(`The rendered ${configFileName(options)} does not read back as asked: ${JSON.stringify(actual)}`);

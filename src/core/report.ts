@@ -2,7 +2,7 @@
  * The one JSON object `--json` prints: what was (or with --dry-run, would be) done. Commands
  * fill it in as they go, so a failure still reports how far it got.
  */
-import type { MigrationStep, WranglerConfig } from "./config-read.js";
+import type { ExportEntry, MigrationStep, WranglerConfig } from "./config-read.js";
 import type { KvOutcome } from "./kv-plan.js";
 import type { ConfigFormat } from "./options.js";
 
@@ -27,6 +27,8 @@ export interface Report {
   durableObjects: { binding: string; class: string }[];
   kv: KvBindingReport[];
   migrations: MigrationStep[];
+  /** The declarative map, when the config declares classes with it instead of migrations. */
+  exports: Record<string, ExportEntry> | null;
   packageManager: string | null;
   installed: boolean;
   git: { initialized: boolean; committed: boolean } | null;
@@ -47,6 +49,7 @@ export function emptyReport(command: Report["command"], dryRun: boolean): Report
     durableObjects: [],
     kv: [],
     migrations: [],
+    exports: null,
     packageManager: null,
     installed: false,
     git: null,
@@ -61,11 +64,12 @@ export function describeConfig(
   config: WranglerConfig,
   results: readonly KvOutcome[],
   skipped: string | undefined,
-): Pick<Report, "worker" | "durableObjects" | "kv" | "migrations"> {
+): Pick<Report, "worker" | "durableObjects" | "kv" | "migrations" | "exports"> {
   return {
     worker: config.name ?? null,
     durableObjects: (config.durable_objects?.bindings ?? []).map((b) => ({ binding: b.name, class: b.class_name })),
     migrations: config.migrations ?? [],
+    exports: config.exports ?? null,
     kv: (config.kv_namespaces ?? []).map((entry) => {
       const mine = results.filter((r) => r.binding === entry.binding);
       const main = mine.find((r) => r.field === "id");
