@@ -18,26 +18,46 @@ const STEP = 600_000;
 
 const plain = { cls: "Room", doBinding: "ROOM", kv: ["CACHE"] };
 const variants = [
-  { dir: "plain-toml", args: ["--yes"], format: "toml", names: plain, tests: 10, broadcast: false, lifecycle: "migrations" },
-  { dir: "plain-jsonc", args: ["--yes", "--format", "jsonc"], format: "jsonc", names: plain, tests: 10, broadcast: false, lifecycle: "migrations" },
+  { dir: "plain-toml", args: ["--yes"], format: "toml", names: plain, tests: 10, broadcast: false, lifecycle: "migrations", envs: [] },
+  {
+    dir: "plain-jsonc",
+    args: ["--yes", "--format", "jsonc", "--env", "staging,production"],
+    format: "jsonc",
+    names: plain,
+    tests: 10,
+    broadcast: false,
+    lifecycle: "migrations",
+    envs: ["staging", "production"],
+  },
   {
     dir: "custom-names",
-    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS", "--lifecycle", "exports"],
+    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS", "--lifecycle", "exports", "--env", "staging", "--env", "production"],
     format: "toml",
     names: { cls: "ChatRoom", doBinding: "ROOMS", kv: ["CACHE", "SESSIONS"] },
     tests: 10,
     broadcast: false,
     lifecycle: "exports",
+    envs: ["staging", "production"],
   },
-  { dir: "broadcast-toml", args: ["--yes", "--template", "broadcast"], format: "toml", names: plain, tests: 9, broadcast: true, lifecycle: "migrations" },
+  {
+    dir: "broadcast-toml",
+    args: ["--yes", "--template", "broadcast", "--env", "staging,production"],
+    format: "toml",
+    names: plain,
+    tests: 9,
+    broadcast: true,
+    lifecycle: "migrations",
+    envs: ["staging", "production"],
+  },
   {
     dir: "broadcast-jsonc",
-    args: ["--yes", "--template", "broadcast", "--format", "jsonc", "--lifecycle", "exports"],
+    args: ["--yes", "--template", "broadcast", "--format", "jsonc", "--lifecycle", "exports", "--env", "staging,production"],
     format: "jsonc",
     names: plain,
     tests: 9,
     broadcast: true,
     lifecycle: "exports",
+    envs: ["staging", "production"],
   },
 ] as const;
 
@@ -68,7 +88,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-describe.each(variants)("a project made with $args", ({ dir, args, format, names, tests, broadcast, lifecycle }) => {
+describe.each(variants)("a project made with $args", ({ dir, args, format, names, tests, broadcast, lifecycle, envs }) => {
   const root = join(workspace, dir);
   const project = inProject(root);
 
@@ -99,6 +119,18 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
       expect(config.exports).toBeUndefined();
     }
     expect(config.observability).toEqual({ enabled: true });
+    // Each environment repeats every binding, and each KV binding there has a namespace of its own.
+    expect(Object.keys(config.env ?? {})).toEqual(envs);
+    const ids = [config, ...envs.map((env) => config.env![env]!)].flatMap((section) => (section.kv_namespaces ?? []).map((kv) => kv.id));
+    expect(ids).toHaveLength(names.kv.length * (1 + envs.length));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const env of envs) {
+      expect(config.env![env]!.durable_objects?.bindings).toEqual([{ name: names.doBinding, class_name: names.cls }]);
+      expect(config.env![env]!.kv_namespaces?.map((kv) => kv.binding)).toEqual(names.kv);
+    }
+    for (const kv of names.kv) {
+      for (const env of envs) expect(fake.namespaces.get(`${dir}-${env}-${kv.toLowerCase()}`)).toBe(config.env![env]!.kv_namespaces!.find((k) => k.binding === kv)!.id);
+    }
     expect(config.kv_namespaces).toEqual(names.kv.map((binding) => ({ binding, id: expect.stringMatching(/^[0-9a-f]{32}$/) })));
     const code = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
     expect(code).toContain(`export class ${names.cls} extends DurableObject<Env>`);
@@ -132,13 +164,39 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     const types = readFileSync(join(root, "worker-configuration.d.ts"), "utf8");
     for (const kv of names.kv) expect(types).toContain(`${kv}: KVNamespace;`);
     expect(types).toContain(`${names.doBinding}: DurableObjectNamespace<import("./src/index").${names.cls}>;`);
+    // wrangler types covers every environment (an interface each, e.g. StagingEnv).
+    for (const env of envs) expect(types).toContain(`interface ${env[0]!.toUpperCase()}${env.slice(1)}Env {`);
   }, STEP);
 
-  it("passes wrangler deploy --dry-run, listing every binding", async () => {
-    const result = await project.wrangler("deploy", "--dry-run", "--outdir", "dist");
+  it.each([undefined, ...envs])("passes wrangler deploy --dry-run (--env %s), listing every binding", async (env) => {
+    const result = await project.wrangler("deploy", "--dry-run", "--outdir", "dist", ...(env ? ["--env", env] : []));
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toContain(`env.${names.doBinding} (${names.cls})`);
     for (const kv of names.kv) expect(result.all).toContain(`env.${kv}`);
+  }, STEP);
+
+  it.runIf(envs.length > 0)("a second run (sync) creates no namespace: every section has its ids", async () => {
+    const posts = fake.posts().length;
+    const synced = await runCli(["sync", "--json"], { cwd: root, env: childEnv(fake.env(tempDir("cdk-e2e-home-"))), timeout: STEP });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(fake.posts().length).toBe(posts);
+    const report = JSON.parse(synced.stdout) as { kv: { env?: string; status: string }[] };
+    expect(report.kv.map((kv) => kv.env)).toEqual([undefined, ...envs].flatMap((env) => names.kv.map(() => env)));
+    expect(report.kv.every((kv) => kv.status === "existing")).toBe(true);
+  }, STEP);
+
+  it.runIf(envs.length > 0)("answers under wrangler dev --env staging", async () => {
+    const port = await freePort();
+    const dev = project.devServer(port, ["--env", "staging"]);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitForServer(base, dev);
+      const put = await fetch(`${base}/rooms/staged`, { method: "PUT", body: "in staging" });
+      expect(put.status).toBe(200);
+      expect(await (await fetch(`${base}/rooms/staged`)).json()).toEqual({ room: "staged", value: "in staging" });
+    } finally {
+      await dev.stop();
+    }
   }, STEP);
 
   describe("under wrangler dev", () => {

@@ -66,6 +66,7 @@ describe("generated create input: refused with exit 2 and nothing written, or re
       className: field(pascal),
       doBinding: field(identifier),
       kv: fc.array(field(identifier), { minLength: 1, maxLength: 3 }),
+      env: fc.array(field(fc.constantFrom("staging", "production", "dev", "eu-1")), { maxLength: 2 }),
       format: mostly(["toml", "jsonc"], ["json", " toml", "TOML", ""]),
       template: mostly(["default", "broadcast"], ["none", " default", "Default"]),
       lifecycle: mostly(["migrations", "exports"], ["migration", "Exports", ""]),
@@ -87,6 +88,7 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           ...(input.className !== undefined ? ["--class", input.className] : []),
           ...(input.doBinding !== undefined ? ["--do-binding", input.doBinding] : []),
           ...(input.kv ?? []).flatMap((kv) => ["--kv", kv]),
+          ...(input.env ?? []).flatMap((env) => ["--env", env]),
           ...(input.format !== undefined ? ["--format", input.format] : []),
           ...(input.template !== undefined ? ["--template", input.template] : []),
           ...(input.lifecycle !== undefined ? ["--lifecycle", input.lifecycle] : []),
@@ -119,7 +121,14 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           if (input.doBinding !== undefined) expect(bindings[0]?.name).toBe(input.doBinding.trim());
           const kv = (config.kv_namespaces ?? []).map((k) => k.binding);
           if (input.kv !== undefined) expect(kv).toEqual(input.kv.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean));
-          expect(kv).toEqual(report.kv.map((k) => k.binding));
+          expect(kv).toEqual(report.kv.filter((k) => k.env === undefined).map((k) => k.binding));
+          // Each environment asked for is a section repeating every binding.
+          const envs = (input.env ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+          expect(Object.keys(config.env ?? {})).toEqual(envs);
+          for (const env of envs) {
+            expect(config.env![env]!.durable_objects?.bindings).toEqual(bindings.map(({ name, class_name }) => ({ name, class_name })));
+            expect(config.env![env]!.kv_namespaces?.map((k) => k.binding)).toEqual(kv);
+          }
           expect(lifecycleProblems(config)).toEqual([]);
           if ((input.lifecycle?.trim() || "migrations") === "exports") expect(Object.keys(config.exports ?? {})).toEqual([bindings[0]?.class_name]);
           else expect(config.migrations?.[0]?.new_sqlite_classes).toEqual([bindings[0]?.class_name]);
@@ -223,7 +232,7 @@ const ID = "0123456789abcdef0123456789abcdef";
 
 /** A generated project's config, as create writes it, with an id on its first KV binding. */
 function projectConfig(format: ConfigFormat, kvBindings = ["CACHE", "LOG"]): string {
-  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle: "migrations" as const };
+  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle: "migrations" as const, environments: [] };
   const files = planProject(readTemplateLayers(join(REPO, "templates"), "default"), options);
   const file = configFileName(options);
   const source = files.find((f) => f.path === file)!.content;

@@ -2,7 +2,7 @@ import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../src/core/kv-f
 import { quoteArg } from "../src/core/shell.js";
 import { UsageError } from "../src/errors.js";
 import { describe, expect, it } from "vitest";
-import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks } from "../src/core/kv-plan.js";
+import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks, kvKey } from "../src/core/kv-plan.js";
 
 const ID = "0123456789abcdef0123456789abcdef";
 
@@ -49,7 +49,7 @@ describe("planKvTasks", () => {
   };
   it("creates only what has no id and was not given", () => {
     expect(planKvTasks(config, { preview: false, given: new Map([["C", ID]]) })).toEqual([
-      { binding: "A", field: "id", title: "app-a", createdTitle: "app-a" },
+      { binding: "A", path: ["kv_namespaces", 0], field: "id", title: "app-a", createdTitle: "app-a" },
     ]);
   });
   it("adds preview namespaces with --preview", () => {
@@ -61,6 +61,32 @@ describe("planKvTasks", () => {
       "C:id:app-c",
       "C:preview_id:app-c_preview",
     ]);
+  });
+});
+
+describe("planKvTasks with environments", () => {
+  const config = {
+    name: "app",
+    kv_namespaces: [{ binding: "CACHE", id: ID }],
+    env: {
+      staging: { kv_namespaces: [{ binding: "CACHE" }] },
+      production: { kv_namespaces: [{ binding: "CACHE" }, { binding: "LOG", id: ID }] },
+    },
+  };
+  it("plans one namespace per binding per environment, titled <worker>-<env>-<binding>, at its own path", () => {
+    expect(planKvTasks(config, { preview: false, given: new Map() })).toEqual([
+      { binding: "CACHE", env: "staging", path: ["env", "staging", "kv_namespaces", 0], field: "id", title: "app-staging-cache", createdTitle: "app-staging-cache" },
+      { binding: "CACHE", env: "production", path: ["env", "production", "kv_namespaces", 0], field: "id", title: "app-production-cache", createdTitle: "app-production-cache" },
+    ]);
+  });
+  it("takes --kv-id <env>.<BINDING>=<id> for that environment only", () => {
+    const tasks = planKvTasks(config, { preview: false, given: new Map([["staging.CACHE", ID]]) });
+    expect(tasks.map((t) => kvKey(t.binding, t.env))).toEqual(["production.CACHE"]);
+    expect(parseKvIds([`staging.CACHE=${ID}`])).toEqual(new Map([["staging.CACHE", ID]]));
+  });
+  it("refuses titles that coincide across sections (a top-level STAGING_CACHE and staging's CACHE)", () => {
+    const clash = { name: "app", kv_namespaces: [{ binding: "STAGING_CACHE" }], env: { staging: { kv_namespaces: [{ binding: "CACHE" }] } } };
+    expect(() => planKvTasks(clash, { preview: false, given: new Map() })).toThrow('"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")');
   });
 });
 

@@ -382,3 +382,61 @@ describe("a cap on concurrent wrangler calls", () => {
     expect(ids?.every((id) => HEX.test(id ?? ""))).toBe(true);
   }, 120_000);
 });
+
+describe("environments", () => {
+  it.each(["toml", "jsonc"] as const)(
+    "%s: a namespace per binding per environment, each id in its own section, byte-preserving; a second run creates none",
+    async (format) => {
+      const name = `envs-${format}`;
+      const args = ["--yes", "--format", format, "--kv", "CACHE,LOG", "--env", "staging,production"];
+      const { cwd, run } = create([name, ...args, "--json"]);
+      const result = await run;
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      const titles = fake.posts().map((p) => (p.body as { title: string }).title).sort();
+      expect(titles).toEqual(
+        [`${name}-cache`, `${name}-log`, `${name}-production-cache`, `${name}-production-log`, `${name}-staging-cache`, `${name}-staging-log`].sort(),
+      );
+      const { text, parsed } = config(cwd, name, format);
+      const idOf = (section: { kv_namespaces?: { binding: string; id?: string }[] }, binding: string) =>
+        section.kv_namespaces?.find((kv) => kv.binding === binding)?.id;
+      expect(idOf(parsed, "CACHE")).toBe(fake.namespaces.get(`${name}-cache`));
+      for (const env of ["staging", "production"]) {
+        for (const binding of ["CACHE", "LOG"]) {
+          expect(idOf(parsed.env![env]!, binding)).toBe(fake.namespaces.get(`${name}-${env}-${binding.toLowerCase()}`));
+        }
+      }
+      // Only the id lines were added to what create rendered.
+      const without = await renderedWithoutIds(name, args, format);
+      expect(text.replace(/,\s*"id":\s*"[0-9a-f]{32}"/g, "").replace(/\nid = "[0-9a-f]{32}"/g, "")).toBe(without);
+      const report = JSON.parse(String(result.stdout)) as { kv: { binding: string; env?: string; status: string }[] };
+      expect(report.kv.map((kv) => `${kv.env ?? "top"}.${kv.binding}:${kv.status}`)).toEqual([
+        "top.CACHE:created", "top.LOG:created", "staging.CACHE:created", "staging.LOG:created", "production.CACHE:created", "production.LOG:created",
+      ]);
+
+      fake.requests.length = 0;
+      const again = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, name), env: childEnv(fake.env(home)), timeout: 120_000 });
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(fake.posts()).toEqual([]);
+      expect(config(cwd, name, format).text).toBe(text);
+    },
+    120_000,
+  );
+
+  it("--kv-id staging.CACHE=<id> sets that environment's binding only; the others are created", async () => {
+    const given = "abcdefabcdefabcdefabcdefabcdef12";
+    const { cwd, run } = create(["given-env", "--yes", "--kv", "CACHE", "--env", "staging,production", "--kv-id", `staging.CACHE=${given}`]);
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(fake.posts().map((p) => (p.body as { title: string }).title).sort()).toEqual(["given-env-cache", "given-env-production-cache"]);
+    const { parsed } = config(cwd, "given-env", "toml");
+    expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(given);
+    expect(parsed.kv_namespaces?.[0]?.id).not.toBe(given);
+    expect(String(result.stdout)).toContain(`staging.CACHE: using ${given} from --kv-id`);
+  }, 120_000);
+
+  it("--kv-id for an environment that is not there is refused with exit 2, naming the bindings there are", async () => {
+    const result = await runMain(["bad-env", "--yes", "--no-install", "--no-git", "--env", "staging", "--kv-id", `prod.CACHE=${"a".repeat(32)}`, "--wrangler", WRANGLER], tempDir());
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--kv-id: "prod.CACHE" is not one of the KV bindings of the new project (CACHE, staging.CACHE)');
+  });
+});

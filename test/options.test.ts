@@ -22,7 +22,7 @@ describe("resolveCreateOptions", () => {
   it("takes every value from flags without asking", async () => {
     const { ask, asked } = scripted({});
     const options = await resolveCreateOptions(
-      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], format: "jsonc", template: "broadcast" },
+      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], env: ["staging"], format: "jsonc", template: "broadcast" },
       { yes: false, ask },
       ctx,
     );
@@ -35,6 +35,7 @@ describe("resolveCreateOptions", () => {
       format: "jsonc",
       template: "broadcast",
       lifecycle: "migrations",
+      environments: ["staging"],
     });
     expect(asked).toEqual([]);
   });
@@ -50,6 +51,7 @@ describe("resolveCreateOptions", () => {
       format: "toml",
       template: "default",
       lifecycle: "migrations",
+      environments: [],
     });
   });
 
@@ -78,6 +80,10 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", format: "yaml" }, "--format: "],
     [{ directory: "d", template: "chat" }, `--template: "chat" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`],
     [{ directory: "d", lifecycle: "migration" }, '--lifecycle: "migration" is not a lifecycle form: use migrations or exports.'],
+    [{ directory: "d", env: ["Staging"] }, '--env: "Staging" is not a valid environment name'],
+    [{ directory: "d", env: ["staging", "staging"] }, '--env: The environment "staging" is given twice.'],
+    [{ directory: "d", name: "a".repeat(60), env: ["prod"] }, "longer than the 63 characters a Worker name may have"],
+    [{ directory: "d", kv: ["CACHE", "STAGING_CACHE"], env: ["staging"] }, '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("d-staging-cache")'],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: "STORE" is already the Durable Object binding'],
     // --class Cache derives the DO binding CACHE, the default KV binding: the message says so, not only --kv.
@@ -88,7 +94,7 @@ describe("resolveCreateOptions", () => {
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toThrow(message);
     // A bad flag on its own fails before any question; a clash between two values once both are known.
-    if (!/used twice|already the Durable Object binding/.test(message)) expect(asked).toEqual([]);
+    if (!/used twice|already the Durable Object binding|longer than the 63|same namespace title/.test(message)) expect(asked).toEqual([]);
   });
 
   it("asks for each value not given, offering the derived default", async () => {
@@ -100,6 +106,7 @@ describe("resolveCreateOptions", () => {
       ["--class", "Room"],
       ["--do-binding", "CHAT_ROOM"],
       ["--kv", "CACHE"],
+      ["--env", ""],
       ["--template", "default"],
     ]);
     // --lifecycle is a flag only: never asked, migrations unless given.

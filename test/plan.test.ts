@@ -27,6 +27,7 @@ const base: CreateOptions = {
   format: "toml",
   template: "default",
   lifecycle: "migrations",
+  environments: [],
 };
 
 const cases: CreateOptions[] = [
@@ -40,6 +41,8 @@ const cases: CreateOptions[] = [
   { ...base, template: "broadcast", format: "jsonc", className: "Hub", doBinding: "HUBS", kvBindings: ["STATE", "X"] },
   ...TEMPLATES.flatMap(({ value }) => CONFIG_FORMATS.map((format) => ({ ...base, template: value, format }))),
   ...CONFIG_FORMATS.map((format) => ({ ...base, format, lifecycle: "exports" as const, className: "ChatRoom" })),
+  ...CONFIG_FORMATS.map((format) => ({ ...base, format, environments: ["staging", "production"], kvBindings: ["CACHE", "LOG"] })),
+  { ...base, template: "broadcast", environments: ["eu-1"] },
 ];
 
 describe("planProject", () => {
@@ -76,6 +79,24 @@ describe("planProject", () => {
     } else {
       expect(config.migrations).toEqual([{ tag: "v1", new_sqlite_classes: [options.className] }]);
       expect(config.exports).toBeUndefined();
+    }
+    // Every environment repeats the DO binding and every KV binding, without ids.
+    expect(Object.keys(config.env ?? {})).toEqual(options.environments);
+    for (const env of options.environments) {
+      expect(config.env![env]).toEqual({
+        durable_objects: { bindings: [{ name: options.doBinding, class_name: options.className }] },
+        kv_namespaces: options.kvBindings.map((binding) => ({ binding })),
+      });
+    }
+    const manifest = JSON.parse(files.find((f) => f.path === "package.json")!.content) as { scripts: Record<string, string> };
+    for (const env of options.environments) expect(manifest.scripts[`deploy:${env}`]).toBe(`wrangler deploy --env ${env}`);
+    const readme = files.find((f) => f.path === "README.md")!.content;
+    if (options.environments.length > 0) {
+      expect(readme).toContain("## Environments");
+      for (const env of options.environments) expect(readme).toContain(`| \`${env}\` | \`${options.name}-${env}\` | \`npm run deploy:${env}\` |`);
+    } else {
+      expect(readme).not.toContain("## Environments");
+      expect(Object.keys(manifest.scripts).some((name) => name.startsWith("deploy:"))).toBe(false);
     }
     const agents = files.find((f) => f.path === "AGENTS.md")!.content;
     expect(agents).toContain(options.lifecycle === "exports" ? "declares classes in the `exports` map" : "declares classes in the `migrations` array");

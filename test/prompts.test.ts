@@ -43,6 +43,7 @@ describe("interactive create", () => {
     await s.answer("Durable Object class name", `${CLEAR}ChatRoom${ENTER}`);
     await s.answer("Durable Object binding name", ENTER);
     await s.answer("KV binding names", `${CLEAR}STORE, LOG${ENTER}`);
+    await s.answer("Environments", `staging${ENTER}`);
     await s.answer("Wrangler config format", `\x1b[B${ENTER}`); // arrow down: jsonc
     await s.answer("Template", `\x1b[B${ENTER}`); // arrow down: broadcast
     // No token and no login: it offers `wrangler login`; declining skips KV creation.
@@ -55,6 +56,7 @@ describe("interactive create", () => {
     expect(config).toContain('{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }');
     expect(config).toContain('{ "binding": "STORE" }');
     expect(config).toContain('{ "binding": "LOG" }');
+    expect(config).toContain('"staging": {');
     expect(readFileSync(join(s.cwd, "chat", "src", "durable-object.ts"), "utf8")).toContain("acceptWebSocket");
   });
 
@@ -87,6 +89,7 @@ describe("interactive create", () => {
   it("Ctrl-C at the login question keeps the project, prints the next steps and how to finish, exits 130", async () => {
     const every = ["--name", "p", "--class", "Room", "--do-binding", "ROOM", "--kv", "CACHE", "--format", "toml", "--template", "default"];
     const s = session(["p", ...every]);
+    await s.answer("Environments", ENTER); // none
     await s.answer("Run `wrangler login` now", CTRL_C);
     expect(await s.done).toBe(130);
     expect(s.stderr.text).toContain("Cancelled at the login question; the project is kept");

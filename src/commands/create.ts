@@ -7,7 +7,7 @@ import { RECORD_FILE } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { quoteArg } from "../core/shell.js";
-import { checkGivenIds, planKvTasks } from "../core/kv-plan.js";
+import { checkGivenIds, kvKey, planKvTasks } from "../core/kv-plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
 import { configFileName, planProject } from "../core/plan.js";
@@ -53,7 +53,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
-  checkGivenIds(kv.given, options.kvBindings, "the new project");
+  const kvKeys = [undefined, ...options.environments].flatMap((env) => options.kvBindings.map((binding) => kvKey(binding, env)));
+  checkGivenIds(kv.given, kvKeys, "the new project");
   for (const note of trimNotes(flags)) ui.warn(note);
   const directory = resolve(deps.cwd, options.directory);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
@@ -168,6 +169,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
       `  ${commandText(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
+      ...options.environments.map((env) => `  ${commandText(runScriptCommand(pm, `deploy:${env}`))}   # env.${env}, as the Worker ${options.name}-${env}`),
     ].join("\n"),
   );
   if (kvResult.failure) throw kvResult.failure;

@@ -3,14 +3,19 @@
  * credentials. Pure: the effects in effects/kv.ts carry it out.
  */
 import type { KvIdField } from "./config-edit.js";
-import type { WranglerConfig } from "./config-read.js";
+import type { KvNamespaceEntry, WranglerConfig } from "./config-read.js";
 import { UsageError } from "../errors.js";
-import { titleClash, toKebab } from "./names.js";
+import { toKebab } from "./names.js";
+import { kvBindings, type ConfigPath } from "./sections.js";
 import { NAMESPACE_ID } from "./wrangler-output.js";
 
 /** What happened to one namespace id (the report's kv entries are built from these). */
 export interface KvOutcome {
   binding: string;
+  /** The environment whose section holds the binding; undefined for the top level. */
+  env?: string;
+  /** Where the entry is in the config, for the edit that writes the id. */
+  path?: ConfigPath;
   field: KvIdField;
   title?: string;
   status: "created" | "reused" | "given" | "failed";
@@ -20,6 +25,8 @@ export interface KvOutcome {
 
 export interface KvTask {
   binding: string;
+  env?: string;
+  path: ConfigPath;
   field: KvIdField;
   /** The title passed to `wrangler kv namespace create`. */
   title: string;
@@ -27,9 +34,49 @@ export interface KvTask {
   createdTitle: string;
 }
 
-/** `<worker>-<binding in kebab-case>`, the title wrangler's deploy-time provisioning would use. */
-export function namespaceTitle(workerName: string, binding: string): string {
-  return `${workerName}-${toKebab(binding)}`;
+/**
+ * `<worker>-<binding in kebab-case>`, the title wrangler's deploy-time provisioning would use;
+ * in an environment `<worker>-<env>-<binding>`, naming the Worker, the environment and the binding.
+ */
+export function namespaceTitle(workerName: string, binding: string, env?: string): string {
+  return env === undefined ? `${workerName}-${toKebab(binding)}` : `${workerName}-${env}-${toKebab(binding)}`;
+}
+
+/** How --kv-id and messages name a binding: `CACHE` at the top level, `staging.CACHE` in an environment. */
+export function kvKey(binding: string, env?: string): string {
+  return env === undefined ? binding : `${env}.${binding}`;
+}
+
+export interface KvEntry {
+  key: string;
+  binding: string;
+  env?: string;
+  path: ConfigPath;
+  entry: KvNamespaceEntry;
+}
+
+/** Every KV binding of the config, the top level's first, then each environment's. */
+export function kvEntries(config: WranglerConfig): KvEntry[] {
+  return kvBindings(config)
+    .filter(({ binding }) => typeof binding?.binding === "string")
+    .map(({ env, path, binding }) => ({ key: kvKey(binding.binding, env), binding: binding.binding, env, path, entry: binding }));
+}
+
+/**
+ * Two KV bindings (anywhere in the config) whose namespace titles would be the same: the second
+ * create would find the first's namespace and both bindings would share its data.
+ */
+export function kvTitleClash(workerName: string, entries: readonly Pick<KvEntry, "key" | "binding" | "env">[]): string | undefined {
+  const byTitle = new Map<string, string>();
+  for (const { key, binding, env } of entries) {
+    const title = namespaceTitle(workerName, binding, env);
+    const other = byTitle.get(title);
+    if (other !== undefined && other !== key) {
+      return `The KV bindings "${other}" and "${key}" would get the same namespace title ("${title}") and so share one namespace; rename one of them.`;
+    }
+    byTitle.set(title, key);
+  }
+  return undefined;
 }
 
 /** `BINDING=ID` pairs from --kv-id, checked. */
@@ -63,18 +110,16 @@ export function checkGivenIds(given: ReadonlyMap<string, string>, bindings: read
 export function planKvTasks(config: WranglerConfig, options: { preview: boolean; given: ReadonlyMap<string, string> }): KvTask[] {
   const workerName = config.name ?? "worker";
   const tasks: KvTask[] = [];
-  for (const entry of config.kv_namespaces ?? []) {
-    const title = namespaceTitle(workerName, entry.binding);
-    if (!entry.id && !options.given.has(entry.binding)) {
-      tasks.push({ binding: entry.binding, field: "id", title, createdTitle: title });
-    }
-    if (options.preview && !entry.preview_id) {
-      tasks.push({ binding: entry.binding, field: "preview_id", title, createdTitle: `${title}_preview` });
-    }
+  const entries = kvEntries(config);
+  for (const { key, binding, env, path, entry } of entries) {
+    const title = namespaceTitle(workerName, binding, env);
+    const where = { binding, ...(env === undefined ? {} : { env }), path };
+    if (!entry.id && !options.given.has(key)) tasks.push({ ...where, field: "id", title, createdTitle: title });
+    if (options.preview && !entry.preview_id) tasks.push({ ...where, field: "preview_id", title, createdTitle: `${title}_preview` });
   }
   // A config edited by hand can hold two bindings create would have refused; creating either
   // would find the other's namespace by its title and bind both to one.
-  const clash = tasks.length > 0 ? titleClash((config.kv_namespaces ?? []).map((entry) => entry.binding)) : undefined;
+  const clash = tasks.length > 0 ? kvTitleClash(workerName, entries) : undefined;
   if (clash) throw new UsageError(clash);
   return tasks;
 }

@@ -105,6 +105,31 @@ export function validateKvBindings(names: readonly string[], doBinding?: string)
   return undefined;
 }
 
+const ENV_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Environment names: wrangler deploys `[env.<name>]` as the Worker `<worker>-<name>`, so a name
+ * must make a valid Worker name with it (lowercase letters, digits, dashes; 63 at most).
+ */
+export function validateEnvironments(envs: readonly string[], workerName = "", kvCount = 1): string | undefined {
+  const seen = new Set<string>();
+  for (const env of envs) {
+    if (!ENV_NAME.test(env)) {
+      return `"${env}" is not a valid environment name: use lowercase letters, digits and dashes, not starting or ending with a dash (wrangler deploys it as the Worker "<name>-${env}").`;
+    }
+    if (workerName && workerName.length + 1 + env.length > 63) {
+      return `The environment "${env}" would be deployed as "${workerName}-${env}", longer than the 63 characters a Worker name may have.`;
+    }
+    if (seen.has(env)) return `The environment "${env}" is given twice.`;
+    seen.add(env);
+  }
+  const namespaces = kvCount * (1 + envs.length);
+  if (namespaces > MAX_KV_BINDINGS) {
+    return `${envs.length} environments with ${kvCount} KV binding${kvCount === 1 ? "" : "s"} each make ${namespaces} namespaces; at most ${MAX_KV_BINDINGS} (an account holds 1,000).`;
+  }
+  return undefined;
+}
+
 /**
  * Two KV bindings whose namespace titles (`<worker>-<binding in kebab-case>`) would be the same:
  * the second create would find the first's namespace and both bindings would share its data.

@@ -10,10 +10,12 @@ import {
   toUpperSnake,
   validateBindingName,
   validateClassName,
+  validateEnvironments,
   validateKvBindings,
   validateWorkerName,
   workerNameFromDirectory,
 } from "./names.js";
+import { kvKey, kvTitleClash } from "./kv-plan.js";
 
 export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
 /**
@@ -40,6 +42,8 @@ export interface CreateOptions {
   className: string;
   doBinding: string;
   kvBindings: string[];
+  /** `[env.<name>]` sections, each repeating the bindings with KV namespaces of its own. */
+  environments: string[];
   format: ConfigFormat;
   template: TemplateName;
   lifecycle: Lifecycle;
@@ -52,6 +56,7 @@ export interface CreateFlags {
   class?: string;
   doBinding?: string;
   kv?: string[];
+  env?: string[];
   format?: string;
   template?: string;
   lifecycle?: string;
@@ -90,6 +95,13 @@ export interface Input {
 }
 
 const trimmed = (raw: string) => raw.trim();
+
+/** KV titles must differ across the top level and every environment (`STAGING_CACHE` vs staging's `CACHE`). */
+function envTitleClash(envs: readonly string[], before: Chosen): string | undefined {
+  const bindings = before.kvBindings ?? [];
+  const entries = [undefined, ...envs].flatMap((env) => bindings.map((binding) => ({ key: kvKey(binding, env), binding, env })));
+  return kvTitleClash(before.name ?? "worker", entries);
+}
 
 const DEFINITIONS: readonly Omit<Input, "flag">[] = [
   {
@@ -136,6 +148,15 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     raw: (flags) => (flags.kv && flags.kv.length > 0 ? flags.kv.join(",") : undefined),
     validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding),
     fallback: () => DEFAULT_KV.join(", "),
+    parse: (raw) => splitList([raw]),
+  },
+  {
+    key: "environments",
+    option: { spec: "--env <name>", help: "an environment ([env.<name>]) with the same bindings and KV namespaces of its own; repeat or comma-separate (default: none)", repeatable: true },
+    message: "Environments, each with its own KV namespaces (comma-separated, e.g. staging,production; empty for none)",
+    raw: (flags) => (flags.env && flags.env.length > 0 ? flags.env.join(",") : undefined),
+    validate: (raw, before) => validateEnvironments(splitList([raw]), before.name, before.kvBindings?.length ?? 1) ?? envTitleClash(splitList([raw]), before),
+    fallback: () => "",
     parse: (raw) => splitList([raw]),
   },
   {

@@ -9,6 +9,7 @@ import { lifecycleProblems } from "./migrations.js";
 import { managerWords, type PackageManager } from "./package-manager.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
+import { toKebab } from "./names.js";
 
 export interface PlannedFile {
   path: string;
@@ -22,13 +23,92 @@ export function configFileName(options: Pick<CreateOptions, "format">): string {
   return `wrangler.${options.format}`;
 }
 
-function kvNamespacesToml(bindings: readonly string[]): string {
-  return bindings.map((binding) => `[[kv_namespaces]]\nbinding = ${JSON.stringify(binding)}`).join("\n\n");
+function kvNamespacesToml(bindings: readonly string[], prefix = ""): string {
+  return bindings.map((binding) => `[[${prefix}kv_namespaces]]\nbinding = ${JSON.stringify(binding)}`).join("\n\n");
 }
 
-function kvNamespacesJsonc(bindings: readonly string[]): string {
-  const entries = bindings.map((binding) => `\t\t{ "binding": ${JSON.stringify(binding)} }`);
-  return `[\n${entries.join(",\n")}\n\t]`;
+function kvNamespacesJsonc(bindings: readonly string[], indent = "\t"): string {
+  const entries = bindings.map((binding) => `${indent}\t{ "binding": ${JSON.stringify(binding)} }`);
+  return `[\n${entries.join(",\n")}\n${indent}]`;
+}
+
+/**
+ * The KV bindings, then one section per environment repeating the Durable Object binding and
+ * every KV binding (wrangler inherits neither into `[env.<name>]`); each environment's KV
+ * bindings get namespaces of their own. Migrations and exports stay top level, where wrangler
+ * reads them.
+ */
+function kvAndEnvironments(options: CreateOptions): string {
+  const { environments: envs, kvBindings, doBinding, className } = options;
+  if (options.format === "toml") {
+    const sections = envs.map((env) => {
+      const prefix = `env.${env}.`;
+      return [
+        `# The "${env}" environment, deployed as the Worker "${options.name}-${env}" (\`wrangler deploy --env ${env}\`):`,
+        "# wrangler does not inherit bindings, so each is repeated, with KV namespaces of its own.",
+        `[env.${env}]`,
+        "",
+        `[[${prefix}durable_objects.bindings]]`,
+        `name = ${JSON.stringify(doBinding)}`,
+        `class_name = ${JSON.stringify(className)}`,
+        "",
+        kvNamespacesToml(kvBindings, prefix),
+      ].join("\n");
+    });
+    return [kvNamespacesToml(kvBindings), ...sections].join("\n\n");
+  }
+  if (envs.length === 0) return kvNamespacesJsonc(kvBindings);
+  const sections = envs.map((env) =>
+    [
+      `\t\t// Deployed as the Worker "${options.name}-${env}" (\`wrangler deploy --env ${env}\`).`,
+      `\t\t${JSON.stringify(env)}: {`,
+      `\t\t\t"durable_objects": {`,
+      `\t\t\t\t"bindings": [{ "name": ${JSON.stringify(doBinding)}, "class_name": ${JSON.stringify(className)} }]`,
+      "\t\t\t},",
+      `\t\t\t"kv_namespaces": ${kvNamespacesJsonc(kvBindings, "\t\t\t")}`,
+      "\t\t}",
+    ].join("\n"),
+  );
+  return [
+    `${kvNamespacesJsonc(kvBindings)},`,
+    "\t// One section per environment: wrangler does not inherit bindings, so each is repeated, with",
+    "\t// KV namespaces of its own.",
+    `\t"env": {\n${sections.join(",\n")}\n\t}`,
+  ].join("\n");
+}
+
+/** The generated README's section on the environments, or nothing without any. */
+function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
+  if (options.environments.length === 0) return "";
+  const words = managerWords(pm);
+  const rows = options.environments.map(
+    (env) => `| \`${env}\` | \`${options.name}-${env}\` | \`${words.run} deploy:${env}\` | ${options.kvBindings.map((b) => `\`${options.name}-${env}-${toKebab(b)}\``).join(", ")} |`,
+  );
+  return [
+    "## Environments",
+    "",
+    `Each environment is a section of \`${configFileName(options)}\` that repeats the Durable Object binding and`,
+    "every KV binding (wrangler does not inherit them), with KV namespaces of its own, so staging never",
+    "writes production's data. The top level is deployed with `deploy`, each environment with its own script",
+    `(or \`${words.run} deploy -- --env <name>\`); \`${words.run} dev -- --env <name>\` runs one locally.`,
+    "",
+    "| environment | Worker | deploy | KV namespace titles |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    `\`${words.dlx} create-do-kv sync\` creates the namespaces an environment lacks, under these titles, and reuses`,
+    "one that exists; `--kv-id <env>.<BINDING>=<id>` uses a namespace you already have.",
+    "",
+    "",
+  ].join("\n");
+}
+
+/** package.json with a `deploy:<env>` script per environment, in the template's own layout. */
+function withEnvironmentScripts(content: string, options: CreateOptions): string {
+  if (options.environments.length === 0) return content;
+  const manifest = JSON.parse(content) as { scripts: Record<string, string> };
+  for (const env of options.environments) manifest.scripts[`deploy:${env}`] = `wrangler deploy --env ${env}`;
+  return `${JSON.stringify(manifest, null, "\t")}\n`;
 }
 
 /** yarn berry's files that are state, not source (the .yarnrc.yml keeps node_modules, so no PnP files are made). */
@@ -111,7 +191,8 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     CLASS_NAME: options.className,
     DO_BINDING: options.doBinding,
     KV_BINDING: options.kvBindings[0]!,
-    KV_NAMESPACES: options.format === "toml" ? kvNamespacesToml(options.kvBindings) : kvNamespacesJsonc(options.kvBindings),
+    KV_AND_ENVIRONMENTS: kvAndEnvironments(options),
+    ENVIRONMENTS_DOC: environmentsDoc(options, pm),
     COMPATIBILITY_DATE,
     CONFIG_FILE: configFileName(options),
     LIFECYCLE: lifecycleBlock(options),
@@ -135,6 +216,12 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
     migrations: options.lifecycle === "exports" ? undefined : [{ tag: "v1", new_sqlite_classes: [options.className] }],
     exports: options.lifecycle === "exports" ? { [options.className]: { type: "durable-object", storage: "sqlite" } } : undefined,
     observability: { enabled: true },
+    env: options.environments.length === 0 ? undefined : Object.fromEntries(
+      options.environments.map((env) => [env, {
+        do: [{ name: options.doBinding, class_name: options.className }],
+        kv: options.kvBindings,
+      }]),
+    ),
   };
   const actual = {
     name: config.name,
@@ -143,6 +230,12 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
     migrations: config.migrations,
     exports: config.exports,
     observability: config.observability,
+    env: config.env === undefined ? undefined : Object.fromEntries(
+      Object.entries(config.env).map(([env, section]) => [env, {
+        do: (section.durable_objects?.bindings ?? []).map(({ name, class_name }) => ({ name, class_name })),
+        kv: (section.kv_namespaces ?? []).map((entry) => entry.binding),
+      }]),
+    ),
   };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new PlanError(`The rendered ${configFileName(options)} does not read back as asked: ${JSON.stringify(actual)}`);
@@ -159,7 +252,8 @@ export function planProject(templateFiles: ReadonlyMap<string, string>, options:
   const files: PlannedFile[] = [];
   for (const [path, template] of [...templateFiles].sort(([a], [b]) => compareText(a, b))) {
     if (path === otherConfig) continue;
-    files.push({ path: RENAMES[path] ?? path, content: fill(template, values, path) });
+    const content = fill(template, values, path);
+    files.push({ path: RENAMES[path] ?? path, content: path === "package.json" ? withEnvironmentScripts(content, options) : content });
   }
   const config = files.find((file) => file.path === configFileName(options));
   if (!config) throw new PlanError(`The template has no ${configFileName(options)}.`);

@@ -3,11 +3,13 @@
  * fill it in as they go, so a failure still reports how far it got.
  */
 import type { ExportEntry, MigrationStep, WranglerConfig } from "./config-read.js";
-import type { KvOutcome } from "./kv-plan.js";
+import { kvEntries, type KvOutcome } from "./kv-plan.js";
 import type { ConfigFormat } from "./options.js";
 
 export interface KvBindingReport {
   binding: string;
+  /** The environment whose section holds it; absent for the top level. */
+  env?: string;
   id: string | null;
   preview_id?: string | null;
   /** created, reused, given (--kv-id), existing (already in the config), failed, skipped. */
@@ -70,12 +72,13 @@ export function describeConfig(
     durableObjects: (config.durable_objects?.bindings ?? []).map((b) => ({ binding: b.name, class: b.class_name })),
     migrations: config.migrations ?? [],
     exports: config.exports ?? null,
-    kv: (config.kv_namespaces ?? []).map((entry) => {
-      const mine = results.filter((r) => r.binding === entry.binding);
+    kv: kvEntries(config).map(({ binding, env, entry }) => {
+      const mine = results.filter((r) => r.binding === binding && r.env === env);
       const main = mine.find((r) => r.field === "id");
       const failed = mine.find((r) => r.status === "failed");
       const report: KvBindingReport = {
-        binding: entry.binding,
+        binding,
+        ...(env === undefined ? {} : { env }),
         id: entry.id ?? null,
         status: main?.status ?? (entry.id ? "existing" : skipped ? "skipped" : "failed"),
       };

@@ -8,7 +8,7 @@ import { freemem } from "node:os";
 import { basename } from "node:path";
 import { setKvNamespaceField } from "../core/config-edit.js";
 import { readConfig } from "../core/config-read.js";
-import { checkGivenIds, decideKvCreation, planKvTasks, type KvOutcome, type KvTask } from "../core/kv-plan.js";
+import { checkGivenIds, decideKvCreation, kvEntries, kvKey, planKvTasks, type KvOutcome, type KvTask } from "../core/kv-plan.js";
 import type { ConfigFormat } from "../core/options.js";
 import {
   parseCreatedNamespaceId,
@@ -80,7 +80,7 @@ async function lookUpByTitle(
 }
 
 async function runTask(wrangler: WranglerCommand, task: KvTask, options: KvOptions): Promise<KvOutcome> {
-  const base = { binding: task.binding, field: task.field, title: task.createdTitle };
+  const base = { binding: task.binding, ...(task.env === undefined ? {} : { env: task.env }), path: task.path, field: task.field, title: task.createdTitle };
   const args = ["kv", "namespace", "create", task.title, ...(task.field === "preview_id" ? ["--preview"] : [])];
   const result = await runWrangler(wrangler, args, {
     cwd: options.projectDir,
@@ -113,7 +113,8 @@ async function runTask(wrangler: WranglerCommand, task: KvTask, options: KvOptio
 }
 
 function outcomeLine(outcome: KvOutcome): string {
-  const what = outcome.field === "preview_id" ? `${outcome.binding} (preview)` : outcome.binding;
+  const key = kvKey(outcome.binding, outcome.env);
+  const what = outcome.field === "preview_id" ? `${key} (preview)` : key;
   switch (outcome.status) {
     case "created":
       return `${what}: created ${outcome.title} (${outcome.id})`;
@@ -201,7 +202,7 @@ function writeIds(options: KvOptions, original: string, outcomes: readonly KvOut
   const file = basename(options.configPath);
   let source = original;
   for (const outcome of outcomes) {
-    if (outcome.id) source = setKvNamespaceField({ source, format: options.format, file }, outcome.binding, outcome.field, outcome.id);
+    if (outcome.id) source = setKvNamespaceField({ source, format: options.format, file }, outcome.binding, outcome.field, outcome.id, outcome.path);
     (outcome.status === "failed" ? options.ui.error : options.ui.success)(outcomeLine(outcome));
   }
   if (source !== original) replaceFileAtomic(options.configPath, source, original);
@@ -212,9 +213,13 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
   const file = basename(options.configPath);
   const original = readFileSync(options.configPath, "utf8");
   const config = readConfig(original, options.format, file);
-  checkGivenIds(options.given, (config.kv_namespaces ?? []).map((entry) => entry.binding), file);
+  const entries = kvEntries(config);
+  checkGivenIds(options.given, entries.map((entry) => entry.key), file);
 
-  const outcomes: KvOutcome[] = [...options.given].map(([binding, id]) => ({ binding, field: "id", status: "given", id }));
+  const outcomes: KvOutcome[] = [...options.given].map(([key, id]) => {
+    const { binding, env, path } = entries.find((entry) => entry.key === key)!;
+    return { binding, ...(env === undefined ? {} : { env }), path, field: "id", status: "given", id };
+  });
   const tasks = planKvTasks(config, { preview: options.preview, given: options.given });
   let skipped: string | undefined;
   if (tasks.length > 0) {

@@ -14,8 +14,8 @@ export function inProject(cwd: string) {
     /** Any program the project installed, as its npm scripts would run it. */
     bin: (name: string, ...args: string[]) => run(bin(name), args),
     /** wrangler dev in its own process group, so stopping it also stops the workerd it starts. */
-    devServer: (port: number) => {
-      const dev = execa(bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port)], {
+    devServer: (port: number, extra: string[] = []) => {
+      const dev = execa(bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), ...extra], {
         cwd,
         env: childEnv(),
         reject: false,
