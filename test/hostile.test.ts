@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { setKvNamespaceField } from "../src/core/config-edit.js";
 import { readConfig, type WranglerConfig } from "../src/core/config-read.js";
 import { lifecycleProblems } from "../src/core/migrations.js";
-import { DEFAULT_DIRECTORY, type ConfigFormat } from "../src/core/options.js";
+import { DEFAULT_DIRECTORY, type ConfigFormat, type Lifecycle } from "../src/core/options.js";
 import { planProject, configFileName } from "../src/core/plan.js";
 import type { Report } from "../src/core/report.js";
 import { planRenames, type Renames } from "../src/core/rename-plan.js";
@@ -231,8 +231,8 @@ describe("generated sync flags: refused with exit 2 and the project unchanged, o
 const ID = "0123456789abcdef0123456789abcdef";
 
 /** A generated project's config, as create writes it, with an id on its first KV binding. */
-function projectConfig(format: ConfigFormat, kvBindings = ["CACHE", "LOG"]): string {
-  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle: "migrations" as const, environments: [] };
+function projectConfig(format: ConfigFormat, kvBindings = ["CACHE", "LOG"], lifecycle: Lifecycle = "migrations", environments: string[] = []): string {
+  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle, environments };
   const files = planProject(readTemplateLayers(join(REPO, "templates"), "default"), options);
   const file = configFileName(options);
   const source = files.find((f) => f.path === file)!.content;
@@ -244,7 +244,7 @@ function idsByBinding(config: WranglerConfig): Record<string, string | undefined
   return Object.fromEntries((config.kv_namespaces ?? []).map((kv) => [kv.binding, kv.id]));
 }
 
-describe("generated renames: refused as a UsageError, or a config that reads back as asked, migrations only appended", () => {
+describe("generated renames: refused as a UsageError, or a config that reads back as asked, the class history only added to", () => {
   const change = (from: fc.Arbitrary<string>, to: fc.Arbitrary<string>) => fc.record({ from, to });
   const renames = fc.record({
     classes: fc.array(change(mostly(["Room"], ["Log", "room", "", "Other"]), field(pascal)), { maxLength: 2 }),
@@ -252,8 +252,13 @@ describe("generated renames: refused as a UsageError, or a config that reads bac
     kv: fc.array(change(mostly(["CACHE", "LOG"], ["ROOM", "cache", "NOPE"]), field(identifier)), { maxLength: 2 }),
   });
 
-  it.each(["toml", "jsonc"] as const)(`${CASES.rename / 2} cases on a %s project`, (format) => {
-    const source = projectConfig(format);
+  it.each([
+    ["toml", "migrations", []],
+    ["jsonc", "migrations", ["staging"]],
+    ["toml", "exports", ["staging", "production"]],
+    ["jsonc", "exports", []],
+  ] as const)(`${CASES.rename / 4} cases on a %s project declaring classes with %s, environments %j`, (format, lifecycle, envs) => {
+    const source = projectConfig(format, undefined, lifecycle, [...envs]);
     const file = configFileName({ format });
     const before = readConfig(source, format);
     let accepted = 0;
@@ -268,20 +273,33 @@ describe("generated renames: refused as a UsageError, or a config that reads bac
         }
         accepted++;
         const after = readConfig(plan.configText, format);
-        // A deployed migration is permanent: the steps before stay exactly, at most one is added.
-        const steps = after.migrations ?? [];
-        expect(steps.slice(0, before.migrations!.length)).toEqual(before.migrations);
-        expect(steps.length - before.migrations!.length).toBeLessThanOrEqual(1);
         expect(lifecycleProblems(after)).toEqual([]);
-        const classes = (after.durable_objects?.bindings ?? []).map((b) => b.class_name);
-        for (const { from, to } of plan.todo.classes) {
-          expect(classes).toContain(to);
-          expect(classes).not.toContain(from);
-          expect(steps.at(-1)?.renamed_classes).toContainEqual({ from, to });
+        const steps = after.migrations ?? [];
+        if (lifecycle === "migrations") {
+          // A deployed migration is permanent: the steps before stay exactly, at most one is added.
+          expect(steps.slice(0, before.migrations!.length)).toEqual(before.migrations);
+          expect(steps.length - before.migrations!.length).toBeLessThanOrEqual(1);
+        } else {
+          // The exports map is the history: no entry goes; a renamed class's entry says where it went.
+          expect(after.migrations).toBeUndefined();
+          for (const [name, entry] of Object.entries(before.exports!)) {
+            const renamed = plan.todo.classes.find((c) => c.from === name);
+            expect(after.exports![name]).toEqual(renamed ? { type: "durable-object", state: "renamed", renamed_to: renamed.to } : entry);
+            if (renamed) expect(after.exports![renamed.to]).toEqual({ type: "durable-object", storage: "sqlite" });
+          }
         }
-        const names = (after.durable_objects?.bindings ?? []).map((b) => b.name);
+        // Every section's Durable Object bindings, the environments' too.
+        const everywhere = [after, ...envs.map((env) => after.env![env]!)].flatMap((section) => section.durable_objects?.bindings ?? []);
+        expect(everywhere).toHaveLength(1 + envs.length);
+        const classes = everywhere.map((b) => b.class_name);
+        for (const { from, to } of plan.todo.classes) {
+          expect(classes.every((c) => c === to)).toBe(true);
+          expect(classes).not.toContain(from);
+          if (lifecycle === "migrations") expect(steps.at(-1)?.renamed_classes).toContainEqual({ from, to });
+        }
+        const names = everywhere.map((b) => b.name);
         for (const { from, to } of plan.todo.doBindings) {
-          expect(names).toContain(to);
+          expect(names.every((n) => n === to)).toBe(true);
           expect(names).not.toContain(from);
         }
         // KV ids follow their binding to its new name; nothing else changes.
@@ -295,10 +313,10 @@ describe("generated renames: refused as a UsageError, or a config that reads bac
         const again = planRenames({ source: plan.configText, format, file }, after, requested, { exportedClasses: new Set(["Room"]) });
         expect(again.configText).toBe(plan.configText);
       }),
-      { numRuns: CASES.rename / 2 },
+      { numRuns: CASES.rename / 4 },
     );
-    console.info(`rename (${format}): ${accepted} of ${CASES.rename / 2} generated requests accepted, the rest refused`);
-    expect(accepted).toBeGreaterThan(CASES.rename / 20);
+    console.info(`rename (${format}, ${lifecycle}, ${envs.length} environments): ${accepted} of ${CASES.rename / 4} generated requests accepted, the rest refused`);
+    expect(accepted).toBeGreaterThan(CASES.rename / 40);
   });
 });
 
