@@ -175,30 +175,6 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     for (const kv of names.kv) expect(result.all).toContain(`env.${kv}`);
   }, STEP);
 
-  it.runIf(envs.length > 0)("a second run (sync) creates no namespace: every section has its ids", async () => {
-    const posts = fake.posts().length;
-    const synced = await runCli(["sync", "--json"], { cwd: root, env: childEnv(fake.env(tempDir("cdk-e2e-home-"))), timeout: STEP });
-    expect(synced.exitCode, synced.stderr).toBe(0);
-    expect(fake.posts().length).toBe(posts);
-    const report = JSON.parse(synced.stdout) as { kv: { env?: string; status: string }[] };
-    expect(report.kv.map((kv) => kv.env)).toEqual([undefined, ...envs].flatMap((env) => names.kv.map(() => env)));
-    expect(report.kv.every((kv) => kv.status === "existing")).toBe(true);
-  }, STEP);
-
-  it.runIf(envs.length > 0)("answers under wrangler dev --env staging", async () => {
-    const port = await freePort();
-    const dev = project.devServer(port, ["--env", "staging"]);
-    try {
-      const base = `http://127.0.0.1:${port}`;
-      await waitForServer(base, dev);
-      const put = await fetch(`${base}/rooms/staged`, { method: "PUT", body: "in staging" });
-      expect(put.status).toBe(200);
-      expect(await (await fetch(`${base}/rooms/staged`)).json()).toEqual({ room: "staged", value: "in staging" });
-    } finally {
-      await dev.stop();
-    }
-  }, STEP);
-
   describe("under wrangler dev", () => {
     let dev: ReturnType<typeof project.devServer> | undefined;
     afterAll(async () => {
@@ -264,6 +240,36 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     expect(fromPlugin("miniflare")).toBe(fromWrangler("miniflare"));
     expect(fromPlugin("workerd")).toBe(fromWrangler("workerd"));
   });
+});
+
+// Each environment of the projects that have them: a re-run and a local run under --env.
+describe.each(variants.filter((variant) => variant.envs.length > 0))("the environments of $dir", ({ dir, names, envs }) => {
+  const root = join(workspace, dir);
+  const project = inProject(root);
+
+  it("a second run (sync) creates no namespace: every section has its ids", async () => {
+    const posts = fake.posts().length;
+    const synced = await runCli(["sync", "--json"], { cwd: root, env: childEnv(fake.env(tempDir("cdk-e2e-home-"))), timeout: STEP });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(fake.posts().length).toBe(posts);
+    const report = JSON.parse(synced.stdout) as { kv: { env?: string; status: string }[] };
+    expect(report.kv.map((kv) => kv.env)).toEqual([undefined, ...envs].flatMap((env) => names.kv.map(() => env)));
+    expect(report.kv.every((kv) => kv.status === "existing")).toBe(true);
+  }, STEP);
+
+  it("answers under wrangler dev --env staging", async () => {
+    const port = await freePort();
+    const dev = project.devServer(port, ["--env", "staging"]);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitForServer(base, dev);
+      const put = await fetch(`${base}/rooms/staged`, { method: "PUT", body: "in staging" });
+      expect(put.status).toBe(200);
+      expect(await (await fetch(`${base}/rooms/staged`)).json()).toEqual({ room: "staged", value: "in staging" });
+    } finally {
+      await dev.stop();
+    }
+  }, STEP);
 });
 
 // After every variant's dev server has stopped: rename works on the broadcast template too.
