@@ -20,7 +20,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 // --e2e-only: just the end-to-end scenario (minutes of installs), e.g. after a change to spawning.
 const e2eOnly = process.argv.includes("--e2e-only");
-const full = process.argv.includes("--full") || e2eOnly;
+// --startup-only: --help, --version and the offline scaffold, the scenarios where a few ms are
+// the whole margin (with BENCH_ROUNDS=41 for a tighter median).
+const startupOnly = process.argv.includes("--startup-only");
+const full = (process.argv.includes("--full") || e2eOnly) && !startupOnly;
 
 const work = mkdtempSync(join(tmpdir(), "cdk-bench-"));
 const sh = (cmd: string, args: string[], cwd = work) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -136,6 +139,8 @@ if (!e2eOnly) {
     "create-vite": (d) => [bin.vite, d, "--template", "vanilla-ts", "--no-interactive", "--no-immediate"],
   });
   results.push({ result: scaffold, ratios: [ratio(scaffold, "create-do-kv", "create-vite")] });
+}
+if (!e2eOnly && !startupOnly) {
   const kv = await compare("KV creation, API latency 300 ms", {
     "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
     "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
