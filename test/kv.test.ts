@@ -434,6 +434,20 @@ describe("environments", () => {
     expect(String(result.stdout)).toContain(`staging.CACHE: using ${given} from --kv-id`);
   }, 120_000);
 
+  it("reuses an environment's namespace by its title, and --preview makes one per environment too", async () => {
+    const existing = "fedcba9876543210fedcba9876543210";
+    fake.namespaces.set("reuse-env-staging-cache", existing);
+    const { cwd, run } = create(["reuse-env", "--yes", "--env", "staging", "--preview"]);
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stdout)).toContain(`staging.CACHE: reuse-env-staging-cache already exists; reusing it (${existing})`);
+    const { parsed } = config(cwd, "reuse-env", "toml");
+    expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(existing);
+    expect(parsed.env?.staging?.kv_namespaces?.[0]?.preview_id).toBe(fake.namespaces.get("reuse-env-staging-cache_preview"));
+    expect(parsed.kv_namespaces?.[0]?.preview_id).toBe(fake.namespaces.get("reuse-env-cache_preview"));
+    expect(new Set([parsed.kv_namespaces?.[0]?.id, parsed.kv_namespaces?.[0]?.preview_id, existing, parsed.env?.staging?.kv_namespaces?.[0]?.preview_id]).size).toBe(4);
+  }, 120_000);
+
   it("--kv-id for an environment that is not there is refused with exit 2, naming the bindings there are", async () => {
     const result = await runMain(["bad-env", "--yes", "--no-install", "--no-git", "--env", "staging", "--kv-id", `prod.CACHE=${"a".repeat(32)}`, "--wrangler", WRANGLER], tempDir());
     expect(result.exitCode).toBe(2);
