@@ -66,7 +66,7 @@ describe("generated create input: refused with exit 2 and nothing written, or re
       className: field(pascal),
       doBinding: field(identifier),
       kv: fc.array(field(identifier), { minLength: 1, maxLength: 3 }),
-      env: fc.array(field(fc.constantFrom("staging", "production", "dev", "eu-1")), { maxLength: 2 }),
+      env: fc.array(field(fc.constantFrom("staging", "production", "dev", "eu-1", "0", "2a")), { maxLength: 2 }),
       format: mostly(["toml", "jsonc"], ["json", " toml", "TOML", ""]),
       template: mostly(["default", "broadcast"], ["none", " default", "Default"]),
       lifecycle: mostly(["migrations", "exports"], ["migration", "Exports", ""]),

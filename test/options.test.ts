@@ -81,6 +81,8 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", template: "chat" }, `--template: "chat" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`],
     [{ directory: "d", lifecycle: "migration" }, '--lifecycle: "migration" is not a lifecycle form: use migrations or exports.'],
     [{ directory: "d", env: ["Staging"] }, '--env: "Staging" is not a valid environment name'],
+    // Found by the hostile suite: "0" would be read back first, out of the config's order.
+    [{ directory: "d", env: ["staging", "0"] }, '--env: "0" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter'],
     [{ directory: "d", env: ["staging", "staging"] }, '--env: The environment "staging" is given twice.'],
     [{ directory: "d", name: "a".repeat(60), env: ["prod"] }, "longer than the 63 characters a Worker name may have"],
     [{ directory: "d", kv: ["CACHE", "STAGING_CACHE"], env: ["staging"] }, '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("d-staging-cache")'],

@@ -105,7 +105,11 @@ export function validateKvBindings(names: readonly string[], doBinding?: string)
   return undefined;
 }
 
-const ENV_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/**
+ * Starting with a letter: a name like "0" would be an integer-like key, which JavaScript objects
+ * (and so every JSON or TOML reader) put first, out of the config's order (found by the hostile suite).
+ */
+const ENV_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * Environment names: wrangler deploys `[env.<name>]` as the Worker `<worker>-<name>`, so a name
@@ -115,7 +119,7 @@ export function validateEnvironments(envs: readonly string[], workerName = "", k
   const seen = new Set<string>();
   for (const env of envs) {
     if (!ENV_NAME.test(env)) {
-      return `"${env}" is not a valid environment name: use lowercase letters, digits and dashes, not starting or ending with a dash (wrangler deploys it as the Worker "<name>-${env}").`;
+      return `"${env}" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter and not ending with a dash (wrangler deploys it as the Worker "<name>-${env}").`;
     }
     if (workerName && workerName.length + 1 + env.length > 63) {
       return `The environment "${env}" would be deployed as "${workerName}-${env}", longer than the 63 characters a Worker name may have.`;
