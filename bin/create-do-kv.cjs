@@ -8,26 +8,115 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
-// Reuse V8's compiled code across runs (Node's on-disk cache in the temp folder).
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-process.getBuiltinModule("node:module").enableCompileCache?.();
-const { main } = require("../dist/cli.cjs");
-// A reader that went away (`create-do-kv --help | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error) => {
-    if (error.code !== "EPIPE") throw error;
+const fs = process.getBuiltinModule("node:fs");
+const path = process.getBuiltinModule("node:path");
+const { createRequire, enableCompileCache } = process.getBuiltinModule("node:module");
+
+// Node's on-disk compile cache, for the files loaded on demand; NODE_DISABLE_COMPILE_CACHE=1
+// turns it off, and with it the cache below.
+const compileCache = enableCompileCache?.();
+const CACHE_KEEP = 4;
+const CACHE_MAGIC = Buffer.from("create-do-kv code cache 1\n");
+
+/**
+ * dist/cli.cjs, compiled with V8's code cache. Node's compile cache holds only what V8 compiled
+ * before the file ran, so every function a command calls was compiled again on each run; this
+ * cache is made after a command has run and holds those functions too (BENCHMARKS.md, "Code
+ * cache after the run"). It sits beside Node's, keyed by the hash the build writes on the
+ * bundle's first line; V8 itself refuses a cache from another V8, other flags or other source.
+ */
+function loadCli() {
+  const file = path.join(__dirname, "..", "dist", "cli.cjs");
+  const source = fs.readFileSync(file, "utf8");
+  const build = /^\/\/ build ([0-9a-f]{16})\n/.exec(source)?.[1];
+  if (!compileCache?.directory || !build) return { cli: require(file), saveCache() {} };
+  const dir = path.join(compileCache.directory, "create-do-kv");
+  const cacheFile = path.join(dir, `cli-${build}-${process.version}-${process.arch}.bin`);
+  const cachedData = readCache(cacheFile);
+  const { Script } = process.getBuiltinModule("node:vm");
+  // The wrapper Node puts around a CommonJS file, so the bundle runs exactly as under require.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
   });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  const stale = cachedData === undefined || script.cachedDataRejected === true;
+  return { cli: module.exports, saveCache: () => stale && saveCache(dir, cacheFile, script) };
 }
-main({
-  argv: process.argv.slice(2),
-  env: process.env,
-  cwd: process.cwd(),
-  // A getter: opening process.stdin costs 5 to 10 ms, and only prompts need it.
-  get stdin() {
-    return process.stdin;
-  },
-  stdout: process.stdout,
-  stderr: process.stderr,
-}).then((code) => {
-  process.exitCode = code;
-});
+
+/**
+ * The file holds the cache twice: V8 checks a cache's version, flags and length but not its
+ * bytes (a flipped byte was measured to stop the process with a fatal error, run after run),
+ * and comparing two copies is a native memcmp, where hashing would load zlib or crypto (5 to
+ * 8 ms, more than the cache saves). A damaged or short file is no cache.
+ */
+function readCache(cacheFile) {
+  let data;
+  try {
+    data = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  const half = (data.length - CACHE_MAGIC.length) / 2;
+  if (!Number.isInteger(half) || half === 0 || !data.subarray(0, CACHE_MAGIC.length).equals(CACHE_MAGIC)) return undefined;
+  const copy = data.subarray(CACHE_MAGIC.length, CACHE_MAGIC.length + half);
+  return copy.equals(data.subarray(CACHE_MAGIC.length + half)) ? copy : undefined;
+}
+
+/** Only ever a speed-up: a read-only or full disk leaves the next run as it is today. */
+function saveCache(dir, cacheFile, script) {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const cache = script.createCachedData();
+    // Through a temporary name, so a reader never sees half a file.
+    fs.writeFileSync(temporary, Buffer.concat([CACHE_MAGIC, cache, cache]), { mode: 0o600 });
+    fs.renameSync(temporary, cacheFile);
+    // Other builds and Node versions: the newest few stay, for side-by-side installs.
+    const others = fs
+      .readdirSync(dir)
+      .filter((name) => /^cli-.*\.bin$/.test(name) && name !== path.basename(cacheFile))
+      .map((name) => ({ name, time: fs.statSync(path.join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const { name } of others.slice(CACHE_KEEP - 1)) fs.rmSync(path.join(dir, name), { force: true });
+  } catch {
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // ignored, as above
+    }
+  }
+}
+
+const { cli, saveCache: saveCodeCache } = loadCli();
+const stdout = cli.standardOutput(1, () => process.stdout);
+const stderr = cli.standardOutput(2, () => process.stderr);
+let ranCommand = false;
+cli
+  .main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    // A getter: opening process.stdin costs 5 to 10 ms, and only prompts need it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout,
+    stderr,
+    onCommand: () => {
+      ranCommand = true;
+    },
+  })
+  .then((code) => {
+    // After a command, not --help: the cache then holds what a command runs.
+    if (ranCommand) saveCodeCache();
+    const failure = cli.outputFailure(stdout, stderr);
+    if (failure && code === 0) {
+      stderr.write(`create-do-kv: the output could not be written: ${failure.message}\n`);
+      code = 1;
+    }
+    // Every byte is written already: exit now, without Node's teardown of the heap.
+    if (cli.allWritten(stdout, stderr)) process.exit(code);
+    process.exitCode = code;
+  });

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { join } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
 import type { RenameFlags } from "./commands/rename.js";
@@ -13,8 +13,12 @@ import { PACKAGE_MANAGERS } from "./core/package-manager-names.js";
 import { emptyReport, type Report } from "./core/report.js";
 import { CREATE_INPUTS } from "./core/options.js";
 import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
-import { createUi, type Ui } from "./effects/ui.js";
+import { createUi, wantsColor, type Ui } from "./effects/ui.js";
+import type { Output } from "./effects/stdio.js";
 import { stopSignal, watchSignals } from "./effects/interrupt.js";
+
+// For the bin, which builds the io of a real run.
+export { allWritten, outputFailure, standardOutput } from "./effects/stdio.js";
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
@@ -24,9 +28,11 @@ export interface MainIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stdout: Output;
+  stderr: Output;
   templatesDir?: string;
+  /** Called once a command starts its work (create, sync, rename; not --help or --version). */
+  onCommand?: () => void;
 }
 
 /**
@@ -95,6 +101,12 @@ function addCommonOptions(command: Command, io: MainIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // From the io, not process.stdout, whose creation alone loads node:net on a pipe.
+      // 80 is commander's own width where it knows none.
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,
+      getOutHasColors: () => wantsColor(io.stdout, io.env, earlyFlags(io.argv).color),
+      getErrHasColors: () => wantsColor(io.stderr, io.env, earlyFlags(io.argv).color),
     });
 }
 
@@ -244,6 +256,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
   // the error path below, with its message and --json object.
   let unwatch: (() => void) | undefined;
   const working = () => {
+    if (!unwatch) io.onCommand?.();
     unwatch ??= watchSignals();
     announce();
   };

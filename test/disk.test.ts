@@ -3,6 +3,7 @@
  * be, --force over another format or failing part-way, a full or read-only file system. Each is
  * refused with a clear message and its exit code, and leaves nothing behind.
  */
+import { execa } from "execa";
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fromSystemError } from "../src/errors.js";
 import { findConfig } from "../src/effects/config-file.js";
 import { runMain } from "./helpers/io.js";
+import { BIN, childEnv } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
 const OFFLINE = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
@@ -167,6 +169,19 @@ describe.runIf(canMount())("a full or read-only disk (a real tmpfs)", () => {
     expect(result.stderr).toContain("no space left on the device (ENOSPC)");
     expect(result.stderr).not.toContain("Unexpected");
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("output redirected to a file on a full disk: exit 1, said on stderr, not a silent success", async () => {
+    const full = mountTmpfs("size=8k");
+    // More than fits: the write fails part-way and leaves the disk full.
+    expect(() => writeFileSync(join(full, "filler"), Buffer.alloc(64 * 1024))).toThrow(/ENOSPC/);
+    const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --help > ${JSON.stringify(join(full, "help.txt"))}`, {
+      shell: "/bin/bash",
+      env: childEnv(),
+      reject: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("create-do-kv: the output could not be written: ENOSPC");
   });
 
   it("a read-only file system: exit 1, EROFS in words, nothing written", async () => {

@@ -6,7 +6,7 @@
  */
 import { execa } from "execa";
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
@@ -18,25 +18,26 @@ const RECORDER = pathToFileURL(join(REPO, "test", "helpers", "record-loads.mjs")
 const DIST = pathToFileURL(join(REPO, "dist")).href;
 
 interface Loads {
-  /** Files under dist/, relative to it. */
+  /** Files under dist/ loaded on demand, relative to it (the bin compiles dist/cli.cjs itself). */
   dist: string[];
   /** Everything else resolved (node_modules and the like), as URLs. */
   other: string[];
   builtins: string[];
 }
 
-async function loadsOf(args: string[], cwd = tempDir()): Promise<Loads> {
+async function loadsOf(args: string[], cwd = tempDir(), output: "file" | "pipe" = "file"): Promise<Loads> {
   const dir = tempDir("cdk-loads-");
   const out = join(dir, "loads.json");
   const log = openSync(join(dir, "output.txt"), "w");
   // stdin a pipe, as in CI: opening it would load node:net, which shows whether it was touched.
-  // stdout and stderr go to a file descriptor, since as pipes they load node:net themselves
-  // (execa pipes even with { file }, so plain spawn).
+  // stdout and stderr a file (plain spawn: execa pipes even with { file }), or pipes.
   const child = spawn(process.execPath, ["--import", RECORDER, BIN, ...args], {
     cwd,
     env: childEnv({ CDK_LOADS_OUT: out }),
-    stdio: ["pipe", log, log],
+    stdio: ["pipe", output === "file" ? log : "pipe", output === "file" ? log : "pipe"],
   });
+  child.stdout?.on("data", (data: Buffer) => writeSync(log, data));
+  child.stderr?.on("data", (data: Buffer) => writeSync(log, data));
   const exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   child.stdin?.destroy();
   closeSync(log);
@@ -46,7 +47,7 @@ async function loadsOf(args: string[], cwd = tempDir()): Promise<Loads> {
 
 function readLoads(out: string): Loads {
   const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as { files: string[]; builtins: string[] };
-  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.cjs"));
+  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.cjs") && !url.endsWith("/dist/cli.cjs"));
   return {
     dist: [...new Set(ours.filter((url) => url.startsWith(DIST)).map((url) => url.slice(DIST.length + 1)))],
     other: ours.filter((url) => !url.startsWith(DIST)),
@@ -59,7 +60,7 @@ const OFFLINE = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
 describe("start-up loads only what the command needs", () => {
   it.each([["--help"], ["--version"]])("%s: the CLI's one file, no library loaded on demand, no child process", async (flag) => {
     const loads = await loadsOf([flag]);
-    expect(loads.dist).toEqual(["cli.cjs"]);
+    expect(loads.dist).toEqual([]);
     expect(loads.other).toEqual([]);
     expect(loads.builtins).not.toContain("child_process");
     expect(loads.builtins).not.toContain("readline");
@@ -68,7 +69,7 @@ describe("start-up loads only what the command needs", () => {
 
   it("a scaffold without network or terminal: no prompts, child process, diff or TypeScript", async () => {
     const loads = await loadsOf(["app", ...OFFLINE]);
-    expect(loads.dist).toEqual(["cli.cjs"]);
+    expect(loads.dist).toEqual([]);
     expect(loads.other).toEqual([]);
     expect(loads.builtins).not.toContain("child_process");
     expect(loads.builtins).not.toContain("readline");
@@ -77,9 +78,16 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.builtins).not.toContain("crypto"); // only the runtime-types cache hashes, after an install
   });
 
+  it.each([["--help"], ["app", ...OFFLINE]])("%s with stdout and stderr as pipes: written without Node's streams (no node:net)", async (...args) => {
+    const cwd = tempDir();
+    const loads = await loadsOf(args, cwd, "pipe");
+    expect(loads.builtins).not.toContain("net");
+    expect(loads.builtins).not.toContain("tty");
+  });
+
   it("git init does load the spawning library and child_process (the checks above can see them)", async () => {
     const loads = await loadsOf(["app", "--yes", "--no-install", "--no-create-kv"]);
-    expect(loads.dist).toEqual(["cli.cjs", "spawn.cjs"]);
+    expect(loads.dist).toEqual(["spawn.cjs"]);
     expect(loads.builtins).toContain("child_process");
   });
 
@@ -90,7 +98,7 @@ describe("start-up loads only what the command needs", () => {
     mkdirSync(join(cwd, "app", "node_modules"));
     symlinkSync(join(REPO, "node_modules", "typescript"), join(cwd, "app", "node_modules", "typescript"));
     const loads = await loadsOf(["rename", "--class", "Room=Lobby", "--dry-run"], join(cwd, "app"));
-    expect(loads.dist.sort()).toEqual(["cli.cjs", "diff.cjs", "spawn.cjs"]);
+    expect(loads.dist.sort()).toEqual(["diff.cjs", "spawn.cjs"]);
     expect(loads.other).toEqual([expect.stringMatching(/\/node_modules\/typescript\/lib\/typescript\.js$/)]);
   });
 
@@ -120,7 +128,7 @@ describe("start-up loads only what the command needs", () => {
     expect(exitCode, screen).toBe(0);
     expect([...answered]).toEqual(expect.arrayContaining(["Where should the project go?", "Durable Object class name"]));
     const loads = readLoads(out);
-    expect(loads.dist).toEqual(["cli.cjs", "prompts.cjs"]);
+    expect(loads.dist).toEqual(["prompts.cjs"]);
     expect(loads.builtins).toContain("readline");
     expect(loads.builtins).not.toContain("child_process");
     expect(readFileSync(join(cwd, "app", "wrangler.toml"), "utf8")).toMatch(/^name = "app"$/m);
