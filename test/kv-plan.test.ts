@@ -2,7 +2,7 @@ import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../src/core/kv-f
 import { quoteArg } from "../src/core/shell.js";
 import { UsageError } from "../src/errors.js";
 import { describe, expect, it } from "vitest";
-import { decideKvCreation, namespaceTitle, parseKvIds, planKvTasks, kvKey } from "../src/core/kv-plan.js";
+import { decideKvCreation, kvTitleClash, namespaceTitle, parseKvIds, planKvTasks, plannedKvEntries, kvKey } from "../src/core/kv-plan.js";
 
 const ID = "0123456789abcdef0123456789abcdef";
 
@@ -13,6 +13,26 @@ describe("namespaceTitle", () => {
     ["x", "userCache", "x-user-cache"],
   ])("%s + %s = %s", (worker, binding, title) => {
     expect(namespaceTitle(worker, binding)).toBe(title);
+  });
+});
+
+describe("plannedKvEntries and kvTitleClash", () => {
+  it("lists each binding at the top level, then in each environment, keyed as --kv-id names them", () => {
+    expect(plannedKvEntries(["CACHE", "SESSIONS"], ["staging"])).toEqual([
+      { key: "CACHE", binding: "CACHE", env: undefined },
+      { key: "SESSIONS", binding: "SESSIONS", env: undefined },
+      { key: "staging.CACHE", binding: "CACHE", env: "staging" },
+      { key: "staging.SESSIONS", binding: "SESSIONS", env: "staging" },
+    ]);
+  });
+  it("distinct titles in every section: no clash", () => {
+    expect(kvTitleClash("app", plannedKvEntries(["CACHE", "SESSIONS"], ["staging", "production"]))).toBeUndefined();
+  });
+  it.each([
+    [["USER_CACHE", "userCache"], [], 'The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("app-user-cache")'],
+    [["CACHE", "STAGING_CACHE"], ["staging"], 'The KV bindings "STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")'],
+  ])("%j in %j: %s", (bindings, envs, says) => {
+    expect(kvTitleClash("app", plannedKvEntries(bindings, envs))).toBe(`${says} and so share one namespace; rename one of them.`);
   });
 });
 

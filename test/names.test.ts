@@ -88,11 +88,6 @@ describe("validateKvBindings", () => {
     [["CACHE", "CACHE"], "ROOM", 'name "CACHE" is used twice'],
     [["ROOM"], "ROOM", '"ROOM" is already the Durable Object binding'],
     [["OK", "no-good"], "ROOM", '"no-good" is not a valid binding'],
-    // Namespace titles are <worker>-<kebab(binding)>: these pairs would share one namespace.
-    [["USER_CACHE", "userCache"], "ROOM", 'KV bindings "USER_CACHE" and "userCache" would get the same namespace title'],
-    [["CACHE", "Cache"], "ROOM", '"CACHE" and "Cache"'],
-    [["CACHE", "$CACHE"], "ROOM", '"CACHE" and "$CACHE"'],
-    [["_", "$"], "ROOM", '"_" and "$"'],
   ])("refuses %j with DO binding %s", (names, doBinding, says) => {
     expect(validateKvBindings(names, doBinding)).toContain(says);
   });

@@ -7,7 +7,7 @@ import { RECORD_FILE } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { quoteArg } from "../core/shell.js";
-import { checkGivenIds, kvKey, planKvTasks } from "../core/kv-plan.js";
+import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv-plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
 import { configFileName, planProject } from "../core/plan.js";
@@ -53,7 +53,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },
     { cwd: deps.cwd, directoryProblem: (path) => directoryProblem(path, force) },
   );
-  const kvKeys = [undefined, ...options.environments].flatMap((env) => options.kvBindings.map((binding) => kvKey(binding, env)));
+  const kvKeys = plannedKvEntries(options.kvBindings, options.environments).map((entry) => entry.key);
   checkGivenIds(kv.given, kvKeys, "the new project");
   for (const note of trimNotes(flags)) ui.warn(note);
   const directory = resolve(deps.cwd, options.directory);

@@ -62,6 +62,11 @@ export function kvEntries(config: WranglerConfig): KvEntry[] {
     .map(({ env, path, binding }) => ({ key: kvKey(binding.binding, env), binding: binding.binding, env, path, entry: binding }));
 }
 
+/** The KV bindings of a project still to be made: each binding at the top level, then in each environment. */
+export function plannedKvEntries(bindings: readonly string[], envs: readonly string[] = []): Pick<KvEntry, "key" | "binding" | "env">[] {
+  return [undefined, ...envs].flatMap((env) => bindings.map((binding) => ({ key: kvKey(binding, env), binding, env })));
+}
+
 /**
  * Two KV bindings (anywhere in the config) whose namespace titles would be the same: the second
  * create would find the first's namespace and both bindings would share its data.

@@ -100,8 +100,6 @@ export function validateKvBindings(names: readonly string[], doBinding?: string)
     if (seen.has(name)) return `The binding name "${name}" is used twice; every binding needs its own name.`;
     seen.add(name);
   }
-  const clash = titleClash(names);
-  if (clash) return clash;
   return undefined;
 }
 
@@ -130,23 +128,6 @@ export function validateEnvironments(envs: readonly string[], workerName = "", k
   const namespaces = kvCount * (1 + envs.length);
   if (namespaces > MAX_KV_BINDINGS) {
     return `${envs.length} environments with ${kvCount} KV binding${kvCount === 1 ? "" : "s"} each make ${namespaces} namespaces; at most ${MAX_KV_BINDINGS} (an account holds 1,000).`;
-  }
-  return undefined;
-}
-
-/**
- * Two KV bindings whose namespace titles (`<worker>-<binding in kebab-case>`) would be the same:
- * the second create would find the first's namespace and both bindings would share its data.
- */
-export function titleClash(bindings: readonly string[]): string | undefined {
-  const byTitle = new Map<string, string>();
-  for (const binding of bindings) {
-    const title = toKebab(binding);
-    const other = byTitle.get(title);
-    if (other !== undefined && other !== binding) {
-      return `The KV bindings "${other}" and "${binding}" would get the same namespace title ("<worker>-${title}") and so share one namespace; rename one of them.`;
-    }
-    byTitle.set(title, binding);
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ import {
   validateWorkerName,
   workerNameFromDirectory,
 } from "./names.js";
-import { kvKey, kvTitleClash } from "./kv-plan.js";
+import { kvTitleClash, plannedKvEntries } from "./kv-plan.js";
 
 export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
 /**
@@ -98,9 +98,8 @@ const trimmed = (raw: string) => raw.trim();
 
 /** KV titles must differ across the top level and every environment (`STAGING_CACHE` vs staging's `CACHE`). */
 function envTitleClash(envs: readonly string[], before: Chosen): string | undefined {
-  const bindings = before.kvBindings ?? [];
-  const entries = [undefined, ...envs].flatMap((env) => bindings.map((binding) => ({ key: kvKey(binding, env), binding, env })));
-  return kvTitleClash(before.name ?? "worker", entries);
+  // The flags are checked on their own before the name is known: titles that clash clash under any name.
+  return kvTitleClash(before.name ?? "<worker>", plannedKvEntries(before.kvBindings ?? [], envs));
 }
 
 const DEFINITIONS: readonly Omit<Input, "flag">[] = [
@@ -146,7 +145,7 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     option: { spec: "--kv <NAME>", help: `KV binding; repeat or comma-separate for several (default: ${DEFAULT_KV.join(",")})`, repeatable: true },
     message: "KV binding names (comma-separated)",
     raw: (flags) => (flags.kv && flags.kv.length > 0 ? flags.kv.join(",") : undefined),
-    validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding),
+    validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding) ?? envTitleClash([], { ...before, kvBindings: splitList([raw]) }),
     fallback: () => DEFAULT_KV.join(", "),
     parse: (raw) => splitList([raw]),
   },
