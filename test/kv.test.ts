@@ -2,13 +2,13 @@
  * KV namespace creation with the real wrangler binary against a fake Cloudflare API on loopback.
  * Each test checks what the user sees, the exit code, the config on disk and what the API received.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { readConfig } from "../src/core/config-read.js";
 import { mapWithLimit, wranglerConcurrency } from "../src/effects/kv.js";
-import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
+import { useFakeCloudflare } from "./helpers/use-fake-cloudflare.js";
 import { Capture, FakeTtyIn, makeIo, runMain, waitFor } from "./helpers/io.js";
 import { childEnv, REPO, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
@@ -16,27 +16,13 @@ import { tempDir } from "./helpers/tmp.js";
 const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
 const HEX = /^[0-9a-f]{32}$/;
 
-let fake: FakeCloudflare;
-let home: string;
-
-beforeAll(async () => {
-  fake = await startFakeCloudflare();
-  home = tempDir("cdk-kv-home-");
-  mkdirSync(join(home, "tmp"), { recursive: true });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.mode = "ok";
-  fake.latencyMs = 0;
-  fake.requests.length = 0;
-  fake.maxConcurrentPosts = 0;
-});
+const cloudflare = useFakeCloudflare("cdk-kv-home-");
 
 function create(args: string[], env: Record<string, string | undefined> = {}) {
   const cwd = tempDir();
   const run = runCli([...args, "--wrangler", WRANGLER, "--no-install", "--no-git"], {
     cwd,
-    env: childEnv({ ...fake.env(home), ...env }),
+    env: childEnv(cloudflare.env(env)),
     timeout: 120_000,
   });
   return { cwd, run };
@@ -60,22 +46,22 @@ describe("create with KV namespaces", () => {
     "creates one namespace per binding, concurrently, and writes the ids into wrangler.%s, changing nothing else",
     async (format) => {
       const name = `kv-${format}`;
-      fake.latencyMs = 3_000; // long enough that sequential calls could not overlap
+      cloudflare.fake.latencyMs = 3_000; // long enough that sequential calls could not overlap
       const args = ["--yes", "--format", format, "--kv", "CACHE,USER_SESSIONS"];
       const { cwd, run } = create([name, ...args]);
       const result = await run;
       expect(result.exitCode, String(result.stderr)).toBe(0);
 
-      const posts = fake.posts();
+      const posts = cloudflare.fake.posts();
       expect(posts.map((p) => p.body)).toEqual(
         expect.arrayContaining([{ title: `${name}-cache` }, { title: `${name}-user-sessions` }]),
       );
       expect(posts).toHaveLength(2);
-      expect(fake.maxConcurrentPosts).toBe(2);
+      expect(cloudflare.fake.maxConcurrentPosts).toBe(2);
 
       const { text, parsed } = config(cwd, name, format);
       const ids = parsed.kv_namespaces!.map((kv) => kv.id);
-      expect(ids).toEqual([fake.namespaces.get(`${name}-cache`), fake.namespaces.get(`${name}-user-sessions`)]);
+      expect(ids).toEqual([cloudflare.fake.namespaces.get(`${name}-cache`), cloudflare.fake.namespaces.get(`${name}-user-sessions`)]);
       for (const id of ids) expect(id).toMatch(HEX);
 
       // Removing exactly the inserted ids gives back the file as rendered, comments and all.
@@ -95,8 +81,8 @@ describe("create with KV namespaces", () => {
   );
 
   it("reuses a namespace whose title already exists, with no second POST for it", async () => {
-    fake.namespaces.set("dup-app-cache", "0123456789abcdef0123456789abcdef");
-    const before = fake.namespaces.size;
+    cloudflare.fake.namespaces.set("dup-app-cache", "0123456789abcdef0123456789abcdef");
+    const before = cloudflare.fake.namespaces.size;
     const { cwd, run } = create(["dup-app", "--yes"]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
@@ -104,31 +90,31 @@ describe("create with KV namespaces", () => {
     expect(config(cwd, "dup-app", "toml").parsed.kv_namespaces).toEqual([
       { binding: "CACHE", id: "0123456789abcdef0123456789abcdef" },
     ]);
-    expect(fake.posts()).toHaveLength(1); // the one that reported the duplicate
-    expect(fake.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
-    expect(fake.namespaces.size).toBe(before);
+    expect(cloudflare.fake.posts()).toHaveLength(1); // the one that reported the duplicate
+    expect(cloudflare.fake.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
+    expect(cloudflare.fake.namespaces.size).toBe(before);
   }, 60_000);
 
   it("running create twice for the same project creates no second namespace", async () => {
     const first = create(["twice", "--yes"]);
     expect((await first.run).exitCode).toBe(0);
     const id = config(first.cwd, "twice", "toml").parsed.kv_namespaces![0]!.id;
-    const count = fake.namespaces.size;
+    const count = cloudflare.fake.namespaces.size;
     const second = create(["twice", "--yes"]);
     expect((await second.run).exitCode).toBe(0);
     expect(config(second.cwd, "twice", "toml").parsed.kv_namespaces![0]!.id).toBe(id);
-    expect(fake.namespaces.size).toBe(count);
+    expect(cloudflare.fake.namespaces.size).toBe(count);
   }, 60_000);
 
   it("--preview also creates a preview namespace and writes preview_id", async () => {
     const { cwd, run } = create(["prev", "--yes", "--preview", "--format", "jsonc"]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(fake.posts().map((p) => p.body)).toEqual(
+    expect(cloudflare.fake.posts().map((p) => p.body)).toEqual(
       expect.arrayContaining([{ title: "prev-cache" }, { title: "prev-cache_preview" }]),
     );
     expect(config(cwd, "prev", "jsonc").parsed.kv_namespaces).toEqual([
-      { binding: "CACHE", id: fake.namespaces.get("prev-cache"), preview_id: fake.namespaces.get("prev-cache_preview") },
+      { binding: "CACHE", id: cloudflare.fake.namespaces.get("prev-cache"), preview_id: cloudflare.fake.namespaces.get("prev-cache_preview") },
     ]);
   }, 60_000);
 
@@ -137,10 +123,10 @@ describe("create with KV namespaces", () => {
     const { cwd, run } = create(["given", "--yes", "--kv", "CACHE,LOG", "--kv-id", `CACHE=${given}`]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(fake.posts().map((p) => p.body)).toEqual([{ title: "given-log" }]);
+    expect(cloudflare.fake.posts().map((p) => p.body)).toEqual([{ title: "given-log" }]);
     expect(config(cwd, "given", "toml").parsed.kv_namespaces).toEqual([
       { binding: "CACHE", id: given },
-      { binding: "LOG", id: fake.namespaces.get("given-log") },
+      { binding: "LOG", id: cloudflare.fake.namespaces.get("given-log") },
     ]);
   }, 60_000);
 
@@ -151,11 +137,11 @@ describe("create with KV namespaces", () => {
     [["--timeout", "soon"], "--timeout"],
   ])("refuses %j with exit 2 before writing anything", async (extra, message) => {
     const cwd = tempDir();
-    const result = await runMain(["bad", "--yes", ...extra, "--wrangler", WRANGLER, "--no-install", "--no-git"], cwd, childEnv(fake.env(home)));
+    const result = await runMain(["bad", "--yes", ...extra, "--wrangler", WRANGLER, "--no-install", "--no-git"], cwd, childEnv(cloudflare.env()));
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(existsSync(join(cwd, "bad"))).toBe(false);
-    expect(fake.requests).toEqual([]);
+    expect(cloudflare.fake.requests).toEqual([]);
   });
 });
 
@@ -164,7 +150,7 @@ describe("--wrangler given as a relative path", () => {
     const cwd = tempDir();
     const result = await runCli(["rel", "--yes", "--wrangler", relative(cwd, WRANGLER), "--no-install", "--no-git"], {
       cwd,
-      env: childEnv(fake.env(home)),
+      env: childEnv(cloudflare.env()),
       timeout: 120_000,
     });
     expect(result.exitCode, result.stderr).toBe(0);
@@ -177,7 +163,7 @@ describe("when the API or the credentials fail", () => {
     ["bad-token", "Authentication error [code: 10000]"],
     ["server-error", "Internal server error [code: 10001]"],
   ] as const)("%s: shows wrangler's message, names the binding, keeps a valid project, exits 1", async (mode, message) => {
-    fake.mode = mode;
+    cloudflare.fake.mode = mode;
     const { cwd, run } = create(["failing", "--yes"]);
     const result = await run;
     expect(result.exitCode).toBe(1);
@@ -189,11 +175,11 @@ describe("when the API or the credentials fail", () => {
   }, 60_000);
 
   it("a KV failure still initializes git and prints the next steps, then exits 1", async () => {
-    fake.mode = "bad-token";
+    cloudflare.fake.mode = "bad-token";
     const cwd = tempDir();
     const result = await runCli(["late", "--yes", "--no-install", "--wrangler", WRANGLER], {
       cwd,
-      env: childEnv({ ...fake.env(home) }),
+      env: childEnv(cloudflare.env()),
       timeout: 120_000,
     });
     expect(result.exitCode).toBe(1);
@@ -212,7 +198,7 @@ describe("when the API or the credentials fail", () => {
   }, 60_000);
 
   it("an API that never answers is stopped by our time limit", async () => {
-    fake.mode = "hang";
+    cloudflare.fake.mode = "hang";
     // Long enough for wrangler to start and send its request on a loaded 2-core machine (about
     // 2 s of CPU), so what the limit stops is the wait for the API.
     const { cwd, run } = create(["hanging", "--yes", "--timeout", "8"]);
@@ -220,7 +206,7 @@ describe("when the API or the credentials fail", () => {
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("wrangler did not finish within 8 s and was stopped");
-    expect(fake.posts()).toHaveLength(1);
+    expect(cloudflare.fake.posts()).toHaveLength(1);
     expect(config(cwd, "hanging", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   }, 60_000);
 
@@ -230,7 +216,7 @@ describe("when the API or the credentials fail", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("KV namespaces not created: CLOUDFLARE_API_TOKEN is not set");
     expect(result.stderr).toContain("cd no-token && npx create-do-kv sync");
-    expect(fake.requests).toEqual([]);
+    expect(cloudflare.fake.requests).toEqual([]);
     expect(config(cwd, "no-token", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   });
 
@@ -239,7 +225,7 @@ describe("when the API or the credentials fail", () => {
     const result = await run;
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("Cannot create KV namespaces: CLOUDFLARE_API_TOKEN is not set");
-    expect(fake.requests).toEqual([]);
+    expect(cloudflare.fake.requests).toEqual([]);
     expect(existsSync(join(cwd, "must", "wrangler.toml"))).toBe(true);
   });
 });
@@ -254,13 +240,13 @@ describe("on a terminal", () => {
       cwd,
       stdin: new FakeTtyIn(),
       stdout: screen,
-      env: childEnv({ ...fake.env(home), CI: undefined }),
+      env: childEnv(cloudflare.env({ CI: undefined })),
     });
     return { cwd, screen, stderr, done: main(io) };
   }
 
   it("shows a spinner with the elapsed time while wrangler runs, then the outcome", async () => {
-    fake.latencyMs = 1_500;
+    cloudflare.fake.latencyMs = 1_500;
     const t = terminalCreate("spun");
     await waitFor(t.screen, "Creating KV namespaces with wrangler (--wrangler): spun-cache", 0, 30_000);
     expect(await t.done).toBe(0);
@@ -273,14 +259,14 @@ describe("on a terminal", () => {
 
   it("Ctrl-C while wrangler runs ends as a cancellation (130) at once, the project kept, no id written", async () => {
     // An API that takes 20 s: before, wrangler ignored the key and the run waited for the answer.
-    fake.latencyMs = 20_000;
+    cloudflare.fake.latencyMs = 20_000;
     const t = terminalCreate("halted");
     await waitFor(t.screen, "Creating KV namespaces", 0, 30_000);
     const pressed = Date.now();
     process.emit("SIGINT"); // what the terminal sends, to us alone: wrangler runs in its own group
     expect(await t.done, t.stderr.text).toBe(130);
     expect(Date.now() - pressed).toBeLessThan(10_000);
-    fake.latencyMs = 0;
+    cloudflare.fake.latencyMs = 0;
     expect(t.stderr.text).toContain("Cancelled during: Creating KV namespaces");
     // The hint carries the flags this run was given (here --wrangler), so the sync it names works.
     expect(t.stderr.text).toContain(`To finish: cd halted && npx create-do-kv sync --wrangler ${WRANGLER} (namespaces created already are found by their titles).`);
@@ -290,11 +276,11 @@ describe("on a terminal", () => {
     // one namespace of that title, written into the config.
     const sync = await runCli(["sync", "--wrangler", WRANGLER], {
       cwd: join(t.cwd, "halted"),
-      env: childEnv(fake.env(home)),
+      env: childEnv(cloudflare.env()),
       timeout: 120_000,
     });
     expect(sync.exitCode, sync.stderr).toBe(0);
-    const created = fake.namespaces.get("halted-cache");
+    const created = cloudflare.fake.namespaces.get("halted-cache");
     expect(created).toMatch(HEX);
     expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBe(created);
   }, 120_000);
@@ -308,19 +294,19 @@ describe("sync", () => {
       env: childEnv(),
     });
     expect(made.exitCode).toBe(0);
-    expect(fake.requests).toEqual([]);
-    const env = childEnv(fake.env(home));
+    expect(cloudflare.fake.requests).toEqual([]);
+    const env = childEnv(cloudflare.env());
     const first = await runCli(["sync", "--cwd", "later", "--wrangler", WRANGLER], { cwd, env, timeout: 60_000 });
     expect(first.exitCode, String(first.stderr)).toBe(0);
     const after = config(cwd, "later", "toml");
     expect(after.parsed.kv_namespaces).toEqual([
-      { binding: "A", id: fake.namespaces.get("later-a") },
-      { binding: "B", id: fake.namespaces.get("later-b") },
+      { binding: "A", id: cloudflare.fake.namespaces.get("later-a") },
+      { binding: "B", id: cloudflare.fake.namespaces.get("later-b") },
     ]);
-    const posts = fake.posts().length;
+    const posts = cloudflare.fake.posts().length;
     const second = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, "later"), env, timeout: 60_000 });
     expect(second.exitCode).toBe(0);
-    expect(fake.posts()).toHaveLength(posts);
+    expect(cloudflare.fake.posts()).toHaveLength(posts);
     expect(config(cwd, "later", "toml").text).toBe(after.text);
   }, 60_000);
 
@@ -392,17 +378,17 @@ describe("environments", () => {
       const { cwd, run } = create([name, ...args, "--json"]);
       const result = await run;
       expect(result.exitCode, String(result.stderr)).toBe(0);
-      const titles = fake.posts().map((p) => (p.body as { title: string }).title).sort();
+      const titles = cloudflare.fake.posts().map((p) => (p.body as { title: string }).title).sort();
       expect(titles).toEqual(
         [`${name}-cache`, `${name}-log`, `${name}-production-cache`, `${name}-production-log`, `${name}-staging-cache`, `${name}-staging-log`].sort(),
       );
       const { text, parsed } = config(cwd, name, format);
       const idOf = (section: { kv_namespaces?: { binding: string; id?: string }[] }, binding: string) =>
         section.kv_namespaces?.find((kv) => kv.binding === binding)?.id;
-      expect(idOf(parsed, "CACHE")).toBe(fake.namespaces.get(`${name}-cache`));
+      expect(idOf(parsed, "CACHE")).toBe(cloudflare.fake.namespaces.get(`${name}-cache`));
       for (const env of ["staging", "production"]) {
         for (const binding of ["CACHE", "LOG"]) {
-          expect(idOf(parsed.env![env]!, binding)).toBe(fake.namespaces.get(`${name}-${env}-${binding.toLowerCase()}`));
+          expect(idOf(parsed.env![env]!, binding)).toBe(cloudflare.fake.namespaces.get(`${name}-${env}-${binding.toLowerCase()}`));
         }
       }
       // Only the id lines were added to what create rendered.
@@ -413,10 +399,10 @@ describe("environments", () => {
         "top.CACHE:created", "top.LOG:created", "staging.CACHE:created", "staging.LOG:created", "production.CACHE:created", "production.LOG:created",
       ]);
 
-      fake.requests.length = 0;
-      const again = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, name), env: childEnv(fake.env(home)), timeout: 120_000 });
+      cloudflare.fake.requests.length = 0;
+      const again = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, name), env: childEnv(cloudflare.env()), timeout: 120_000 });
       expect(again.exitCode, again.stderr).toBe(0);
-      expect(fake.posts()).toEqual([]);
+      expect(cloudflare.fake.posts()).toEqual([]);
       expect(config(cwd, name, format).text).toBe(text);
     },
     120_000,
@@ -427,7 +413,7 @@ describe("environments", () => {
     const { cwd, run } = create(["given-env", "--yes", "--kv", "CACHE", "--env", "staging,production", "--kv-id", `staging.CACHE=${given}`]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(fake.posts().map((p) => (p.body as { title: string }).title).sort()).toEqual(["given-env-cache", "given-env-production-cache"]);
+    expect(cloudflare.fake.posts().map((p) => (p.body as { title: string }).title).sort()).toEqual(["given-env-cache", "given-env-production-cache"]);
     const { parsed } = config(cwd, "given-env", "toml");
     expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(given);
     expect(parsed.kv_namespaces?.[0]?.id).not.toBe(given);
@@ -436,15 +422,15 @@ describe("environments", () => {
 
   it("reuses an environment's namespace by its title, and --preview makes one per environment too", async () => {
     const existing = "fedcba9876543210fedcba9876543210";
-    fake.namespaces.set("reuse-env-staging-cache", existing);
+    cloudflare.fake.namespaces.set("reuse-env-staging-cache", existing);
     const { cwd, run } = create(["reuse-env", "--yes", "--env", "staging", "--preview"]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(String(result.stdout)).toContain(`staging.CACHE: reuse-env-staging-cache already exists; reusing it (${existing})`);
     const { parsed } = config(cwd, "reuse-env", "toml");
     expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(existing);
-    expect(parsed.env?.staging?.kv_namespaces?.[0]?.preview_id).toBe(fake.namespaces.get("reuse-env-staging-cache_preview"));
-    expect(parsed.kv_namespaces?.[0]?.preview_id).toBe(fake.namespaces.get("reuse-env-cache_preview"));
+    expect(parsed.env?.staging?.kv_namespaces?.[0]?.preview_id).toBe(cloudflare.fake.namespaces.get("reuse-env-staging-cache_preview"));
+    expect(parsed.kv_namespaces?.[0]?.preview_id).toBe(cloudflare.fake.namespaces.get("reuse-env-cache_preview"));
     expect(new Set([parsed.kv_namespaces?.[0]?.id, parsed.kv_namespaces?.[0]?.preview_id, existing, parsed.env?.staging?.kv_namespaces?.[0]?.preview_id]).size).toBe(4);
   }, 120_000);
 

@@ -4,33 +4,25 @@
  * process the run started is left behind. Real npm, real wrangler, a fake Cloudflare API.
  */
 import { execa } from "execa";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/core/config-read.js";
 import type { Report } from "../src/core/report.js";
-import { startFakeCloudflare, type FakeCloudflare } from "./helpers/fake-cloudflare.js";
+import { useFakeCloudflare } from "./helpers/use-fake-cloudflare.js";
 import { commandLine, descendants, survivors, until } from "./helpers/procs.js";
 import { BIN, childEnv, REPO } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
 const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
-let fake: FakeCloudflare;
-let home: string;
-
-beforeAll(async () => {
-  fake = await startFakeCloudflare();
-  home = tempDir("cdk-signal-home-");
-  mkdirSync(join(home, "tmp"), { recursive: true });
-});
-afterAll(() => fake.close());
+const cloudflare = useFakeCloudflare("cdk-signal-home-");
 
 /** create-do-kv with --json and no terminal; `signal` is sent once `ready` holds for its tree. */
 async function interrupt(args: string[], signal: NodeJS.Signals, ready: (tree: string[], cwd: string) => boolean) {
   const cwd = tempDir();
   const cli = execa(process.execPath, [BIN, ...args, "--json"], {
     cwd,
-    env: childEnv(fake.env(home)),
+    env: childEnv(cloudflare.env()),
     reject: false,
     stdin: "ignore",
     timeout: 240_000,
@@ -51,7 +43,7 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
     ["SIGHUP", 129],
     ["SIGINT", 130],
   ] as const)("%s while wrangler creates namespaces: exit %i, the --json object, every wrangler stopped, no id written", async (signal, code) => {
-    fake.latencyMs = 30_000; // the API holds every call: only the signal can end this run soon
+    cloudflare.fake.latencyMs = 30_000; // the API holds every call: only the signal can end this run soon
     const name = `sig-${signal.toLowerCase()}`;
     try {
       const { cwd, result, tree, tookMs, report } = await interrupt(
@@ -60,7 +52,7 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
         // both wranglers are waiting on the API, which holds their calls
         (commands) =>
           commands.filter((command) => command.includes("kv namespace create")).length >= 2 &&
-          fake.requests.filter((request) => request.method === "POST" && JSON.stringify(request.body).includes(name)).length >= 2,
+          cloudflare.fake.requests.filter((request) => request.method === "POST" && JSON.stringify(request.body).includes(name)).length >= 2,
       );
       expect(result.exitCode, String(result.stderr)).toBe(code);
       expect(tookMs).toBeLessThan(15_000);
@@ -71,7 +63,7 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
       const config = readConfig(readFileSync(join(cwd, name, "wrangler.toml"), "utf8"), "toml");
       expect(config.kv_namespaces?.map((kv) => kv.id)).toEqual([undefined, undefined]);
     } finally {
-      fake.latencyMs = 0;
+      cloudflare.fake.latencyMs = 0;
     }
   }, 240_000);
 
