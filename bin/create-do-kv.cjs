@@ -31,8 +31,11 @@ function loadCli() {
   const build = /^\/\/ build ([0-9a-f]{16})\n/.exec(source)?.[1];
   if (!compileCache?.directory || !build) return { cli: require(file), saveCache() {} };
   const dir = path.join(compileCache.directory, "create-do-kv");
+  // Node's default folder is in the shared temporary folder: code is taken only from a folder
+  // and file of this user's that no one else may write (POSIX), and written only to such a folder.
+  if (!ownFolder(dir)) return { cli: require(file), saveCache() {} };
   const cacheFile = path.join(dir, `cli-${build}-${process.version}-${process.arch}.bin`);
-  const cachedData = readCache(cacheFile);
+  const cachedData = ownedByUser(cacheFile) ? readCache(cacheFile) : undefined;
   const { Script } = process.getBuiltinModule("node:vm");
   // The wrapper Node puts around a CommonJS file, so the bundle runs exactly as under require.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -43,6 +46,22 @@ function loadCli() {
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
   return { cli: module.exports, saveCache: () => stale && saveCache(dir, cacheFile, script) };
+}
+
+/** Whether `file` is this user's and no one else may write it; true where there are no uids (Windows). */
+function ownedByUser(file) {
+  if (!process.getuid) return true;
+  try {
+    const stat = fs.statSync(file);
+    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The cache folder: one of this user's, or none yet (made private when the cache is saved). */
+function ownFolder(dir) {
+  return !fs.existsSync(dir) || ownedByUser(dir);
 }
 
 /**

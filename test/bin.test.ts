@@ -3,8 +3,8 @@
  * and output written straight to a pipe or file. Each through the built bin, as a user runs it.
  */
 import { execa } from "execa";
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, childEnv, REPO, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
@@ -79,6 +79,41 @@ describe("the code cache", () => {
     const rewritten = readFileSync(file!);
     expect(rewritten.subarray(0, MAGIC.length).toString()).toBe(MAGIC);
     expect(rewritten.length).toBeGreaterThan(20_000);
+  });
+
+  /** A cache with the same byte flipped in both copies: it passes the comparison, and V8 would stop on it. */
+  function poison(file: string): void {
+    const data = readFileSync(file);
+    const half = (data.length - MAGIC.length) / 2;
+    for (const at of [MAGIC.length + 5000, MAGIC.length + half + 5000]) data[at] = data[at]! ^ 0xff;
+    writeFileSync(file, data);
+  }
+
+  it.runIf(process.getuid !== undefined)("a cache folder others may write is not used, nor written to", async () => {
+    const cache = tempDir("cdk-cc-");
+    const good = await run(["app", ...OFFLINE], cache);
+    const [file] = cacheFiles(cache);
+    poison(file!);
+    chmodSync(dirname(file!), 0o777);
+    const before = readFileSync(file!);
+    const result = await run(["app", ...OFFLINE], cache);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.replaceAll(result.cwd, "<cwd>")).toBe(good.stdout.replaceAll(good.cwd, "<cwd>"));
+    expect(readFileSync(file!).equals(before)).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)("a cache file of another user's, or writable by others, is not used", async () => {
+    const cache = tempDir("cdk-cc-");
+    const good = await run(["app", ...OFFLINE], cache);
+    const [file] = cacheFiles(cache);
+    poison(file!);
+    for (const change of [() => chownSync(file!, 65534, 65534), () => (chownSync(file!, 0, 0), chmodSync(file!, 0o666))]) {
+      change();
+      const result = await run(["app", ...OFFLINE], cache);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout.replaceAll(result.cwd, "<cwd>")).toBe(good.stdout.replaceAll(good.cwd, "<cwd>"));
+      poison(cacheFiles(cache)[0]!); // the run replaced it with a good one of its own: poison that too
+    }
   });
 
   it("NODE_DISABLE_COMPILE_CACHE=1 turns it off as well", async () => {
