@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../src/core/runtime-types.js";
+import { CACHE_KEEP, cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../src/core/runtime-types.js";
 
 const FILE = [
   "/* eslint-disable */",
@@ -42,5 +42,24 @@ describe("runtime types", () => {
   it("names cache files by header, safely", () => {
     expect(cacheName("a/../b")).toMatch(/^[0-9a-f]{32}\.d\.ts$/);
     expect(cacheName("a")).not.toBe(cacheName("b"));
+  });
+});
+
+describe("cacheFilesToPrune", () => {
+  const name = (i: number) => cacheName(`header ${i}`);
+  it("keeps the newest CACHE_KEEP cache files by last use, and never touches other names", () => {
+    const files = [
+      ...Array.from({ length: CACHE_KEEP + 3 }, (_, i) => ({ name: name(i), usedMs: 1_000 * i })),
+      { name: "notes.txt", usedMs: 0 },
+      { name: "cli-0123456789abcdef-v22.0.0-x64.bin", usedMs: 0 },
+    ];
+    expect(cacheFilesToPrune(files).sort()).toEqual([name(0), name(1), name(2)].sort());
+  });
+  it("at or under the limit: nothing", () => {
+    expect(cacheFilesToPrune(Array.from({ length: CACHE_KEEP }, (_, i) => ({ name: name(i), usedMs: i })))).toEqual([]);
+  });
+  it("equal times: the order is by name, so two runs prune the same files", () => {
+    const files = Array.from({ length: 4 }, (_, i) => ({ name: name(i), usedMs: 5 }));
+    expect(cacheFilesToPrune(files, 2)).toEqual(cacheFilesToPrune([...files].reverse(), 2));
   });
 });

@@ -3,10 +3,10 @@
  * stores is what wrangler wrote, a seeded file is used only when intact and under wrangler's own
  * header, and a failure leaves no seed behind.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtimeHeader, runtimeSection, seal, unseal } from "../src/core/runtime-types.js";
+import { CACHE_KEEP, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../src/core/runtime-types.js";
 import { COMPATIBILITY_DATE } from "../src/core/versions.js";
 import { cacheDir } from "../src/effects/types-cache.js";
 import { generateTypes, TYPES_FILE } from "../src/effects/wrangler.js";
@@ -63,6 +63,29 @@ describe("runtime types cache", () => {
     }
     const { text } = await regenerate();
     expect(text).toBe(types);
+  }, STEP);
+
+  it("storing keeps the newest few headers, by last use: a seed marks its file used, old ones go", async () => {
+    const dir = cacheDir(env);
+    const original = readFileSync(cacheFile, "utf8");
+    const olds = Array.from({ length: CACHE_KEEP + 2 }, (_, i) => join(dir, cacheName(`an older header ${i}`)));
+    olds.forEach((file, i) => {
+      writeFileSync(file, original);
+      utimesSync(file, 1_000_000 + i, 1_000_000 + i);
+    });
+    writeFileSync(join(dir, "unrelated.txt"), "kept");
+    // A seed from the cache marks that file used (newer than every old one) ...
+    utimesSync(cacheFile, 1, 1);
+    expect((await regenerate()).failure).toBeUndefined();
+    expect(statSync(cacheFile).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
+    // ... and storing a new header prunes: wrangler regenerates when our file is gone.
+    rmSync(cacheFile);
+    expect((await regenerate()).text).toBe(types);
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual(
+      [cacheName(header), ...olds.slice(-(CACHE_KEEP - 1)).map((file) => file.slice(dir.length + 1)), "unrelated.txt"].sort(),
+    );
+    for (const file of olds) rmSync(file, { force: true });
   }, STEP);
 
   it("a damaged cache file is not used: wrangler generates the types again", async () => {

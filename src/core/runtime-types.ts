@@ -6,6 +6,7 @@
  * wrangler stays the judge: a header it would not write makes it regenerate, so a wrong guess
  * here costs time, never correctness.
  */
+import { compareText } from "./compare.js";
 import { createHash } from "node:crypto";
 
 const HEADER_PREFIX = "// Runtime types generated with workerd@";
@@ -44,4 +45,19 @@ export function unseal(sealed: string): string | undefined {
 /** The cache file name for a header: its digest, so any header makes a safe file name. */
 export function cacheName(header: string): string {
   return `${digest(header).slice(0, 32)}.d.ts`;
+}
+
+/** How many headers the cache keeps: a few workerd versions, dates and flag sets in use at once. */
+export const CACHE_KEEP = 8;
+
+/**
+ * The cache files to remove, given every file in the folder with its last use: those beyond the
+ * newest CACHE_KEEP of the cache's own (other names in the folder are left alone).
+ */
+export function cacheFilesToPrune(files: readonly { name: string; usedMs: number }[], keep = CACHE_KEEP): string[] {
+  return files
+    .filter(({ name }) => /^[0-9a-f]{32}\.d\.ts$/.test(name))
+    .sort((a, b) => b.usedMs - a.usedMs || compareText(a.name, b.name))
+    .slice(keep)
+    .map(({ name }) => name);
 }

@@ -4,11 +4,11 @@
  * of starting workerd (measured: 4.3 s to 1.7 s for a new project). Only ever a speed-up: every
  * failure here is ignored, and wrangler regenerates whatever does not match its own header.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readConfig } from "../core/config-read.js";
-import { cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
+import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
 import { findConfig } from "./config-file.js";
 
 /** Where caches go on each system: XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%, ~/.cache. */
@@ -51,6 +51,9 @@ export function seedRuntimeTypes(projectDir: string, target: string, env: NodeJS
     const section = unseal(readFileSync(cached, "utf8"));
     if (!section || runtimeSection(section)?.header !== header) return false;
     writeFileSync(target, section, { flag: "wx" });
+    // Used now: pruning keeps what is used, not what was stored first.
+    const now = new Date();
+    utimesSync(cached, now, now);
     return true;
   } catch {
     return false;
@@ -74,6 +77,8 @@ export function storeRuntimeTypes(target: string, env: NodeJS.ProcessEnv): void 
     } finally {
       rmSync(temporary, { force: true });
     }
+    const files = readdirSync(dir).map((name) => ({ name, usedMs: statSync(join(dir, name)).mtimeMs }));
+    for (const name of cacheFilesToPrune(files)) rmSync(join(dir, name), { force: true });
   } catch {
     // A read-only home or a full disk: the next run generates the types again, nothing worse.
   }
