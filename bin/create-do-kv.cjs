@@ -45,7 +45,7 @@ function loadCli() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
-  return { cli: module.exports, saveCache: () => stale && saveCache(dir, cacheFile, script) };
+  return { cli: module.exports, saveCache: () => stale && saveCache(module.exports, dir, cacheFile, script) };
 }
 
 /** Whether `file` is this user's and no one else may write it; true where there are no uids (Windows). */
@@ -84,7 +84,7 @@ function readCache(cacheFile) {
 }
 
 /** Only ever a speed-up: a read-only or full disk leaves the next run as it is today. */
-function saveCache(dir, cacheFile, script) {
+function saveCache(cli, dir, cacheFile, script) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -92,13 +92,9 @@ function saveCache(dir, cacheFile, script) {
     // Through a temporary name, so a reader never sees half a file.
     fs.writeFileSync(temporary, Buffer.concat([CACHE_MAGIC, cache, cache]), { mode: 0o600 });
     fs.renameSync(temporary, cacheFile);
-    // Other builds and Node versions: the newest few stay, for side-by-side installs.
-    const others = fs
-      .readdirSync(dir)
-      .filter((name) => /^cli-.*\.bin$/.test(name) && name !== path.basename(cacheFile))
-      .map((name) => ({ name, time: fs.statSync(path.join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.time - a.time);
-    for (const { name } of others.slice(CACHE_KEEP - 1)) fs.rmSync(path.join(dir, name), { force: true });
+    // Other builds and Node versions: the newest few stay (this one is the newest), for
+    // side-by-side installs; the rule the runtime-types cache uses.
+    cli.pruneFolder(dir, (files) => cli.beyondNewest(files.filter(({ name }) => /^cli-.*\.bin$/.test(name)), CACHE_KEEP));
   } catch {
     try {
       fs.rmSync(temporary, { force: true });

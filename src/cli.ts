@@ -17,8 +17,10 @@ import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
 import { stopSignal, watchSignals } from "./effects/interrupt.js";
 
-// For the bin, which builds the io of a real run.
+// For the bin, which builds the io of a real run and prunes its code cache by the same rule.
 export { allWritten, outputFailure, standardOutput } from "./effects/stdio.js";
+export { pruneFolder } from "./effects/cache-folder.js";
+export { beyondNewest } from "./core/compare.js";
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";

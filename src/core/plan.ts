@@ -9,7 +9,7 @@ import { lifecycleProblems } from "./migrations.js";
 import { managerWords, type PackageManager } from "./package-manager.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
-import { toKebab } from "./names.js";
+import { namespaceTitle } from "./kv-plan.js";
 
 export interface PlannedFile {
   path: string;
@@ -82,7 +82,7 @@ function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
   if (options.environments.length === 0) return "";
   const words = managerWords(pm);
   const rows = options.environments.map(
-    (env) => `| \`${env}\` | \`${options.name}-${env}\` | \`${words.run} deploy:${env}\` | ${options.kvBindings.map((b) => `\`${options.name}-${env}-${toKebab(b)}\``).join(", ")} |`,
+    (env) => `| \`${env}\` | \`${options.name}-${env}\` | \`${words.run} deploy:${env}\` | ${options.kvBindings.map((b) => `\`${namespaceTitle(options.name, b, env)}\``).join(", ")} |`,
   );
   return [
     "## Environments",

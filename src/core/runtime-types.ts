@@ -6,7 +6,7 @@
  * wrangler stays the judge: a header it would not write makes it regenerate, so a wrong guess
  * here costs time, never correctness.
  */
-import { compareText } from "./compare.js";
+import { beyondNewest } from "./compare.js";
 import { createHash } from "node:crypto";
 
 const HEADER_PREFIX = "// Runtime types generated with workerd@";
@@ -55,9 +55,5 @@ export const CACHE_KEEP = 8;
  * newest CACHE_KEEP of the cache's own (other names in the folder are left alone).
  */
 export function cacheFilesToPrune(files: readonly { name: string; usedMs: number }[], keep = CACHE_KEEP): string[] {
-  return files
-    .filter(({ name }) => /^[0-9a-f]{32}\.d\.ts$/.test(name))
-    .sort((a, b) => b.usedMs - a.usedMs || compareText(a.name, b.name))
-    .slice(keep)
-    .map(({ name }) => name);
+  return beyondNewest(files.filter(({ name }) => /^[0-9a-f]{32}\.d\.ts$/.test(name)), keep);
 }

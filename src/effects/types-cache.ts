@@ -4,11 +4,12 @@
  * of starting workerd (measured: 4.3 s to 1.7 s for a new project). Only ever a speed-up: every
  * failure here is ignored, and wrangler regenerates whatever does not match its own header.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readConfig } from "../core/config-read.js";
 import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
+import { pruneFolder } from "./cache-folder.js";
 import { findConfig } from "./config-file.js";
 
 /** Where caches go on each system: XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%, ~/.cache. */
@@ -77,8 +78,7 @@ export function storeRuntimeTypes(target: string, env: NodeJS.ProcessEnv): void 
     } finally {
       rmSync(temporary, { force: true });
     }
-    const files = readdirSync(dir).map((name) => ({ name, usedMs: statSync(join(dir, name)).mtimeMs }));
-    for (const name of cacheFilesToPrune(files)) rmSync(join(dir, name), { force: true });
+    pruneFolder(dir, (files) => cacheFilesToPrune(files));
   } catch {
     // A read-only home or a full disk: the next run generates the types again, nothing worse.
   }
