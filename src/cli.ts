@@ -17,10 +17,8 @@ import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
 import { stopSignal, watchSignals } from "./effects/interrupt.js";
 
-// For the bin, which builds the io of a real run and prunes its code cache by the same rule.
-export { allWritten, outputFailure, standardOutput } from "./effects/stdio.js";
-export { pruneFolder } from "./effects/cache-folder.js";
-export { beyondNewest } from "./core/compare.js";
+// For the bin, which builds the io of a real run.
+export { outputFailure, standardOutput } from "./effects/stdio.js";
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
@@ -33,8 +31,6 @@ export interface MainIo {
   stdout: Output;
   stderr: Output;
   templatesDir?: string;
-  /** Called once a command starts its work (create, sync, rename; not --help or --version). */
-  onCommand?: () => void;
 }
 
 /**
@@ -258,7 +254,6 @@ export async function main(io: MainIo): Promise<ExitCode> {
   // the error path below, with its message and --json object.
   let unwatch: (() => void) | undefined;
   const working = () => {
-    if (!unwatch) io.onCommand?.();
     unwatch ??= watchSignals();
     announce();
   };

@@ -1,156 +1,92 @@
 /**
- * The bin itself (bin/create-do-kv.cjs): the code cache it keeps beside Node's compile cache,
- * and output written straight to a pipe or file. Each through the built bin, as a user runs it.
+ * The bin itself (bin/create-do-kv.cjs): Node's compile cache only in a private folder of the
+ * user's, and output written straight to a pipe or file. Each through the built bin, as a user runs it.
  */
 import { execa } from "execa";
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, childEnv, REPO, runCli } from "./helpers/run.js";
+import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";
 
 const OFFLINE = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
-const MAGIC = "create-do-kv code cache 1\n";
 
-/** The build's hash on dist/cli.cjs's first line, which names the cache file. */
-const BUILD = /^\/\/ build ([0-9a-f]{16})\n/.exec(readFileSync(join(REPO, "dist", "cli.cjs"), "utf8"))?.[1];
-
-/** A run with a compile cache folder of its own. */
-async function run(args: string[], cache: string, extra: Record<string, string> = {}) {
+/** A run with a cache home and a temporary folder of its own (Node's default cache folder is in the latter). */
+async function run(args: string[], home: string, extra: Record<string, string> = {}) {
   const cwd = tempDir();
-  const result = await runCli(args, { cwd, env: childEnv({ NODE_COMPILE_CACHE: cache, ...extra }) });
+  const tmp = join(home, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  const result = await runCli(args, { cwd, env: childEnv({ XDG_CACHE_HOME: join(home, "cache"), TMPDIR: tmp, NODE_COMPILE_CACHE: undefined, ...extra }) });
   return { ...result, cwd };
 }
 
-/** Every code cache file under a compile cache folder (Node adds a folder per Node version). */
-function cacheFiles(cache: string): string[] {
-  return (readdirSync(cache, { recursive: true }) as string[])
-    .filter((path) => /(^|\/)create-do-kv\/cli-[^/]+\.bin$/.test(path))
-    .map((path) => join(cache, path));
+/** Every file under `dir`, recursively, with its size: what a run wrote there. */
+function listing(dir: string): Record<string, number> {
+  if (!existsSync(dir)) return {};
+  const out: Record<string, number> = {};
+  for (const path of readdirSync(dir, { recursive: true }) as string[]) out[path] = statSync(join(dir, path)).size;
+  return out;
 }
 
-describe("the code cache", () => {
-  it("the build stamps dist/cli.cjs with its hash", () => {
-    expect(BUILD).toMatch(/^[0-9a-f]{16}$/);
-  });
+const compileCache = (home: string) => join(home, "cache", "create-do-kv", "compile-cache");
 
-  it("a command's first run writes it (the cache twice after a header), the next run reads it and leaves it", async () => {
-    const cache = tempDir("cdk-cc-");
-    const first = await run(["app", ...OFFLINE], cache);
-    expect(first.exitCode, first.stderr).toBe(0);
-    const [file, ...more] = cacheFiles(cache);
-    expect(more).toEqual([]);
-    expect(file).toContain(`cli-${BUILD}-${process.version}-${process.arch}.bin`);
-    const data = readFileSync(file!);
-    expect(data.subarray(0, MAGIC.length).toString()).toBe(MAGIC);
-    const half = (data.length - MAGIC.length) / 2;
-    expect(half).toBeGreaterThan(10_000);
-    expect(data.subarray(MAGIC.length, MAGIC.length + half).equals(data.subarray(MAGIC.length + half))).toBe(true);
-    const before = statSync(file!);
-
-    const second = await run(["app", ...OFFLINE], cache);
-    expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stdout.replaceAll(second.cwd, "<cwd>")).toBe(first.stdout.replaceAll(first.cwd, "<cwd>"));
-    const after = statSync(file!);
-    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
-  });
-
-  it("--help and --version write none: the cache is made by a command, which runs far more of the code", async () => {
-    const cache = tempDir("cdk-cc-");
-    for (const flag of ["--help", "--version"]) expect((await run([flag], cache)).exitCode).toBe(0);
-    expect(cacheFiles(cache)).toEqual([]);
-  });
-
-  it.each([
-    ["a flipped byte in one copy", (data: Buffer) => Buffer.concat([data.subarray(0, 5000), Buffer.from([data[5000]! ^ 0xff]), data.subarray(5001)])],
-    ["cut short", (data: Buffer) => data.subarray(0, data.length - 1000)],
-    ["garbage", () => Buffer.from("not a cache at all")],
-    ["empty", () => Buffer.alloc(0)],
-    ["the right header and two equal copies of garbage", () => Buffer.concat([Buffer.from(MAGIC), Buffer.alloc(4096, 7), Buffer.alloc(4096, 7)])],
-  ])("a damaged cache (%s) is no cache: the run succeeds and writes a good one", async (_, damage) => {
-    const cache = tempDir("cdk-cc-");
-    const good = await run(["app", ...OFFLINE], cache);
-    const [file] = cacheFiles(cache);
-    const original = readFileSync(file!);
-    writeFileSync(file!, damage(original));
-    const result = await run(["app", ...OFFLINE], cache);
+describe("Node's compile cache", () => {
+  it("is kept in the user's own cache folder (mode 0700), never in the shared temporary folder", async () => {
+    const home = tempDir("cdk-cc-");
+    const result = await run(["app", ...OFFLINE], home);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.replaceAll(result.cwd, "<cwd>")).toBe(good.stdout.replaceAll(good.cwd, "<cwd>"));
-    const rewritten = readFileSync(file!);
-    expect(rewritten.subarray(0, MAGIC.length).toString()).toBe(MAGIC);
-    expect(rewritten.length).toBeGreaterThan(20_000);
+    expect(Object.keys(listing(compileCache(home))).length).toBeGreaterThan(0);
+    expect(statSync(compileCache(home)).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(home, "tmp"))).toEqual([]);
   });
 
-  /** A cache with the same byte flipped in both copies: it passes the comparison, and V8 would stop on it. */
-  function poison(file: string): void {
-    const data = readFileSync(file);
-    const half = (data.length - MAGIC.length) / 2;
-    for (const at of [MAGIC.length + 5000, MAGIC.length + half + 5000]) data[at] = data[at]! ^ 0xff;
-    writeFileSync(file, data);
-  }
-
-  it.runIf(process.getuid !== undefined)("a cache folder others may write is not used, nor written to", async () => {
-    const cache = tempDir("cdk-cc-");
-    const good = await run(["app", ...OFFLINE], cache);
-    const [file] = cacheFiles(cache);
-    poison(file!);
-    chmodSync(dirname(file!), 0o777);
-    const before = readFileSync(file!);
-    const result = await run(["app", ...OFFLINE], cache);
+  it("a link planted where Node's default cache would go is never followed", async () => {
+    const home = tempDir("cdk-cc-");
+    const victim = tempDir("cdk-victim-");
+    writeFileSync(join(victim, "keep.txt"), "mine");
+    mkdirSync(join(home, "tmp", "node-compile-cache"), { recursive: true });
+    symlinkSync(victim, join(home, "tmp", "node-compile-cache", "create-do-kv"));
+    const result = await run(["app", ...OFFLINE], home);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.replaceAll(result.cwd, "<cwd>")).toBe(good.stdout.replaceAll(good.cwd, "<cwd>"));
-    expect(readFileSync(file!).equals(before)).toBe(true);
+    expect(listing(victim)).toEqual({ "keep.txt": 4 });
   });
 
-  it.runIf(process.getuid?.() === 0)("a cache file of another user's, or writable by others, is not used", async () => {
-    const cache = tempDir("cdk-cc-");
-    const good = await run(["app", ...OFFLINE], cache);
-    const [file] = cacheFiles(cache);
-    poison(file!);
-    for (const change of [() => chownSync(file!, 65534, 65534), () => (chownSync(file!, 0, 0), chmodSync(file!, 0o666))]) {
-      change();
-      const result = await run(["app", ...OFFLINE], cache);
-      expect(result.exitCode, result.stderr).toBe(0);
-      expect(result.stdout.replaceAll(result.cwd, "<cwd>")).toBe(good.stdout.replaceAll(good.cwd, "<cwd>"));
-      poison(cacheFiles(cache)[0]!); // the run replaced it with a good one of its own: poison that too
-    }
-  });
-
-  it("NODE_DISABLE_COMPILE_CACHE=1 turns it off as well", async () => {
-    const cache = tempDir("cdk-cc-");
-    const result = await run(["app", ...OFFLINE], cache, { NODE_DISABLE_COMPILE_CACHE: "1" });
+  const unsafe: [string, (dir: string, victim: string) => void][] = [
+    ["a link to another folder", (dir, victim) => symlinkSync(victim, dir)],
+    ["writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(dir, 0o777))],
+    ["in a create-do-kv folder writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(join(dir, ".."), 0o777))],
+    ...(process.getuid?.() === 0
+      ? ([["another user's", (dir: string) => (mkdirSync(dir, { recursive: true }), chownSync(dir, 65534, 65534))]] as const)
+      : []),
+  ];
+  it.each(unsafe)("a cache folder that is %s is not used: the run succeeds and writes nothing there", async (_, make) => {
+    const home = tempDir("cdk-cc-");
+    const victim = tempDir("cdk-victim-");
+    mkdirSync(join(home, "cache", "create-do-kv"), { recursive: true });
+    make(compileCache(home), victim);
+    const before = listing(compileCache(home));
+    const result = await run(["app", ...OFFLINE], home);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(cacheFiles(cache)).toEqual([]);
+    expect(listing(compileCache(home))).toEqual(before);
+    expect(listing(victim)).toEqual({});
+    expect(readdirSync(join(home, "tmp"))).toEqual([]);
+  });
+
+  it("NODE_DISABLE_COMPILE_CACHE=1 turns it off", async () => {
+    const home = tempDir("cdk-cc-");
+    const result = await run(["app", ...OFFLINE], home, { NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(listing(compileCache(home))).toEqual({});
   });
 
   it("a cache folder that cannot be made (a file in its place) changes nothing but speed", async () => {
-    const cache = tempDir("cdk-cc-");
-    const { stdout: directory } = await execa(process.execPath, ["-p", "require('node:module').enableCompileCache().directory"], {
-      env: childEnv({ NODE_COMPILE_CACHE: cache }),
-    });
-    mkdirSync(directory, { recursive: true });
-    writeFileSync(join(directory, "create-do-kv"), "a file, not a folder");
-    const result = await run(["app", ...OFFLINE], cache);
+    const home = tempDir("cdk-cc-");
+    mkdirSync(join(home, "cache"), { recursive: true });
+    writeFileSync(join(home, "cache", "create-do-kv"), "a file, not a folder");
+    const result = await run(["app", ...OFFLINE], home);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(readdirSync(result.cwd)).toEqual(["app"]);
-    expect(cacheFiles(cache)).toEqual([]);
-  });
-
-  it("other builds' caches are pruned to the newest few", async () => {
-    const cache = tempDir("cdk-cc-");
-    await run(["--version"], cache); // makes Node's versioned folder
-    const dir = join(readdirSync(cache).map((name) => join(cache, name))[0]!, "create-do-kv");
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < 6; i++) {
-      const old = join(dir, `cli-${String(i).repeat(16)}-v0.0.${i}-x64.bin`);
-      writeFileSync(old, "old");
-      utimesSync(old, 1_000_000 + i * 1000, 1_000_000 + i * 1000);
-    }
-    writeFileSync(join(dir, "unrelated.txt"), "kept");
-    expect((await run(["app", ...OFFLINE], cache)).exitCode).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(
-      [`cli-${BUILD}-${process.version}-${process.arch}.bin`, "cli-3333333333333333-v0.0.3-x64.bin", "cli-4444444444444444-v0.0.4-x64.bin", "cli-5555555555555555-v0.0.5-x64.bin", "unrelated.txt"].sort(),
-    );
+    expect(readFileSync(join(home, "cache", "create-do-kv"), "utf8")).toBe("a file, not a folder");
   });
 });
 

@@ -18,7 +18,7 @@ const RECORDER = pathToFileURL(join(REPO, "test", "helpers", "record-loads.mjs")
 const DIST = pathToFileURL(join(REPO, "dist")).href;
 
 interface Loads {
-  /** Files under dist/ loaded on demand, relative to it (the bin compiles dist/cli.cjs itself). */
+  /** Files under dist/ loaded on demand, relative to it (not cli.cjs and private-folder.cjs, which every run loads). */
   dist: string[];
   /** Everything else resolved (node_modules and the like), as URLs. */
   other: string[];
@@ -47,7 +47,7 @@ async function loadsOf(args: string[], cwd = tempDir(), output: "file" | "pipe" 
 
 function readLoads(out: string): Loads {
   const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as { files: string[]; builtins: string[] };
-  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.cjs") && !url.endsWith("/dist/cli.cjs"));
+  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.cjs") && !url.endsWith("/dist/cli.cjs") && !url.endsWith("/dist/private-folder.cjs"));
   return {
     dist: [...new Set(ours.filter((url) => url.startsWith(DIST)).map((url) => url.slice(DIST.length + 1)))],
     other: ours.filter((url) => !url.startsWith(DIST)),

@@ -30,9 +30,9 @@ describe("runtime types cache", () => {
     expect(made.exitCode, made.stderr).toBe(0);
     root = join(cwd, "typed");
     types = readFileSync(join(root, TYPES_FILE), "utf8");
-    const files = readdirSync(cacheDir(env));
+    const files = readdirSync(cacheDir(env)!);
     expect(files).toHaveLength(1);
-    cacheFile = join(cacheDir(env), files[0]!);
+    cacheFile = join(cacheDir(env)!, files[0]!);
     const { version } = JSON.parse(readFileSync(join(root, "node_modules", "workerd", "package.json"), "utf8")) as { version: string };
     header = runtimeHeader(version, COMPATIBILITY_DATE);
   }, STEP);
@@ -66,7 +66,7 @@ describe("runtime types cache", () => {
   }, STEP);
 
   it("storing keeps the newest few headers, by last use: a seed marks its file used, old ones go", async () => {
-    const dir = cacheDir(env);
+    const dir = cacheDir(env)!;
     const original = readFileSync(cacheFile, "utf8");
     const olds = Array.from({ length: CACHE_KEEP + 2 }, (_, i) => join(dir, cacheName(`an older header ${i}`)));
     olds.forEach((file, i) => {

@@ -82,8 +82,3 @@ export function outputFailure(...outputs: Output[]): NodeJS.ErrnoException | und
   }
   return undefined;
 }
-
-/** Whether everything written has reached its descriptor, so exiting at once loses nothing. */
-export function allWritten(...outputs: Output[]): boolean {
-  return (outputs as unknown[]).every((output) => output instanceof DescriptorOutput);
-}

@@ -4,25 +4,17 @@
  * of starting workerd (measured: 4.3 s to 1.7 s for a new project). Only ever a speed-up: every
  * failure here is ignored, and wrangler regenerates whatever does not match its own header.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readConfig } from "../core/config-read.js";
 import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
 import { pruneFolder } from "./cache-folder.js";
 import { findConfig } from "./config-file.js";
+import { privateFolder } from "./private-folder.js";
 
-/** Where caches go on each system: XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%, ~/.cache. */
-export function cacheDir(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || homedir();
-  const base =
-    env.XDG_CACHE_HOME ||
-    (process.platform === "darwin"
-      ? join(home, "Library", "Caches")
-      : process.platform === "win32"
-        ? (env.LOCALAPPDATA ?? join(home, "AppData", "Local"))
-        : join(home, ".cache"));
-  return join(base, "create-do-kv", "runtime-types");
+/** The cache's folder: this user's own, or undefined (then there is no cache). */
+export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  return privateFolder(env, "runtime-types");
 }
 
 /** The header `wrangler types` would write in this project, or undefined if it cannot be known. */
@@ -47,7 +39,9 @@ export function seedRuntimeTypes(projectDir: string, target: string, env: NodeJS
     if (existsSync(target)) return false;
     const header = expectedHeader(projectDir);
     if (!header) return false;
-    const cached = join(cacheDir(env), cacheName(header));
+    const dir = cacheDir(env);
+    if (!dir) return false;
+    const cached = join(dir, cacheName(header));
     if (!existsSync(cached)) return false;
     const section = unseal(readFileSync(cached, "utf8"));
     if (!section || runtimeSection(section)?.header !== header) return false;
@@ -67,9 +61,9 @@ export function storeRuntimeTypes(target: string, env: NodeJS.ProcessEnv): void 
     const section = runtimeSection(readFileSync(target, "utf8"));
     if (!section) return;
     const dir = cacheDir(env);
+    if (!dir) return;
     const file = join(dir, cacheName(section.header));
     if (existsSync(file)) return;
-    mkdirSync(dir, { recursive: true });
     // Through a temporary name, so a reader never sees half a file.
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, seal(section.text));

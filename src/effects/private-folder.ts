@@ -1,0 +1,49 @@
+/**
+ * The per-user folder create-do-kv keeps its caches in (Node's compile cache for the bin, the
+ * runtime types): `$XDG_CACHE_HOME/create-do-kv`, `~/Library/Caches/create-do-kv`,
+ * `%LOCALAPPDATA%\create-do-kv` or `~/.cache/create-do-kv`. A cache is code or text we trust,
+ * so it is used only from a folder of this user's that no one else may write: never from the
+ * shared temporary folder, never through a link. Bundled on its own too (dist/private-folder.cjs),
+ * so the bin can find the compile cache before it loads the CLI.
+ */
+import { lstatSync, mkdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+
+export function cacheBase(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME || homedir();
+  const base =
+    env.XDG_CACHE_HOME ||
+    (platform === "darwin"
+      ? join(home, "Library", "Caches")
+      : platform === "win32"
+        ? env.LOCALAPPDATA || join(home, "AppData", "Local")
+        : join(home, ".cache"));
+  return join(base, "create-do-kv");
+}
+
+/** Whether no other user can write `stat`'s file or folder, or rename it away. */
+function onlyMine(stat: { uid: number; mode: number; isDirectory(): boolean }, uid: number): boolean {
+  return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+/**
+ * `<cache base>/<name>`, made (mode 0700) if missing, when it and create-do-kv's folder are this
+ * user's, real folders (not links) and writable by no one else, and the base above them is not
+ * open to others (or has the sticky bit, as /tmp does, so no one else can rename our folder).
+ * Otherwise undefined: the caller runs without a cache. Windows has no uids; the folder is in
+ * the user's own profile there.
+ */
+export function privateFolder(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const dir = join(cacheBase(env), name);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === undefined) return dir;
+    if (!onlyMine(lstatSync(dir), uid) || !onlyMine(lstatSync(dirname(dir)), uid)) return undefined;
+    const base = statSync(dirname(dirname(dir)));
+    return (base.mode & 0o002) === 0 || (base.mode & 0o1000) !== 0 ? dir : undefined;
+  } catch {
+    return undefined; // a read-only home, a file in the way: no cache
+  }
+}
