@@ -56,7 +56,7 @@ describe("Node's compile cache", () => {
     ["writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(dir, 0o777))],
     ["in a create-do-kv folder writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(join(dir, ".."), 0o777))],
     ...(process.getuid?.() === 0
-      ? ([["another user's", (dir: string) => (mkdirSync(dir, { recursive: true }), chownSync(dir, 65534, 65534))]] as const)
+      ? [["another user's", (dir: string) => (mkdirSync(dir, { recursive: true }), chownSync(dir, 65534, 65534))] as [string, (dir: string) => void]]
       : []),
   ];
   it.each(unsafe)("a cache folder that is %s is not used: the run succeeds and writes nothing there", async (_, make) => {

@@ -3,19 +3,20 @@
  * config, migration and code changes in full, then show them (--dry-run) or write them as one
  * transaction with the record, then regenerate the types. Nothing is written before every part is planned and checked.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { realpathSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
 import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
-import { CliError } from "../errors.js";
-import { commitWrites, recoverInterrupted, type PlannedWrite } from "../effects/transaction.js";
+import { CliError, UsageError } from "../errors.js";
+import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
+import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
 import { findConfig } from "../effects/config-file.js";
 import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
-import { generateTypes } from "../effects/wrangler.js";
+import { generateTypes, typesIntoNewFile } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
 
 export interface ProjectConfig {
@@ -41,9 +42,21 @@ export interface ApplyResult {
   changes: FileChange[];
 }
 
-async function runTypes(input: ApplyInput, out?: string): Promise<void> {
-  const failure = await generateTypes(input.projectDir, input.env, { wrangler: input.wrangler, out });
-  if (failure) throw new CliError(`\`wrangler types\` failed:\n${failure}`);
+/** Regenerating the types as the last step of a write, finished by the next run if it fails. */
+export function typesStep(projectDir: string, env: NodeJS.ProcessEnv, wrangler: string | undefined): FinishSteps {
+  let typesBytes = 1024 * 1024;
+  try {
+    typesBytes = statSync(join(projectDir, TYPES_FILE)).size;
+  } catch {
+    // none yet: about 630 kB as wrangler writes it today, so a megabyte
+  }
+  return {
+    typesBytes,
+    async types() {
+      const failure = await generateTypes(projectDir, env, { wrangler });
+      if (failure) throw new CliError(`\`wrangler types\` failed:\n${failure}`);
+    },
+  };
 }
 
 /** A small unified diff, made by the `diff` package, loaded only when printing one. */
@@ -62,7 +75,15 @@ function planAll(input: ApplyInput, typesFile: string): ApplyResult {
     ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
     ...code.planRenames(plan.code),
   ];
-  return { plan, changes };
+  return { plan, changes: changes.map((change) => ({ ...change, path: codePath(input.projectDir, change.path) })) };
+}
+
+/** Where a change is written: the file itself, or the file a link inside the project points to. */
+function codePath(projectDir: string, path: string): string {
+  if (!isInside(projectDir, path)) {
+    throw new UsageError(`The rename would change ${path}, which is outside the project; create-do-kv writes only inside it.`, "Rename it by hand there, or leave that file out of tsconfig.json.");
+  }
+  return writablePath(projectDir, path);
 }
 
 /** Plans the renames and writes them (config, code, record) as one transaction, then the types. */
@@ -70,16 +91,16 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   const { projectDir, ui } = input;
   if (isEmpty(input.renames)) throw new Error("applyRenames called with nothing to rename");
   loadTypeScript(projectDir); // a clear message before any work
-  // The language service needs the runtime types; make them if the project has none yet,
-  // under a temporary name, so a dry run or a refusal leaves nothing behind.
-  let typesFile = resolve(projectDir, TYPES_FILE);
+  // The language service needs the runtime types; make them if the project has none yet, in a
+  // file of their own that goes when planning ends, so a dry run or a refusal leaves nothing behind.
+  let typesFile = join(projectDir, TYPES_FILE);
   let temporaryTypes: string | undefined;
   let result: ApplyResult;
   try {
-    if (!existsSync(typesFile)) {
-      temporaryTypes = join(projectDir, `.create-do-kv-types-${process.pid}.d.ts`);
-      await runTypes(input, temporaryTypes);
-      typesFile = temporaryTypes;
+    if (readRegularFileIfAny(typesFile) === undefined) {
+      const made = await typesIntoNewFile(projectDir, input.env, input.wrangler);
+      if ("failure" in made) throw new CliError(`\`wrangler types\` failed:\n${made.failure}`);
+      typesFile = temporaryTypes = made.file;
     }
     result = planAll(input, typesFile);
   } finally {
@@ -91,33 +112,46 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   }
   const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
-  await commitWrites(projectDir, writes);
-  if (result.changes.length > 0) {
-    try {
-      await runTypes(input);
-    } catch (error) {
-      ui.warn(`${(error as Error).message}\nRun \`npx wrangler types\` in the project to regenerate ${TYPES_FILE}.`);
-    }
-  }
+  await commitWrites(projectDir, writes, result.changes.length > 0 ? typesStep(projectDir, input.env, input.wrangler) : undefined);
   return result;
 }
 
 function readRecordIfAny(projectDir: string): ProjectRecord | undefined {
   try {
-    return parseRecord(readFileSync(join(projectDir, RECORD_FILE), "utf8"));
+    const text = readRegularFileIfAny(join(projectDir, RECORD_FILE));
+    return text === undefined ? undefined : parseRecord(text);
   } catch {
-    return undefined; // missing or unreadable: sync reports that; the rename writes a fresh one
+    return undefined; // unreadable: sync reports that; the rename writes a fresh one
   }
 }
 
-/** Finishes an interrupted write, then finds and reads the config: the start of rename and sync. */
-export async function openProject(cwd: string, dir: string | undefined, ui: Ui): Promise<ProjectConfig> {
-  const projectDir = resolve(cwd, dir ?? ".");
-  const finished = await recoverInterrupted(projectDir);
+/** The project folder as the file system has it, so every path planned in it compares equal. */
+function realProjectDir(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    throw new UsageError(`${path} does not exist.`, "Run it in the project, or pass --cwd <dir>.");
+  }
+}
+
+/**
+ * The start of rename and sync: finishes an interrupted write (not in a dry run, which refuses
+ * while one waits), then finds and reads the config.
+ */
+export async function openProject(
+  cwd: string,
+  dir: string | undefined,
+  ui: Ui,
+  options: { dryRun: boolean; env: NodeJS.ProcessEnv; wrangler?: string },
+): Promise<ProjectConfig> {
+  const projectDir = realProjectDir(resolve(cwd, dir ?? "."));
+  const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
-  const { path: configPath, format } = findConfig(projectDir);
-  const configText = readFileSync(configPath, "utf8");
-  return { projectDir, configPath, format, configText, config: readConfig(configText, format, basename(configPath)) };
+  const found = findConfig(projectDir);
+  const configText = readRegularFile(found.path);
+  // Written back in place of a link that points inside the project; refused if it leads outside.
+  const configPath = writablePath(projectDir, found.path);
+  return { projectDir, configPath, format: found.format, configText, config: readConfig(configText, found.format, basename(found.path)) };
 }
 
 export function describeRenames(renames: Renames): string {

@@ -57,7 +57,9 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     doBindings: (flags.doBinding ?? []).map((pair) => parsePair("--do-binding", pair)),
     kv: (flags.kv ?? []).map((pair) => parsePair("--kv", pair)),
   };
-  const project = await openProject(deps.cwd, flags.cwd, ui);
+  const dryRun = flags.dryRun ?? false;
+  const wrangler = wranglerPath(flags.wrangler, deps.cwd);
+  const project = await openProject(deps.cwd, flags.cwd, ui, { dryRun, env: deps.env, wrangler });
   const { projectDir, configPath, format, config } = project;
   Object.assign(report, { directory: projectDir, config: { path: configPath, format }, ...describeConfig(config, [], undefined) });
 
@@ -67,8 +69,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     ui.success("Nothing to change.");
     return;
   }
-  const dryRun = flags.dryRun ?? false;
-  const { plan, changes } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler: wranglerPath(flags.wrangler, deps.cwd), env: deps.env, ui });
+  const { plan, changes } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler, env: deps.env, ui });
   for (const line of plan.done) ui.info(`Already done: ${line}.`);
   report.files = changes.map((change) => relative(projectDir, change.path));
   Object.assign(report, describeConfig(readConfig(plan.configText, format), [], undefined));

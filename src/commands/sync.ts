@@ -5,7 +5,6 @@
  * them, and carried into code, types and migrations by the rename engine. Then KV bindings
  * without an id get one.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv-flags.js";
 import { finishCommand, kvSettings } from "../core/kv-flags.js";
@@ -18,6 +17,7 @@ import { ownDurableObjectBindings } from "../core/sections.js";
 import { inferRenames, unanswered } from "../core/sync-infer.js";
 import { UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
+import { readRegularFileIfAny } from "../effects/project-files.js";
 import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
@@ -40,11 +40,8 @@ export interface SyncDeps {
 }
 
 function readRecord(projectDir: string, ui: Ui): ProjectRecord | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(projectDir, RECORD_FILE), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  const text = readRegularFileIfAny(join(projectDir, RECORD_FILE));
+  if (text === undefined) {
     ui.warn(`No ${RECORD_FILE} in the project, so renames of bindings cannot be told from removals; it will be written now.`);
     return undefined;
   }
@@ -67,7 +64,8 @@ async function decideRenames(project: ProjectConfig, record: ProjectRecord | und
   const exportedClasses = () => {
     if (!exported) {
       try {
-        exported = { classes: openCode(project.projectDir, project.config, existsSync(typesFile) ? typesFile : undefined).exportedClasses() };
+        const types = readRegularFileIfAny(typesFile) === undefined ? undefined : typesFile;
+        exported = { classes: openCode(project.projectDir, project.config, types).exportedClasses() };
       } catch (error) {
         // No TypeScript in the project (not installed yet): the code is no evidence then.
         if (!(error instanceof UsageError)) throw error;
@@ -110,7 +108,7 @@ function checkLifecycle(config: WranglerConfig, file: string): void {
 
 export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   const settings = kvSettings(flags, deps.cwd);
-  const project = await openProject(deps.cwd, flags.cwd, deps.ui);
+  const project = await openProject(deps.cwd, flags.cwd, deps.ui, { dryRun: flags.dryRun ?? false, env: deps.env, wrangler: settings.wrangler });
   const { projectDir, configPath, format } = project;
   const file = basename(configPath);
   Object.assign(deps.report, { directory: projectDir, config: { path: configPath, format } });

@@ -190,7 +190,7 @@ function writeIntoExisting(target: string, files: readonly PlannedFile[]): void 
  * A suffix no other run picks for its temporary names. Not node:crypto: loading it costs more
  * than the whole write of a small project, and these names need to be unique, not secret.
  */
-function uniqueSuffix(): string {
+export function uniqueSuffix(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 

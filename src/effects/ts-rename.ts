@@ -6,7 +6,7 @@
  * JS API; 7 is the native compiler without a stable one), loaded from the project's own
  * node_modules. So create-do-kv itself ships no compiler, and the create path never loads one.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
@@ -27,6 +27,18 @@ export interface FileChange {
   path: string;
   before: string;
   after: string;
+}
+
+function readableFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readRegularFileOrNothing(file: string): string | undefined {
+  return readableFile(file) ? readFileSync(file, "utf8") : undefined;
 }
 
 export function loadTypeScript(projectDir: string): typeof TS {
@@ -69,13 +81,15 @@ export interface CodeProject {
  */
 export function openCode(projectDir: string, before: WranglerConfig, typesFile: string | undefined): CodeProject {
   const ts = loadTypeScript(projectDir);
-  const configPath = ts.findConfigFile(projectDir, ts.sys.fileExists, "tsconfig.json");
+  // Every file is read as a regular file or not at all: a FIFO in the project must not hang us.
+  const sys: TS.System = { ...ts.sys, readFile: (file) => readRegularFileOrNothing(file), fileExists: (file) => readableFile(file) };
+  const configPath = ts.findConfigFile(projectDir, sys.fileExists, "tsconfig.json");
   if (!configPath) throw new UsageError(`No tsconfig.json in ${projectDir}; cannot find the code to rename.`);
-  const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, projectDir);
+  const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, sys.readFile).config, sys, projectDir);
   const typesPath = resolve(projectDir, TYPES_FILE);
   // Without the generated types, the code's classes can still be listed, not its uses of env.
-  if (typesFile !== undefined && !existsSync(typesFile)) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
-  const typesText = typesFile === undefined ? "interface Env {\n}" : readFileSync(typesFile, "utf8");
+  const typesText = typesFile === undefined ? "interface Env {\n}" : readRegularFileOrNothing(typesFile);
+  if (typesText === undefined) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
   if (!ENV_BLOCK.test(typesText)) throw new UsageError(`${TYPES_FILE} has no Env interface; run \`npx wrangler types\`.`);
   const patchedTypes = typesText.replace(ENV_BLOCK, envInterface(before));
 
@@ -84,11 +98,11 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
   const read = (file: string) => {
     const full = resolve(file);
     if (full === typesPath) return patchedTypes;
-    if (!contents.has(full)) contents.set(full, readFileSync(full, "utf8"));
+    if (!contents.has(full)) contents.set(full, readRegularFileOrNothing(full) ?? "");
     return contents.get(full)!;
   };
   // The types file is served from memory: it may exist on disk only under a temporary name.
-  const exists = (file: string) => resolve(file) === typesPath || ts.sys.fileExists(file);
+  const exists = (file: string) => resolve(file) === typesPath || sys.fileExists(file);
   const host: TS.LanguageServiceHost = {
     getScriptFileNames: () => fileNames,
     getScriptVersion: () => "1",
@@ -97,14 +111,18 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
     getCompilationSettings: () => parsed.options,
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: exists,
-    readFile: (file) => (resolve(file) === typesPath ? patchedTypes : ts.sys.readFile(file)),
-    readDirectory: ts.sys.readDirectory,
-    directoryExists: ts.sys.directoryExists,
-    getDirectories: ts.sys.getDirectories,
+    readFile: (file) => (resolve(file) === typesPath ? patchedTypes : sys.readFile(file)),
+    readDirectory: sys.readDirectory,
+    directoryExists: sys.directoryExists,
+    getDirectories: sys.getDirectories,
   };
   const service = ts.createLanguageService(host, ts.createDocumentRegistry());
   const program = service.getProgram()!;
   const checker = program.getTypeChecker();
+  // A types file cut short (a full disk) would hide uses of env from the rename: refuse it.
+  const typesSourceFile = program.getSourceFile(typesPath);
+  const damaged = typesSourceFile ? program.getSyntacticDiagnostics(typesSourceFile) : [];
+  if (damaged.length > 0) throw new UsageError(`${TYPES_FILE} is damaged (${ts.flattenDiagnosticMessageText(damaged[0]!.messageText, " ")}); regenerate it with \`npx wrangler types\`.`);
   const ours = (file: string) => {
     const full = resolve(file);
     return full !== typesPath && !full.split(sep).includes("node_modules") && !full.endsWith(".d.ts");

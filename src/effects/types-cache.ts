@@ -4,7 +4,7 @@
  * of starting workerd (measured: 4.3 s to 1.7 s for a new project). Only ever a speed-up: every
  * failure here is ignored, and wrangler regenerates whatever does not match its own header.
  */
-import { existsSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readConfig } from "../core/config-read.js";
 import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
@@ -30,13 +30,13 @@ function expectedHeader(projectDir: string): string | undefined {
 }
 
 /**
- * Writes the cached runtime section to `target` when it does not exist yet and the cache holds
- * this project's header. Returns whether it did, so the caller can take the file back if
- * wrangler then fails.
+ * Writes the cached runtime section to `target`, a new file, when the cache holds this project's
+ * header. Whole or not at all: a short write (a full disk) would leave a file wrangler keeps as
+ * if it were complete, so any failure removes what was written. Returns whether it seeded.
  */
 export function seedRuntimeTypes(projectDir: string, target: string, env: NodeJS.ProcessEnv): boolean {
+  let created = false;
   try {
-    if (existsSync(target)) return false;
     const header = expectedHeader(projectDir);
     if (!header) return false;
     const dir = cacheDir(env);
@@ -45,12 +45,20 @@ export function seedRuntimeTypes(projectDir: string, target: string, env: NodeJS
     if (!existsSync(cached)) return false;
     const section = unseal(readFileSync(cached, "utf8"));
     if (!section || runtimeSection(section)?.header !== header) return false;
-    writeFileSync(target, section, { flag: "wx" });
+    const fd = openSync(target, "wx");
+    created = true;
+    try {
+      writeFileSync(fd, section);
+    } finally {
+      closeSync(fd);
+    }
+    if (readFileSync(target, "utf8") !== section) throw new Error("short write");
     // Used now: pruning keeps what is used, not what was stored first.
     const now = new Date();
     utimesSync(cached, now, now);
     return true;
   } catch {
+    if (created) rmSync(target, { force: true });
     return false;
   }
 }

@@ -2,10 +2,11 @@
  * Running wrangler: which binary, with a time limit of our own on every call (wrangler can take
  * three minutes to give up on an API that does not answer), argv only, no shell.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { basename, delimiter, join } from "node:path";
 import { wranglerErrorMessage } from "../core/wrangler-output.js";
+import { uniqueSuffix } from "./files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
@@ -81,28 +82,61 @@ export async function runWranglerLogin(command: WranglerCommand, cwd: string, en
 }
 
 /**
- * `wrangler types`: worker-configuration.d.ts (or `out`) from the config. Its runtime types come
- * from a local workerd it starts and fetches from; on a loaded machine that fetch was seen to fail
- * once ("fetch failed"), so it gets a second try. Returns wrangler's message when both fail.
- * A new file starts from the user's cache of runtime types (types-cache.ts).
+ * `wrangler types` into a new file of the project's root (the import paths wrangler writes are
+ * relative to the file), under a name no one can guess or have planted, so wrangler never writes
+ * through a link and a reader never sees half a file. Its runtime types come from a local workerd
+ * it starts and fetches from; on a loaded machine that fetch was seen to fail once ("fetch
+ * failed"), so it gets a second try. A new file starts from the user's cache of runtime types
+ * (types-cache.ts). Returns the file, or wrangler's message when both tries fail.
+ */
+export async function typesIntoNewFile(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  wranglerPath?: string,
+): Promise<{ file: string } | { failure: string }> {
+  const wrangler = findWrangler(projectDir, env, wranglerPath);
+  const name = `.create-do-kv-types-${uniqueSuffix()}.d.ts`;
+  const file = join(projectDir, name);
+  seedRuntimeTypes(projectDir, file, env);
+  let result: WranglerResult | undefined;
+  try {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      result = await runWrangler(wrangler, ["types", name], { cwd: projectDir, timeoutMs: 120_000, env });
+      if (result.exitCode === 0) {
+        storeRuntimeTypes(file, env);
+        return { file };
+      }
+    }
+  } catch (error) {
+    rmSync(file, { force: true }); // a signal: no half-made file left behind
+    throw error;
+  }
+  rmSync(file, { force: true });
+  return { failure: wranglerErrorMessage(result!.stderr, result!.stdout) };
+}
+
+/**
+ * worker-configuration.d.ts regenerated: made as a new file beside it, then renamed over it, so
+ * the old file stays whole until the new one is. Returns wrangler's message when it fails.
  */
 export async function generateTypes(
   projectDir: string,
   env: NodeJS.ProcessEnv,
-  options: { wrangler?: string; out?: string } = {},
+  options: { wrangler?: string } = {},
 ): Promise<string | undefined> {
-  const wrangler = findWrangler(projectDir, env, options.wrangler);
-  const target = resolve(projectDir, options.out ?? TYPES_FILE);
-  const seeded = seedRuntimeTypes(projectDir, target, env);
-  let result: WranglerResult | undefined;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    result = await runWrangler(wrangler, ["types", ...(options.out ? [options.out] : [])], { cwd: projectDir, timeoutMs: 120_000, env });
-    if (result.exitCode === 0) {
-      storeRuntimeTypes(target, env);
-      return undefined;
-    }
+  const made = await typesIntoNewFile(projectDir, env, options.wrangler);
+  if ("failure" in made) return made.failure;
+  try {
+    const name = basename(made.file);
+    const text = readFileSync(made.file, "utf8");
+    // The header names the command that made the file; say the one a user runs, as wrangler would.
+    const header = text.indexOf("\n", text.indexOf("\n") + 1);
+    const fixed = text.slice(0, header).replace(`\`wrangler types ${name}\``, "`wrangler types`") + text.slice(header);
+    if (fixed !== text) writeFileSync(made.file, fixed);
+    renameSync(made.file, join(projectDir, TYPES_FILE));
+  } catch (error) {
+    rmSync(made.file, { force: true });
+    throw error;
   }
-  // The seed is ours, not a types file: a failed run must not leave it looking like one.
-  if (seeded) rmSync(target, { force: true });
-  return wranglerErrorMessage(result!.stderr, result!.stdout);
+  return undefined;
 }

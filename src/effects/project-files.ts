@@ -1,0 +1,94 @@
+/**
+ * Reading a project's files as a stranger may have made them (a cloned repository): nothing in
+ * it may make us hang (a FIFO where a file goes) or steer a write outside it (a link, a `..`).
+ */
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import { UsageError } from "../errors.js";
+
+/**
+ * The text of a regular file. Anything else (a FIFO, a device, a socket, a folder) is refused
+ * before it is opened: reading a FIFO blocks the whole process, signals included.
+ */
+export function readRegularFile(path: string): string {
+  const stat = statSync(path); // a missing file keeps its ENOENT for the caller
+  if (!stat.isFile()) throw new UsageError(`${path} is not a regular file (${kindOf(stat)}); create-do-kv reads only regular files there.`);
+  return readFileSync(path, "utf8");
+}
+
+/** The text of a regular file, or undefined when there is none. */
+export function readRegularFileIfAny(path: string): string | undefined {
+  try {
+    return readRegularFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function kindOf(stat: ReturnType<typeof statSync>): string {
+  if (!stat) return "missing";
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  return "not a file";
+}
+
+/** Whether `path` is `dir` or inside it (both absolute and real). */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/**
+ * The real path of a project file that is to be written: a link to a file inside the project is
+ * written through (the link stays), anything reached through a link that leads outside is refused.
+ * A file that does not exist yet is resolved through its nearest existing folder.
+ */
+export function writablePath(projectDir: string, path: string): string {
+  const root = realpathSync(projectDir);
+  let existing = path;
+  const missing: string[] = [];
+  for (;;) {
+    try {
+      lstatSync(existing);
+      break;
+    } catch {
+      missing.unshift(existing.slice(existing.lastIndexOf(sep) + 1));
+      existing = existing.slice(0, existing.lastIndexOf(sep)) || sep;
+    }
+  }
+  const real = join(realpathSync(existing), ...missing);
+  if (!isInside(root, real)) {
+    throw new UsageError(
+      `${relative(projectDir, path) || path} leads outside the project (to ${real}) through a link; create-do-kv does not write there.`,
+      "Replace the link with the file itself, or point it inside the project.",
+    );
+  }
+  return real;
+}
+
+/**
+ * A project-relative path from a file we did not write (a journal): relative, normalized, no
+ * `..`, and no link on the way (a link could lead the write anywhere). Returns the absolute path,
+ * or undefined when the path is not one create-do-kv would have written.
+ */
+export function plainPathInside(projectDir: string, rel: unknown): string | undefined {
+  if (typeof rel !== "string" || rel === "" || isAbsolute(rel) || rel.includes("\0")) return undefined;
+  if (normalize(rel) !== rel || rel.split(/[\\/]/).some((part) => part === ".." || part === "." || part === "")) return undefined;
+  let path = projectDir;
+  const parts = rel.split(/[\\/]/);
+  for (const [i, part] of parts.entries()) {
+    path = join(path, part);
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      return join(projectDir, rel); // missing from here on: made as folders by the move
+    }
+    // A folder on the way, and a regular file (or nothing) at the end; never a link.
+    if (i < parts.length - 1 ? !stat.isDirectory() : !stat.isFile()) return undefined;
+  }
+  return path;
+}
