@@ -5,13 +5,13 @@
  */
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromSystemError } from "../src/errors.js";
 import { findConfig } from "../src/effects/config-file.js";
 import { runMain } from "./helpers/io.js";
-import { BIN, childEnv } from "./helpers/run.js";
+import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 
 const OFFLINE = ["--yes", "--no-install", "--no-git", "--no-create-kv"];
@@ -106,24 +106,93 @@ describe("--force", () => {
     expect(snapshotTree(project)).toEqual(before);
   });
 
-  it("a failure part-way puts every file back as it was and removes the new ones (exit 1)", async () => {
+  it.each<[string, (project: string) => string]>([
+    ["a folder where a file goes", (project) => (mkdirSync(join(project, "src", "index.ts"), { recursive: true }), join(project, "src", "index.ts"))],
+    ["a file where a folder goes", (project) => (writeFileSync(join(project, "src"), "a file\n"), join(project, "src"))],
+  ])("%s: refused with exit 2 naming the path, before anything is written", async (_, make) => {
     const cwd = tempDir();
     const project = join(cwd, "app");
-    mkdirSync(join(project, "src", "index.ts"), { recursive: true }); // a folder where a file goes
-    writeFileSync(join(project, "src", "index.ts", "keep.txt"), "mine");
+    mkdirSync(project);
     writeFileSync(join(project, "README.md"), "my readme\n");
     writeFileSync(join(project, "wrangler.toml"), 'name = "mine"\n');
+    const path = make(project);
+    const before = snapshotTree(project);
     const result = await create(cwd, "app", "--force");
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("failed part-way");
-    expect(result.stderr).toContain("every file was put back as it was");
-    expect(result.stderr).not.toContain("Unexpected");
-    expect(snapshotTree(project)).toEqual({
-      "README.md": "my readme\n",
-      "wrangler.toml": 'name = "mine"\n',
-      "src/index.ts/keep.txt": "mine",
-    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${path} is a`);
+    expect(result.stderr).toContain("nothing was written");
+    expect(snapshotTree(project)).toEqual(before);
+    expect(readdirSync(cwd)).toEqual(["app"]);
   });
+
+  it("a FIFO where a file goes: refused with exit 2 naming it, never a hang (the built bin, under a time limit)", async () => {
+    const cwd = tempDir();
+    const project = join(cwd, "t");
+    mkdirSync(project);
+    execFileSync("mkfifo", [join(project, "package.json")]);
+    const result = await runCli(["t", ...OFFLINE, "--force"], { cwd, timeout: 20_000 });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${join(project, "package.json")} is not a regular file`);
+    expect(readdirSync(project)).toEqual(["package.json"]);
+  });
+
+  it("a file hard-linked to one outside the folder: --force replaces the project's name, and the outside file keeps its content", async () => {
+    const cwd = tempDir();
+    const outside = tempDir("cdk-outside-");
+    writeFileSync(join(outside, "package.json"), "{ \"name\": \"someone else's\" }\n");
+    mkdirSync(join(cwd, "app"));
+    linkSync(join(outside, "package.json"), join(cwd, "app", "package.json"));
+    const result = await create(cwd, "app", "--force");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(outside, "package.json"), "utf8")).toBe("{ \"name\": \"someone else's\" }\n");
+    expect(JSON.parse(readFileSync(join(cwd, "app", "package.json"), "utf8"))).toMatchObject({ name: "app" });
+  });
+});
+
+describe("two runs into one folder at once", () => {
+  /** Two creates of the same folder, started together through the built bin, told apart by their class. */
+  async function race(cwd: string, target: string) {
+    const runs = await Promise.all(
+      ["Alpha", "Bravo"].map((name) => runCli([target, ...OFFLINE, "--class", name, "--name", "race"], { cwd, timeout: 30_000 })),
+    );
+    return runs.map((run, i) => ({ ...run, name: ["Alpha", "Bravo"][i]! }));
+  }
+
+  it.each([
+    ["a missing folder", (_cwd: string) => undefined],
+    ["an empty folder", (cwd: string) => void mkdirSync(join(cwd, "same"))],
+  ])("into %s: one wins whole, the other is refused and touches nothing of the winner's (8 rounds)", async (_, prepare) => {
+    for (let round = 0; round < 8; round++) {
+      const cwd = tempDir();
+      prepare(cwd);
+      const runs = await race(cwd, "same");
+      const winners = runs.filter((run) => run.exitCode === 0);
+      const losers = runs.filter((run) => run.exitCode !== 0);
+      expect(winners.length, JSON.stringify(runs.map((r) => [r.exitCode, r.stderr]))).toBe(1);
+      for (const loser of losers) {
+        expect(loser.exitCode, loser.stderr).toBe(2);
+        expect(loser.stderr).toMatch(/is not empty|Another create-do-kv run is writing/);
+        expect(loser.stderr).not.toContain("Unexpected");
+        expect(loser.stdout + loser.stderr).not.toContain("--force replaced");
+      }
+      const winner = winners[0]!.name;
+      const tree = snapshotTree(join(cwd, "same"));
+      expect(tree["wrangler.toml"]).toContain(`class_name = "${winner}"`);
+      expect(tree["src/durable-object.ts"]).toContain(`export class ${winner} `);
+      expect(Object.keys(tree).sort()).toEqual(Object.keys(REFERENCE).sort());
+      expect(readdirSync(cwd).filter((entry) => entry !== "same")).toEqual([]);
+    }
+  });
+});
+
+/** The files of an offline project named `race`, as a run that met no fault writes them. */
+let REFERENCE: Record<string, string> = {};
+beforeAll(async () => {
+  const cwd = tempDir();
+  const made = await create(cwd, "same", "--class", "Alpha", "--name", "race");
+  expect(made.exitCode, made.stderr).toBe(0);
+  REFERENCE = snapshotTree(join(cwd, "same"));
 });
 
 describe("system errors", () => {
@@ -182,6 +251,68 @@ describe.runIf(canMount())("a full or read-only disk (a real tmpfs)", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("create-do-kv: the output could not be written: ENOSPC");
+  });
+
+  /** A tmpfs with about `free` bytes left, its other space taken by a file outside `dir`. */
+  function diskWithFree(free: number): { root: string; dir: string } {
+    const root = mountTmpfs("size=512k");
+    const dir = join(root, "work");
+    mkdirSync(dir);
+    const { bavail, bsize } = statfsSync(root);
+    const fill = Math.max(0, bavail * bsize - free - 4096); // the filler's own inode block
+    if (fill > 0) writeFileSync(join(root, "filler"), Buffer.alloc(fill));
+    return { root, dir };
+  }
+
+  /** Free space from none to more than a project needs, in steps of a page. */
+  const SWEEP = Array.from({ length: 18 }, (_, i) => i * 4096);
+
+  it("a sweep of free space: each create is the whole project (exit 0) or nothing at all (exit 1, the path named)", async () => {
+    const outcomes: string[] = [];
+    for (const free of SWEEP) {
+      const { dir } = diskWithFree(free);
+      const result = await create(dir, "same", "--class", "Alpha", "--name", "race");
+      outcomes.push(`${free}:${result.exitCode}`);
+      if (result.exitCode === 0) {
+        expect(snapshotTree(join(dir, "same"))).toEqual(REFERENCE);
+      } else {
+        expect(result.exitCode, result.stderr).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`Cannot \\w+ ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\S+: no space left on the device \\(ENOSPC\\)`));
+        expect(readdirSync(dir)).toEqual([]);
+      }
+    }
+    // The sweep crosses the line: the smallest disks fail, the largest succeed.
+    expect(outcomes[0]).toBe("0:1");
+    expect(outcomes.at(-1)).toBe(`${SWEEP.at(-1)}:0`);
+  });
+
+  it("a deeper target on a full disk: every folder the run made is removed", async () => {
+    const { dir } = diskWithFree(8192);
+    const result = await create(dir, "a/b/c", "--name", "deep");
+    expect(result.exitCode).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("--force on a full disk, into a folder of unrelated files or over a project: the folder is as it was", async () => {
+    for (const free of SWEEP.slice(0, 12)) {
+      const { dir } = diskWithFree(free);
+      mkdirSync(join(dir, "notes"));
+      writeFileSync(join(dir, "notes", "notes.txt"), "mine\n");
+      const result = await create(dir, "notes", "--force", "--name", "race", "--class", "Alpha");
+      if (result.exitCode === 0) expect(snapshotTree(join(dir, "notes"))).toEqual({ ...REFERENCE, "notes.txt": "mine\n" });
+      else expect(snapshotTree(join(dir, "notes")), result.stderr).toEqual({ "notes.txt": "mine\n" });
+    }
+    for (const free of SWEEP.slice(0, 12)) {
+      const { root, dir } = diskWithFree(512 * 1024);
+      const made = await create(dir, "same", "--name", "race", "--class", "Alpha");
+      expect(made.exitCode, made.stderr).toBe(0);
+      rmSync(join(root, "filler"), { force: true });
+      const { bavail, bsize } = statfsSync(root);
+      writeFileSync(join(root, "filler"), Buffer.alloc(Math.max(0, bavail * bsize - free - 4096)));
+      const result = await create(dir, "same", "--force", "--name", "race", "--class", "Bravo");
+      if (result.exitCode === 0) expect(snapshotTree(join(dir, "same"))["wrangler.toml"]).toContain('class_name = "Bravo"');
+      else expect(snapshotTree(join(dir, "same")), result.stderr).toEqual(REFERENCE);
+    }
   });
 
   it("a read-only file system: exit 1, EROFS in words, nothing written", async () => {

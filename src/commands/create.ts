@@ -3,7 +3,7 @@
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
 import { relative, resolve } from "node:path";
-import { RECORD_FILE } from "../core/record.js";
+import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
 import { quoteArg } from "../core/shell.js";
@@ -59,16 +59,18 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const directory = resolve(deps.cwd, options.directory);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);
-  const files = planProject(templateFiles, options, pm);
-  const configFile = files.find((file) => file.path === configFileName(options))!;
+  const templated = planProject(templateFiles, options, pm);
+  const configFile = templated.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const rendered = readConfig(configFile.content, options.format);
+  // The record is written with the project, so a project on disk always has one (the KV step
+  // rewrites it with the ids).
+  const files = [...templated, { path: RECORD_FILE, content: serializeRecord(recordFromConfig(rendered)) }];
   const install = flags.install !== false;
   const installLine = installCommand(pm, { unattended: true });
   const words = managerWords(pm);
   // Files made after the templates are written: the same list in --dry-run and the real run.
   const laterFiles = [
-    { path: RECORD_FILE, why: "the names generated, for `sync`" },
     ...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : []),
   ];
   const cd = relative(deps.cwd, directory) || ".";
@@ -99,7 +101,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     return;
   }
 
-  const backup = await writeProject(directory, files);
+  const backup = await writeProject(directory, files, force);
   ui.success(`Created ${options.name} in ${directory}`);
   if (backup) {
     const what = [
@@ -144,7 +146,6 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     finishCommand: finish,
   });
   settleProject({ projectDir: directory, configPath, format: options.format }, report, kvResult);
-  report.files.push(RECORD_FILE);
   const typesFailure = await types;
   if (types && !typesFailure) report.files.push(TYPES_FILE);
   if (typesFailure) ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${commandText(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);

@@ -1,19 +1,29 @@
 /**
- * Writing a new project: everything lands at once or not at all. Files go to a hidden sibling
- * folder first, which is renamed into place when complete, so a failure or Ctrl-C never leaves
- * a half-written project behind.
+ * Writing a new project: everything lands or nothing does, and nothing this run did not write is
+ * ever touched. A missing folder gets the project from a hidden sibling renamed into place when
+ * complete; an empty folder gets it moved up from a staging folder inside it, one entry at a
+ * time and never over an entry that appeared meanwhile; --force writes each file through a new
+ * file renamed over the old one, after copying aside what it replaces. A failure removes every
+ * file and folder the run made and puts back every file it replaced.
  *
  * Everything here is synchronous on purpose: a project is a dozen small files and nothing else
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
- * more (about 6 ms) than writing the whole project.
+ * more than writing the whole project.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/plan.js";
 import { CliError, UsageError } from "../errors.js";
 
 /** Every file name wrangler reads its config from, in the order it looks. */
 const CONFIG_FILES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
+
+/** The folder a run claims inside an existing empty target, so two runs never write into one. */
+const CLAIM = ".create-do-kv-staging";
+
+function notEmpty(path: string): string {
+  return `${path} is not empty. Choose another directory, or pass --force to write into it (files with the same names are replaced).`;
+}
 
 /** Why a directory cannot take a new project, or undefined when it can. */
 export function directoryProblem(path: string, force: boolean): string | undefined {
@@ -36,17 +46,66 @@ export function directoryProblem(path: string, force: boolean): string | undefin
   }
   if (!stat.isDirectory()) return `${path} exists and is not a directory.`;
   // A folder holding only a fresh `git init` counts as empty.
-  if (!force && readdirSync(path).some((entry) => entry !== ".git")) {
-    return `${path} is not empty. Choose another directory, or pass --force to write into it (files with the same names are replaced).`;
-  }
+  if (!force && readdirSync(path).some((entry) => entry !== ".git")) return notEmpty(path);
   return undefined;
 }
 
-function writeAll(root: string, files: readonly PlannedFile[]): void {
+/** A file system error with the path it was about (Node leaves it out when a write fails part-way). */
+function withPath<T>(path: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code) Object.assign(err, { path, syscall: err.syscall ?? "write" });
+    throw err;
+  }
+}
+
+/** A system error in words with its path, or the error's own message. */
+function describe(error: unknown): string {
+  const { code, path, message } = error as NodeJS.ErrnoException;
+  return code && path ? `${code} at ${path}` : message;
+}
+
+/** Makes the missing folders up to `dir`, one at a time; returns those it made, outermost first. */
+function makeFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let path = dir; !existsSync(path); path = dirname(path)) missing.unshift(path);
+  const made: string[] = [];
+  try {
+    for (const path of missing) {
+      withPath(path, () => mkdirSync(path));
+      made.push(path);
+    }
+  } catch (error) {
+    removeFolders(made);
+    throw error;
+  }
+  return made;
+}
+
+/** Removes folders this run made, innermost first, each only if it is empty (never another's files). */
+function removeFolders(made: readonly string[]): void {
+  for (const path of [...made].reverse()) {
+    try {
+      rmdirSync(path);
+    } catch {
+      // not empty (something else wrote there) or gone: left as it is
+    }
+  }
+}
+
+/**
+ * Writes the files under `root` (a staging folder), making folders as needed. An error names
+ * the file where the user will look for it, under `shown` (the project folder).
+ */
+function writeAll(root: string, files: readonly PlannedFile[], shown: string): void {
   for (const file of files) {
     const target = join(root, file.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.content);
+    withPath(join(shown, file.path), () => {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, file.content, { flag: "wx" });
+    });
   }
 }
 
@@ -60,13 +119,15 @@ export interface Backup {
 }
 
 /**
- * A planned path that goes through a symbolic link (the file or a folder on its way): writing
- * there could change a file outside the project, so --force refuses before writing anything.
+ * What is on disk where --force would write: folders on the way and a regular file (or nothing)
+ * at the end. A link (which could lead outside the project), a file where a folder goes, a
+ * folder, FIFO or device where a file goes: refused before anything is written.
  */
-function linkOnTheWay(target: string, files: readonly PlannedFile[]): string | undefined {
-  for (const file of files) {
+function checkOverPlan(target: string, paths: readonly string[]): void {
+  for (const planned of paths) {
     let path = target;
-    for (const part of file.path.split("/")) {
+    const parts = planned.split("/");
+    for (const [i, part] of parts.entries()) {
       path = join(path, part);
       let stat;
       try {
@@ -74,17 +135,24 @@ function linkOnTheWay(target: string, files: readonly PlannedFile[]): string | u
       } catch {
         break; // missing from here on
       }
-      if (stat.isSymbolicLink()) return path;
+      const last = i === parts.length - 1;
+      const problem = stat.isSymbolicLink()
+        ? "is a symbolic link; --force does not write through links, which could change files outside the project"
+        : last && !stat.isFile()
+          ? `is ${stat.isDirectory() ? "a folder" : "not a regular file"} where the project has the file ${planned}`
+          : !last && !stat.isDirectory()
+            ? `is a file where the project has a folder (${planned} goes inside it)`
+            : undefined;
+      if (problem) throw new UsageError(`${path} ${problem}; nothing was written.`, "Move it out of the way, or choose another directory.");
     }
   }
-  return undefined;
 }
 
 function replaces(target: string, file: PlannedFile): boolean {
   try {
     return readFileSync(join(target, file.path), "utf8") !== file.content;
   } catch {
-    return false; // missing (or not a file: writing it fails with the system's message)
+    return false; // missing
   }
 }
 
@@ -96,94 +164,156 @@ async function copyAside(target: string, paths: readonly string[]): Promise<stri
   for (let n = 2; existsSync(directory); n++) directory = join(dirname(target), `${basename(target)}.backup-${stamp}-${n}`);
   // Only --force gets here, so only it loads fs-extra (copySync makes the folders, keeps modes).
   const { copySync } = await import("../vendor/fs.js");
-  for (const path of paths) copySync(join(target, path), join(directory, path), { errorOnExist: true, overwrite: false });
+  try {
+    for (const path of paths) copySync(join(target, path), join(directory, path), { errorOnExist: true, overwrite: false });
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true }); // a full disk: no half backup left behind
+    throw error;
+  }
   return directory;
 }
 
 /**
- * --force into a non-empty folder: there is nothing to swap atomically, so the files are written
- * in place after every file about to change (or go) is copied aside; a failure part-way puts
- * each one back and removes the new ones, so the folder is as it was.
+ * --force into a non-empty folder: there is nothing to swap atomically, so every file is written
+ * through a new file renamed over the old one (a hard link to a file elsewhere stays as it was),
+ * after every file about to change (or go) is copied aside; a failure part-way puts each one
+ * back and removes every file and folder the run made, so the folder is as it was.
  */
 async function writeOver(target: string, files: readonly PlannedFile[]): Promise<Backup | undefined> {
-  const link = linkOnTheWay(target, files);
-  if (link) {
-    throw new UsageError(`${link} is a symbolic link; --force does not write through links, which could change files outside the project.`, "Remove the link, or choose another directory.");
-  }
+  const configs = CONFIG_FILES.filter((name) => !files.some((file) => file.path === name) && existsSync(join(target, name)));
+  checkOverPlan(target, [...files.map((file) => file.path), ...configs]);
   const paths = files.filter((file) => replaces(target, file)).map((file) => file.path);
-  const removed = CONFIG_FILES.filter((name) => !files.some((file) => file.path === name) && existsSync(join(target, name)));
   const created = files.filter((file) => !existsSync(join(target, file.path))).map((file) => file.path);
-  if (paths.length + removed.length === 0) {
-    writeAll(target, files);
-    return undefined;
-  }
-  const directory = await copyAside(target, [...paths, ...removed]);
+  const directory = paths.length + configs.length > 0 ? await copyAside(target, [...paths, ...configs]) : undefined;
+  const made: string[] = [];
   try {
-    writeAll(target, files);
-    for (const name of removed) rmSync(join(target, name));
+    for (const file of files) {
+      const path = join(target, file.path);
+      made.push(...makeFolders(dirname(path)));
+      writeFileAtomic(path, file.content);
+    }
+    for (const name of configs) rmSync(join(target, name));
   } catch (error) {
-    const { copySync } = await import("../vendor/fs.js");
     for (const path of created) rmSync(join(target, path), { force: true });
-    for (const path of [...paths, ...removed]) copySync(join(directory, path), join(target, path), { overwrite: true });
-    throw new CliError(
-      `Writing into ${target} failed part-way (${(error as Error).message}); every file was put back as it was (copies in ${directory}).`,
-    );
+    removeFolders(made);
+    if (directory) {
+      const { copySync } = await import("../vendor/fs.js");
+      for (const path of [...paths, ...configs]) copySync(join(directory, path), join(target, path), { overwrite: true });
+      rmSync(directory, { recursive: true, force: true }); // every copy is back in place
+    }
+    throw new CliError(`Writing into ${target} failed part-way (${describe(error)}); the folder is as it was: every file the run wrote was removed and every file it replaced put back.`);
   }
-  return { directory, paths, removed };
+  return directory ? { directory, paths, removed: configs } : undefined;
 }
 
 /**
  * Writes the planned files into `target`, which is missing, empty, or (with force) not empty.
- * Returns where the files it replaced were copied to, if it replaced any.
+ * Returns where the files it replaced were copied to, if it replaced any. A folder that filled
+ * up while this ran (another run, another program) is refused as not empty, never written over.
  */
-export async function writeProject(target: string, files: readonly PlannedFile[]): Promise<Backup | undefined> {
-  let existing: string[] | undefined;
+export async function writeProject(target: string, files: readonly PlannedFile[], force: boolean): Promise<Backup | undefined> {
+  const parents = makeFolders(dirname(target));
   try {
-    existing = readdirSync(target);
-  } catch {
-    existing = undefined;
-  }
-  if (existing && existing.some((entry) => entry !== ".git")) return writeOver(target, files);
-  if (existing) {
+    let existing: string[] | undefined;
+    try {
+      existing = readdirSync(target);
+    } catch {
+      existing = undefined;
+    }
+    if (existing === undefined) {
+      writeIntoNew(target, files);
+      return undefined;
+    }
+    if (existing.some((entry) => entry !== ".git")) {
+      if (!force) throw new UsageError(notEmpty(target));
+      return await writeOver(target, files);
+    }
     writeIntoExisting(target, files);
     return undefined;
-  }
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  // Not named after the target: a name near the 255-byte limit would make this one too long.
-  const staging = join(parent, `.create-do-kv-${uniqueSuffix()}`);
-  // Made on its own, not by a recursive mkdir: on a read-only file system that reports ENOENT.
-  mkdirSync(staging);
-  try {
-    writeAll(staging, files);
-    renameSync(staging, target);
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    removeFolders(parents);
     throw error;
   }
-  return undefined;
+}
+
+/** A missing target: the project is made in a hidden sibling and renamed into place whole. */
+function writeIntoNew(target: string, files: readonly PlannedFile[]): void {
+  // Not named after the target: a name near the 255-byte limit would make this one too long.
+  const staging = join(dirname(target), `.create-do-kv-${uniqueSuffix()}`);
+  // Made on its own, not by a recursive mkdir: on a read-only file system that reports ENOENT.
+  withPath(staging, () => mkdirSync(staging));
+  try {
+    writeAll(staging, files, target);
+    renameSync(staging, target); // fails if another run put files there meanwhile (it never replaces them)
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") throw new UsageError(`${notEmpty(target)} (It filled while this ran; nothing was written.)`);
+    throw error;
+  }
 }
 
 /**
- * An existing empty folder (`create-do-kv .`, or one holding only `.git`) is written in place, never
- * replaced: a shell standing in it would be left in a deleted folder. The files are staged in a
- * hidden folder inside it and moved up one by one; a failure takes back every one moved.
+ * An existing empty folder (`create-do-kv .`, or one holding only `.git`) is written in place,
+ * never replaced: a shell standing in it would be left in a deleted folder. The run claims it
+ * with a staging folder of a fixed name (a second run finds it taken), writes there, and moves
+ * each entry up without replacing anything that appeared meanwhile; a failure takes back every
+ * entry it moved, and nothing else.
  */
 function writeIntoExisting(target: string, files: readonly PlannedFile[]): void {
-  const staging = join(target, `.create-do-kv-${uniqueSuffix()}`);
+  const claim = join(target, CLAIM);
+  try {
+    mkdirSync(claim);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw Object.assign(error as Error, { path: claim });
+    throw new UsageError(
+      `Another create-do-kv run is writing into ${target}, so this one wrote nothing.`,
+      `If none is running (one was killed), remove ${claim} and run the command again.`,
+    );
+  }
   const moved: string[] = [];
   try {
-    writeAll(staging, files);
-    for (const entry of readdirSync(staging)) {
-      renameSync(join(staging, entry), join(target, entry));
+    if (readdirSync(target).some((entry) => entry !== ".git" && entry !== CLAIM)) throw new UsageError(`${notEmpty(target)} (It filled while this ran; nothing was written.)`);
+    writeAll(claim, files, target);
+    for (const entry of readdirSync(claim)) {
+      moveWithoutReplacing(join(claim, entry), join(target, entry));
       moved.push(entry);
     }
-    rmdirSync(staging);
+    rmdirSync(claim);
   } catch (error) {
     for (const entry of moved) rmSync(join(target, entry), { recursive: true, force: true });
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(claim, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Moves a staged entry into place unless something is there already (a folder onto an empty
+ * folder replaces nothing of value; a file is hard-linked, which fails when the name exists).
+ */
+function moveWithoutReplacing(from: string, to: string): void {
+  const appeared = () => new UsageError(`${to} appeared while this ran, so nothing was written.`, "Run the command again.");
+  if (lstatSync(from).isDirectory()) {
+    try {
+      renameSync(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR") throw appeared();
+      throw error;
+    }
+    return;
+  }
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw appeared();
+    // A file system without hard links: the small window between the check and the rename remains.
+    if (existsSync(to)) throw appeared();
+    renameSync(from, to);
+    return;
+  }
+  unlinkSync(from);
 }
 
 /**
@@ -206,11 +336,15 @@ export function replaceFileAtomic(path: string, content: string, plannedFrom: st
   writeFileAtomic(path, content);
 }
 
-/** Writes a file through a temporary sibling and a rename, whether or not it exists yet. */
+/**
+ * Writes a file through a temporary sibling and a rename, whether or not it exists yet: readers
+ * never see half a file, and a hard link to the old file (perhaps outside the project) keeps
+ * its content.
+ */
 export function writeFileAtomic(path: string, content: string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${uniqueSuffix()}.tmp`);
   try {
-    writeFileSync(temporary, content);
+    withPath(path, () => writeFileSync(temporary, content, { flag: "wx" }));
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
