@@ -143,15 +143,17 @@ describe("create-do-kv without a terminal", () => {
 });
 
 describe("printed commands are safe to paste", () => {
-  it.each(["x$(touch PWNED)", "it's `here`", "a b"])("the cd of the next steps for %j runs no command and reaches the folder", async (dir) => {
+  it.each(["x$(touch PWNED)", "it's `here`", "a b", "-", "--", "-P"])("the cd of the next steps for %j runs no command and reaches the folder", async (dir) => {
     const cwd = tempDir();
-    const result = await runCli([dir, "--yes", ...OFFLINE], { cwd });
+    const result = await runCli(["--yes", ...OFFLINE, "--name", "app", "--", dir], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     const cdLine = result.stdout.split("\n").find((line) => line.trim().startsWith("cd "))!.trim();
     const pasted = await execa("sh", ["-c", `${cdLine} && pwd`], { cwd, reject: false });
     expect(pasted.exitCode, pasted.stderr).toBe(0);
     expect(pasted.stdout.trim()).toBe(join(cwd, dir));
     expect(readdirSync(cwd)).toEqual([dir]);
+    // The hint that finishes the KV step starts with the same cd.
+    expect(result.stderr).toContain(`To create them later: ${cdLine} && npx create-do-kv sync`);
   });
 });
 

@@ -174,6 +174,21 @@ describe("when the API or the credentials fail", () => {
     expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   }, 60_000);
 
+  it("an API error that echoes the token: the token never reaches stderr or --json, nor do control characters", async () => {
+    cloudflare.fake.mode = "leaky";
+    const token = cloudflare.env().CLOUDFLARE_API_TOKEN!;
+    for (const json of [false, true]) {
+      const { run } = create([json ? "leak-json" : "leak", "--yes", ...(json ? ["--json"] : [])]);
+      const result = await run;
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr + result.stdout).toContain("is not allowed here");
+      expect(result.stderr + result.stdout).toContain("[redacted]");
+      expect(result.stderr + result.stdout).not.toContain(token);
+      expect(result.stderr + result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+      if (json) expect(JSON.stringify(JSON.parse(result.stdout))).not.toContain(token);
+    }
+  }, 120_000);
+
   it("a KV failure still initializes git and prints the next steps, then exits 1", async () => {
     cloudflare.fake.mode = "bad-token";
     const cwd = tempDir();

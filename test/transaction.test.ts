@@ -197,6 +197,19 @@ describe("the point of no return", () => {
     expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
   });
 
+  it("an edit made while the files are staged (the slow part) is seen right before the point of no return: nothing written, the edit kept", async () => {
+    const dir = project();
+    const writing = commitWrites(dir, [
+      { path: join(dir, "a.txt"), before: "a1", after: "a2" },
+      { path: join(dir, "src", "b.ts"), before: "b1", after: "b2" },
+    ]);
+    // commitWrites has checked and staged every file by now (synchronously); the user saves a file.
+    writeFileSync(join(dir, "src", "b.ts"), "edited meanwhile");
+    const error = await thrown(() => writing);
+    expect(error.message).toContain("src/b.ts changed on disk while this ran, so nothing was written");
+    expect(snapshotTree(dir)).toEqual({ "a.txt": "a1", "src/b.ts": "edited meanwhile" });
+  });
+
   it("another run's staging folder: refused, and that folder is left to its owner", async () => {
     const dir = project();
     mkdirSync(join(dir, PENDING_DIR));

@@ -6,7 +6,7 @@ import { relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
-import { quoteArg } from "../core/shell.js";
+import { cdCommand } from "../core/shell.js";
 import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv-plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
@@ -74,7 +74,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : []),
   ];
   const cd = relative(deps.cwd, directory) || ".";
-  const inProject = cd === "." ? "" : `cd ${quoteArg(cd)} && `;
+  const inProject = cd === "." ? "" : `${cdCommand(cd)} && `;
 
   Object.assign(report, {
     directory,
@@ -165,7 +165,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  Config          ${configFile.path}`,
       "",
       "Next steps:",
-      ...(cd === "." ? [] : [`  cd ${quoteArg(cd)}`]),
+      ...(cd === "." ? [] : [`  ${cdCommand(cd)}`]),
       ...(install ? [] : [`  ${commandText(installCommand(pm))}`, `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
       `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,

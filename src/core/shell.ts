@@ -4,3 +4,11 @@
 export function quoteArg(value: string): string {
   return /^[\w./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
+
+/**
+ * `cd` into a folder given relative to where the command ran. A name starting with `-` would be
+ * an option to cd (`cd -` goes to the previous folder), so it gets `./` in front.
+ */
+export function cdCommand(path: string): string {
+  return `cd ${quoteArg(path.startsWith("-") ? `./${path}` : path)}`;
+}

@@ -7,6 +7,7 @@
  * child kept the output open ran on after its time limit. Callers get a plain result, never a
  * thrown error, except the cancellation of a run a signal ended (interrupt.ts).
  */
+import { secretsOf, shownText } from "../core/child-text.js";
 import { interruption, KILL_GRACE_MS, stopGroup, throwIfInterrupted, trackGroup } from "./interrupt.js";
 
 export interface RunOptions {
@@ -87,7 +88,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const stopped = interruption(doing);
   if (stopped) throw stopped;
   const timedOut = result.timedOut || groupTimedOut;
-  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  // Shown in messages and --json: no terminal controls, no credentials a program echoed.
+  const secrets = secretsOf(options.env);
+  const text = (value: unknown) => (typeof value === "string" ? shownText(value, secrets) : "");
   // execa reports a program that could not start with a system error code and no exit code.
   const notStarted = result.exitCode === undefined && !timedOut && !result.isCanceled && result.signal === undefined && !result.isMaxBuffer;
   const problem = notStarted
@@ -103,6 +106,6 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stderr: text(result.stderr),
     all: text(result.all),
     timedOut,
-    ...(problem ? { problem } : {}),
+    ...(problem ? { problem: text(problem) } : {}),
   };
 }

@@ -7,7 +7,8 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-export type FakeMode = "ok" | "bad-token" | "server-error" | "hang";
+/** leaky: an error that echoes the request's token and holds control characters, as a careless API might. */
+export type FakeMode = "ok" | "bad-token" | "server-error" | "hang" | "leaky";
 
 export interface FakeRequest {
   method: string;
@@ -76,6 +77,10 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
     if (fake.mode === "bad-token") return send(res, 401, failure(10000, "Authentication error"));
     if (fake.mode === "server-error") return send(res, 500, failure(10001, "Internal server error"));
+    if (fake.mode === "leaky") {
+      const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+      return send(res, 400, failure(10000, `Token ${token} is not allowed here\u0000\u0001\u0007 (header: ${req.headers.authorization})`));
+    }
 
     const match = NAMESPACES.exec(url.pathname);
     if (!match || match[1] !== accountId) return send(res, 404, failure(7003, "Could not route to " + url.pathname));
