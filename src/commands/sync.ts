@@ -5,6 +5,7 @@
  * them, and carried into code, types and migrations by the rename engine. Then KV bindings
  * without an id get one.
  */
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv-flags.js";
 import { finishCommand, kvSettings } from "../core/kv-flags.js";
@@ -15,9 +16,10 @@ import { readConfig, type WranglerConfig } from "../core/config-read.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { ownDurableObjectBindings } from "../core/sections.js";
 import { inferRenames, unanswered } from "../core/sync-infer.js";
-import { UsageError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
+import { generateTypes } from "../effects/wrangler.js";
 import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
@@ -141,5 +143,21 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     finishCommand: finishCommand(settings, { dlx: "npx", cwd: flags.cwd }),
   });
   settleProject(project, deps.report, kvResult);
+  await typesIfMissing(projectDir, deps.env, settings.wrangler, deps.ui);
   if (kvResult.failure) throw kvResult.failure;
+}
+
+/**
+ * A project without its types file (a create stopped during the install, then `npm i && sync`)
+ * gets one, so tsc and the editor work: sync leaves the project as create would have.
+ */
+async function typesIfMissing(projectDir: string, env: NodeJS.ProcessEnv, wrangler: string | undefined, ui: Ui): Promise<void> {
+  if (readRegularFileIfAny(join(projectDir, TYPES_FILE)) !== undefined) return;
+  if (!existsSync(join(projectDir, "node_modules"))) {
+    ui.warn(`${TYPES_FILE} is missing; install the project's dependencies, then run sync again to generate it.`);
+    return;
+  }
+  const failure = await generateTypes(projectDir, env, { wrangler });
+  if (failure) throw new CliError(`${TYPES_FILE} is missing and \`wrangler types\` failed:\n${failure}`);
+  ui.success(`Generated ${TYPES_FILE}.`);
 }

@@ -3,7 +3,7 @@
  * it may make us hang (a FIFO where a file goes) or steer a write outside it (a link, a `..`).
  */
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
 
 /**
@@ -91,4 +91,24 @@ export function plainPathInside(projectDir: string, rel: unknown): string | unde
     if (i < parts.length - 1 ? !stat.isDirectory() : !stat.isFile()) return undefined;
   }
   return path;
+}
+
+/**
+ * The first folder from `file`'s up to `root` (both included) that another user could write to:
+ * writable by others without the sticky bit, or owned by someone else than us and root. Code
+ * loaded from such a place could have been put there by them. Undefined when there is none, and
+ * always on systems without uids (Windows).
+ */
+export function openToOthers(file: string, root: string): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const unsafe = (path: string) => {
+    const stat = statSync(path);
+    return (stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0);
+  };
+  if (unsafe(file)) return file;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (unsafe(dir)) return dir;
+    if (dir === root || dirname(dir) === dir || !isInside(root, dir)) return undefined;
+  }
 }

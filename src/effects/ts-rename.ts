@@ -6,13 +6,14 @@
  * JS API; 7 is the native compiler without a stable one), loaded from the project's own
  * node_modules. So create-do-kv itself ships no compiler, and the create path never loads one.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
 import type { WranglerConfig } from "../core/config-read.js";
 import type { NameChange } from "../core/rename-plan.js";
 import { UsageError } from "../errors.js";
+import { openToOthers } from "./project-files.js";
 
 export { TYPES_FILE } from "./wrangler.js";
 import { TYPES_FILE } from "./wrangler.js";
@@ -42,15 +43,24 @@ function readRegularFileOrNothing(file: string): string | undefined {
 }
 
 export function loadTypeScript(projectDir: string): typeof TS {
+  const require = createRequire(join(projectDir, "package.json"));
+  let file: string;
   try {
-    const require = createRequire(join(projectDir, "package.json"));
-    return require("typescript") as typeof TS;
+    file = realpathSync(require.resolve("typescript"));
   } catch {
     throw new UsageError(
       "Renaming code needs TypeScript, which is loaded from the project's own node_modules, and it is not installed there.",
       "Install the project's dependencies (npm install), then run the command again.",
     );
   }
+  const open = openToOthers(file, realpathSync(projectDir));
+  if (open) {
+    throw new UsageError(
+      `TypeScript would be loaded from ${file}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
+      `Make it writable only by you (chmod o-w), then run the command again.`,
+    );
+  }
+  return require(file) as typeof TS;
 }
 
 /** The Env interface as `wrangler types` writes it, for the names in `config`. */

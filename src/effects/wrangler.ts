@@ -2,11 +2,12 @@
  * Running wrangler: which binary, with a time limit of our own on every call (wrangler can take
  * three minutes to give up on an API that does not answer), argv only, no shell.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, delimiter, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import { wranglerErrorMessage } from "../core/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
+import { openToOthers } from "./project-files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
@@ -28,15 +29,18 @@ export interface WranglerResult {
   timedOut: boolean;
 }
 
-/** The project's own wrangler once installed, else one on PATH, else `npx wrangler@4`. */
+/**
+ * The project's own wrangler once installed, else one on PATH, else `npx wrangler@4`. A wrangler
+ * in a folder other users can write is passed over: its code could be theirs.
+ */
 export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string): WranglerCommand {
   if (override) return { file: override, prefix: [], source: "--wrangler" };
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
-  if (existsSync(local)) return { file: local, prefix: [], source: "the project's node_modules" };
+  if (existsSync(local) && !openToOthers(realpathSync(local), realpathSync(projectDir))) return { file: local, prefix: [], source: "the project's node_modules" };
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, "wrangler");
-    if (existsSync(candidate)) return { file: candidate, prefix: [], source: "PATH" };
+    if (existsSync(candidate) && !openToOthers(realpathSync(candidate), dirname(realpathSync(candidate)))) return { file: candidate, prefix: [], source: "PATH" };
   }
   return { file: "npx", prefix: ["--yes", "wrangler@4"], source: "npx wrangler@4" };
 }
