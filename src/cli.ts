@@ -15,7 +15,7 @@ import { CREATE_INPUTS } from "./core/options.js";
 import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
 import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
-import { stopSignal, watchSignals } from "./effects/interrupt.js";
+import { guardTerminal, stopSignal, watchSignals } from "./effects/interrupt.js";
 
 // For the bin, which builds the io of a real run.
 export { outputFailure, standardOutput } from "./effects/stdio.js";
@@ -224,7 +224,14 @@ export async function main(io: MainIo): Promise<ExitCode> {
   const interactive = notInteractive === undefined;
   const baseUi = createUi(human, io.stderr, { env: io.env, color, spinner: interactive });
   let report: Report | undefined;
-  const prompts = async () => (interactive ? await import("./effects/prompts.js") : undefined);
+  const prompts = async () => {
+    if (!interactive) return undefined;
+    guardTerminal(io.stdin);
+    // A terminal that reports no size (some containers and CI runners) would get prompts one
+    // character wide; 80 is what a terminal of unknown width is taken to be.
+    if (!human.columns) Object.assign(human, { columns: 80 });
+    return await import("./effects/prompts.js");
+  };
   const ui: Ui = {
     ...baseUi,
     warn: (message: string) => {

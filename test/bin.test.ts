@@ -114,13 +114,18 @@ describe("output straight to a pipe or file", () => {
     expect(text).toMatch(/^✔ Created app in .*\n▲ KV namespaces not created: .*\n\n {2}Durable Object[\s\S]*Next steps:[\s\S]* {2}npm run deploy .*\n$/);
   });
 
-  it("a device that refuses the write (/dev/full): exit 1, said on stderr", async () => {
-    const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --version > /dev/full`, {
-      shell: "/bin/bash",
-      env: childEnv(),
-      reject: false,
-    });
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("create-do-kv: the output could not be written: ENOSPC");
-  });
+  it.each([["--version"], ["app", ...OFFLINE], ["app", ...OFFLINE, "--json"]])(
+    "a device that refuses the write (/dev/full), for %s: exit 1, said on stderr",
+    async (...args) => {
+      const cwd = tempDir();
+      const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(" ")} > /dev/full`, {
+        shell: "/bin/bash",
+        cwd,
+        env: childEnv(),
+        reject: false,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain("create-do-kv: the output could not be written: ENOSPC");
+    },
+  );
 });

@@ -29,17 +29,20 @@ export function stopSignal(): AbortSignal {
   return controller.signal;
 }
 
-/** The cancellation for the signal received, if any: `doing` names what it interrupted. */
-export function interruption(doing?: string): CancelledError | undefined {
+/**
+ * The cancellation for the signal received, if any: `doing` names what it interrupted, `kept`
+ * what became of the work (by default, that what was done is kept).
+ */
+export function interruption(doing?: string, kept = "What was done before it was kept."): CancelledError | undefined {
   if (!received) return undefined;
   // Ctrl-C is the user's own cancel; another signal came from something else, so it is named.
-  const how = received === "SIGINT" ? "Cancelled" : `Stopped by ${received}`;
+  const how = received === "SIGINT" ? "Cancelled" : received === "SIGHUP" ? "The terminal closed (SIGHUP)" : `Stopped by ${received}`;
   const what = doing ? `${how} during: ${doing}.` : `${how}.`;
-  return new CancelledError(`${what} What was done before it was kept.`, undefined, CODES[received]);
+  return new CancelledError(`${what} ${kept}`, undefined, CODES[received]);
 }
 
-export function throwIfInterrupted(doing?: string): void {
-  const error = interruption(doing);
+export function throwIfInterrupted(doing?: string, kept?: string): void {
+  const error = interruption(doing, kept);
   if (error) throw error;
 }
 
@@ -73,18 +76,41 @@ function killAll(): void {
  * While it listens, no signal ends the process by Node's default, so a listener elsewhere (execa's
  * clean-up re-raises a signal nobody else waits for) cannot end it without the message either.
  */
+function onSignal(signal: StopSignal): void {
+  if (received) {
+    killAll();
+    process.exit(CODES[received]);
+  }
+  received = signal;
+  controller.abort();
+  for (const pid of groups) stopGroup(pid);
+}
+
+/**
+ * For the terminal prompts read from. When it goes away (a closed window, a dropped ssh), the end
+ * of its input is a hangup, as SIGHUP would be; and putting a gone terminal back out of raw mode
+ * fails with EIO, which Node reports as an 'error' event that the prompt library's readline does
+ * not handle (a crash with a stack trace). So raw mode is set straight on the terminal's handle,
+ * as Node's own setRawMode does, and a failure there means only that there is nothing to restore.
+ */
+export function guardTerminal(input: NodeJS.ReadStream | { isTTY?: boolean; once?: unknown }): void {
+  const tty = input as NodeJS.ReadStream & { _handle?: { setRawMode?(flag: boolean): number | undefined }; guarded?: boolean };
+  if (!tty.isTTY || tty.guarded || typeof tty.once !== "function") return;
+  tty.guarded = true;
+  tty.once("end", () => {
+    if (!received) onSignal("SIGHUP");
+  });
+  const handle = tty._handle;
+  if (!handle?.setRawMode) return;
+  tty.setRawMode = (flag: boolean) => {
+    if (!handle.setRawMode!(flag)) tty.isRaw = flag;
+    return tty;
+  };
+}
+
 export function watchSignals(): () => void {
   received = undefined;
   controller = new AbortController();
-  const onSignal = (signal: StopSignal) => {
-    if (received) {
-      killAll();
-      process.exit(CODES[received]);
-    }
-    received = signal;
-    controller.abort();
-    for (const pid of groups) stopGroup(pid);
-  };
   // One listener per signal, each knowing its own name (a listener is not always told it).
   const listeners = SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, listener] of listeners) process.on(signal, listener);

@@ -8,6 +8,9 @@ import type { Ask } from "../core/options.js";
 import { CancelledError } from "../errors.js";
 import { interruption } from "./interrupt.js";
 
+/** Every question comes before anything is written (the login question's caller says otherwise). */
+const NOTHING_WRITTEN = "Nothing was written.";
+
 export interface PromptStreams {
   input?: Readable;
   output?: Writable;
@@ -30,7 +33,7 @@ export function createAsk(streams: PromptStreams = {}): Ask {
           initialValue: initial,
           validate: (value) => validate(value ?? ""),
         });
-    if (isCancel(answer)) throw interruption() ?? new CancelledError();
+    if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer);
   };
 }
@@ -38,7 +41,7 @@ export function createAsk(streams: PromptStreams = {}): Ask {
 export function createConfirm(streams: PromptStreams = {}): (message: string) => Promise<boolean> {
   return async (message) => {
     const answer = await confirm({ ...streams, message });
-    if (isCancel(answer)) throw interruption() ?? new CancelledError();
+    if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return answer;
   };
 }
@@ -47,7 +50,7 @@ export function createConfirm(streams: PromptStreams = {}): (message: string) =>
 export function createTextAsk(streams: PromptStreams = {}) {
   return async (message: string, initial: string, validate: (value: string) => string | undefined): Promise<string> => {
     const answer = await text({ ...streams, message, initialValue: initial, validate: (value) => validate(value ?? "") });
-    if (isCancel(answer)) throw interruption() ?? new CancelledError();
+    if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer).trim();
   };
 }

@@ -24,7 +24,7 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Ui["step"] {
     const elapsed = () => `[${Math.floor((performance.now() - started) / 1000)}s]`;
     // One line only: a wrapped line cannot be redrawn with a carriage return.
     const fit = (text: string) => {
-      const width = (output.columns ?? 80) - 1;
+      const width = (output.columns || 80) - 1;
       return text.length > width ? `${text.slice(0, width - 1)}…` : text;
     };
     let frame = 0;

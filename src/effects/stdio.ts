@@ -74,11 +74,18 @@ export function standardOutput(fd: 1 | 2, stream: () => Output): Output {
 
 const streamFailures = new WeakMap<Output, NodeJS.ErrnoException>();
 
-/** The first failed write of either output (not a reader gone away), for the bin's exit code. */
+/**
+ * The first failed write of either output (not a reader gone away), for the bin's exit code. A
+ * Node stream reports its error on a later tick, so its `errored` is read too: a run that ends
+ * right after its last write (`> /dev/full`) is still seen to have failed.
+ */
 export function outputFailure(...outputs: Output[]): NodeJS.ErrnoException | undefined {
   for (const output of outputs) {
-    const failure = (output as unknown) instanceof DescriptorOutput ? (output as unknown as DescriptorOutput).failure : streamFailures.get(output);
-    if (failure) return failure;
+    const failure =
+      (output as unknown) instanceof DescriptorOutput
+        ? (output as unknown as DescriptorOutput).failure
+        : (streamFailures.get(output) ?? (output.errored as NodeJS.ErrnoException | null) ?? undefined);
+    if (failure && failure.code !== "EPIPE") return failure;
   }
   return undefined;
 }

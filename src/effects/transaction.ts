@@ -271,13 +271,12 @@ export async function commitWrites(projectDir: string, writes: readonly PlannedW
     });
     // A signal that came while this planned or staged stops it here, before anything changed.
     await new Promise((resolve) => setImmediate(resolve));
-    throwIfInterrupted("writing the files");
+    throwIfInterrupted("writing the files", "Nothing was written.");
     changedOnDisk(projectDir, writes); // again, right before the point of no return
     writeFileSync(join(pending, `${JOURNAL}.tmp`), JSON.stringify(journal), { flag: "wx" });
     renameSync(join(pending, `${JOURNAL}.tmp`), join(pending, JOURNAL)); // the point of no return
   } catch (error) {
     rmSync(pending, { recursive: true, force: true });
-    if (error instanceof CancelledError) throw error.with({ message: error.message.replace(/ What was done before it was kept\.$/, " Nothing was written.") });
     throw error;
   }
   await finish(projectDir, pending, journal, steps);
