@@ -225,6 +225,34 @@ describe("when the API or the credentials fail", () => {
     expect(config(cwd, "hanging", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   }, 60_000);
 
+  it("a wrangler that leaves a process in a session of its own holding the output: --timeout still bounds the call, one verdict", async () => {
+    const dir = tempDir("cdk-holder-");
+    const pidFile = join(dir, "held.pid");
+    const holder = join(dir, "wrangler");
+    // Starts a grandchild out of its process group's reach (setsid) that keeps stdout open.
+    writeFileSync(holder, `#!/bin/sh\necho starting\nsetsid sleep 60 &\necho $! > ${pidFile}\nsleep 60\n`, { mode: 0o755 });
+    const cwd = tempDir();
+    const started = Date.now();
+    try {
+      const result = await runCli(["held", "--yes", "--no-install", "--no-git", "--timeout", "3", "--wrangler", holder], {
+        cwd,
+        env: childEnv(cloudflare.env()),
+        timeout: 60_000,
+      });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain("wrangler did not finish within 3 s and was stopped");
+      expect(result.stdout + result.stderr).not.toContain("✔ wrangler");
+      expect((result.stdout + result.stderr).match(/CACHE: /g)).toHaveLength(1);
+    } finally {
+      try {
+        process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+  }, 60_000);
+
   it("without a token and without a terminal, skips with one line saying how to finish", async () => {
     const { cwd, run } = create(["no-token", "--yes"], { CLOUDFLARE_API_TOKEN: undefined });
     const result = await run;
@@ -267,7 +295,8 @@ describe("on a terminal", () => {
     expect(await t.done).toBe(0);
     const seen = t.screen.text;
     expect(seen).toMatch(/Creating KV namespaces with wrangler \(--wrangler\): spun-cache.*\[\d+s\]/);
-    expect(seen).toContain("wrangler answered for 1 namespace");
+    // One verdict per namespace, nothing for the step as a whole.
+    expect(seen).not.toContain("wrangler answered");
     expect(seen).toMatch(/CACHE: created spun-cache \([0-9a-f]{32}\)/);
     expect(config(t.cwd, "spun", "toml").parsed.kv_namespaces?.[0]?.id).toMatch(HEX);
   }, 60_000);

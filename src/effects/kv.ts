@@ -187,7 +187,8 @@ function createAll(wrangler: WranglerCommand, tasks: readonly KvTask[], options:
   return options.ui
     .step(
       `Creating KV namespaces with wrangler (${wrangler.source}): ${tasks.map((t) => t.createdTitle).join(", ")}`,
-      `wrangler answered for ${tasks.length} namespace${tasks.length === 1 ? "" : "s"}`,
+      // No verdict for the step as a whole: each namespace gets its own line (writeIds).
+      undefined,
       () => mapWithLimit(tasks, wranglerConcurrency(), (task) => runTask(wrangler, task, options)),
     )
     .catch((error: unknown) => {

@@ -8,7 +8,7 @@
  * thrown error, except the cancellation of a run a signal ended (interrupt.ts).
  */
 import { secretsOf, shownText } from "../core/child-text.js";
-import { interruption, KILL_GRACE_MS, stopGroup, throwIfInterrupted, trackGroup } from "./interrupt.js";
+import { interruption, KILL_GRACE_MS, stopGroup, stopSignal, throwIfInterrupted, trackGroup } from "./interrupt.js";
 
 export interface RunOptions {
   cwd: string;
@@ -70,6 +70,16 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   let groupTimedOut = false;
   let timer: NodeJS.Timeout | undefined;
   let forget: (() => void) | undefined;
+  // Once the group is told to stop, its output is waited for only a little longer: something it
+  // started in a session of its own (`setsid`) is out of the group's reach and may hold the
+  // pipes open for as long as it likes.
+  let released: NodeJS.Timeout | undefined;
+  const release = () => {
+    released ??= setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, KILL_GRACE_MS + 1_000);
+  };
   if (grouped && child.pid !== undefined) {
     const pid = child.pid;
     forget = trackGroup(pid);
@@ -77,11 +87,16 @@ export async function run(file: string, args: readonly string[], options: RunOpt
       timer = setTimeout(() => {
         groupTimedOut = true;
         stopGroup(pid);
+        release();
       }, options.timeoutMs);
     }
   }
+  const stopping = stopSignal();
+  stopping.addEventListener("abort", release);
   const result = await child;
   clearTimeout(timer);
+  clearTimeout(released);
+  stopping.removeEventListener("abort", release);
   forget?.();
   // execa stopped the leader for its flood of output; what it started goes with it.
   if (grouped && result.isMaxBuffer && child.pid !== undefined) stopGroup(child.pid);

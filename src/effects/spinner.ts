@@ -34,10 +34,10 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Ui["step"] {
     output.write(HIDE_CURSOR);
     draw();
     const timer = setInterval(draw, 100);
-    const finish = (line: string) => {
+    const finish = (line: string | undefined) => {
       clearInterval(timer);
       process.removeListener("exit", showCursor);
-      output.write(`${CLEAR_LINE}${line}\n${SHOW_CURSOR}`);
+      output.write(`${CLEAR_LINE}${line === undefined ? "" : `${line}\n`}${SHOW_CURSOR}`);
     };
     let result;
     try {
@@ -51,7 +51,7 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Ui["step"] {
       finish(`${paint("red", "✖")} ${start} ${elapsed()}`);
       throw stopped;
     }
-    finish(`${paint("green", "✔")} ${done} ${paint("dim", elapsed())}`);
+    finish(done === undefined ? undefined : `${paint("green", "✔")} ${done} ${paint("dim", elapsed())}`);
     return result;
   };
 }

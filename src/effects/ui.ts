@@ -15,9 +15,10 @@ export interface Ui {
   error(message: string): void;
   /**
    * Work that takes seconds (an install, wrangler calls): `start` while it runs, `done` when it
-   * succeeded. A spinner with the elapsed time on a terminal, two plain lines anywhere else.
+   * succeeded (none when the caller reports each result itself). A spinner with the elapsed time
+   * on a terminal, plain lines anywhere else.
    */
-  step<T>(start: string, done: string, work: () => Promise<T>): Promise<T>;
+  step<T>(start: string, done: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -63,7 +64,7 @@ export function createUi(
         throw interruption(start) ?? error;
       }
       throwIfInterrupted(start);
-      success(done);
+      if (done) success(done);
       return result;
     },
   };
