@@ -142,6 +142,18 @@ describe("create-do-kv without a terminal", () => {
   });
 });
 
+describe("a path the project's test runner trips on", () => {
+  it.each(["c#/app", "what?/app"])("%s: created, with a warning that names the character, in --json too", async (dir) => {
+    const cwd = tempDir();
+    const result = await runCli([dir, "--yes", ...OFFLINE, "--name", "app", "--json"], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const char = dir.includes("#") ? "#" : "?";
+    expect(result.stderr).toContain(`The project's path holds "${char}"`);
+    const report = JSON.parse(result.stdout) as { warnings: string[] };
+    expect(report.warnings.some((warning) => warning.includes(`holds "${char}"`))).toBe(true);
+  });
+});
+
 describe("printed commands are safe to paste", () => {
   it.each(["x$(touch PWNED)", "it's `here`", "a b", "-", "--", "-P"])("the cd of the next steps for %j runs no command and reaches the folder", async (dir) => {
     const cwd = tempDir();

@@ -8,6 +8,7 @@ import {
   validateKvBindings,
   validateWorkerName,
   workerNameFromDirectory,
+  pathNotes,
 } from "../src/core/names.js";
 
 describe("validateWorkerName", () => {
@@ -62,7 +63,7 @@ describe("validateClassName", () => {
 });
 
 describe("validateBindingName", () => {
-  it.each(["CACHE", "kv", "_private", "$x", "MY_KV_2", "camelCase"])("accepts %s", (name) => {
+  it.each(["CACHE", "kv", "_private", "$x", "MY_KV_2", "camelCase", "__VITEST_POOL_WORKER", "VITEST_POOL_WORKERS_X"])("accepts %s", (name) => {
     expect(validateBindingName(name)).toBeUndefined();
   });
   it.each([
@@ -74,6 +75,8 @@ describe("validateBindingName", () => {
     ["class", "reserved"],
     ["default", "reserved"],
     ["constructor", "reserved"],
+    ["__VITEST_POOL_WORKERS_LOOPBACK_SERVICE", "keeps for its own bindings"],
+    ["__VITEST_POOL_WORKERS_X", "keeps for its own bindings"],
   ])("refuses %j", (name, says) => {
     expect(validateBindingName(name)).toContain(says);
   });
@@ -123,5 +126,18 @@ describe("name conversions", () => {
   });
   it("splits comma lists and repeated flags", () => {
     expect(splitList(["A, B", "C", " ,D,"])).toEqual(["A", "B", "C", "D"]);
+  });
+});
+
+describe("pathNotes", () => {
+  it.each([
+    ["/home/me/app", []],
+    ["/home/me/c#/app", ['holds "#"']],
+    ["/home/me/what?/app", ['holds "?"']],
+    ["/x#y?z", ['holds "#"', 'holds "?"']],
+  ])("%s", (path, says) => {
+    const notes = pathNotes(path);
+    expect(notes).toHaveLength(says.length);
+    says.forEach((text, i) => expect(notes[i]).toContain(text));
   });
 });

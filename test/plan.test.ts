@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/core/config-read.js";
-import { TAKEN_CLASS_NAMES } from "../src/core/names.js";
+import ts from "typescript";
+import { validateClassName } from "../src/core/names.js";
 import { CONFIG_FORMATS, TEMPLATES, type CreateOptions, type TemplateName } from "../src/core/options.js";
 import { checkRenderedConfig, planProject, templateValues } from "../src/core/plan.js";
 import { fill, placeholdersIn, RenderError } from "../src/core/render.js";
@@ -217,21 +218,43 @@ describe("fill", () => {
 });
 
 describe("class names the templates already use", () => {
-  it("are all refused as DO class names", () => {
-    // Every capitalized identifier in the template code, other than the placeholders.
-    const code = everyTemplateFile()
-      .filter(([path]) => path.endsWith(".ts"))
-      .map(([, text]) => text)
-      .join("\n");
-    const words = new Set(
-      code
-        .replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "")
-        .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|\/\^[^/\n]*\$\//g, "")
-        .match(/\b[A-Z][A-Za-z0-9]*\b/g) ?? [],
-    );
-    const missing = [...words].filter((word) => !/^[A-Z0-9_]+$/.test(word) && !TAKEN_CLASS_NAMES.has(word));
-    expect(missing).toEqual([]);
+  const code = () => everyTemplateFile().filter(([path]) => path.endsWith(".ts"));
+
+  it("every name a template imports or declares at its top level is refused as a class name (read with TypeScript)", () => {
+    const names = new Set<string>();
+    for (const [path, text] of code()) {
+      const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        if (ts.isImportDeclaration(statement) && statement.importClause) {
+          const { name, namedBindings } = statement.importClause;
+          if (name) names.add(name.text);
+          if (namedBindings && ts.isNamedImports(namedBindings)) for (const element of namedBindings.elements) names.add(element.name.text);
+          else if (namedBindings) names.add(namedBindings.name.text);
+        } else if (ts.isVariableStatement(statement)) {
+          for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
+        } else if ("name" in statement && statement.name && ts.isIdentifier(statement.name as ts.Node)) {
+          names.add((statement.name as ts.Identifier).text);
+        }
+      }
+    }
+    names.delete("__CLASS_NAME__");
+    expect(names.size).toBeGreaterThan(10);
+    expect([...names].filter((name) => validateClassName(name) === undefined)).toEqual([]);
   });
+
+  it("every capitalized identifier the template code uses is refused as a class name", () => {
+    const words = new Set<string>();
+    for (const [path, text] of code()) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && /^[A-Z]/.test(node.text)) words.add(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
+    }
+    expect(words.size).toBeGreaterThan(20);
+    expect([...words].filter((word) => validateClassName(word) === undefined)).toEqual([]);
+  });
+
   it("pins the same compatibility date the template documents", () => {
     expect(COMPATIBILITY_DATE).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(readFileSync(new URL("../templates/default/wrangler.toml", import.meta.url), "utf8")).toContain(

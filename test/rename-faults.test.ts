@@ -136,6 +136,32 @@ describe("a project from a stranger never steers a write outside it", () => {
   }, STEP);
 });
 
+describe("a FIFO where the project has a file: refused (exit 2) wherever it must be read, never a hang", () => {
+  // sync reads tsconfig.json and the code only when it has a rename to carry out.
+  it.each([
+    ["wrangler.toml", [2, 2]],
+    ["create-do-kv.json", [2, 2]],
+    ["tsconfig.json", [0, 2]],
+    ["src/index.ts", [0, 2]],
+    [`${PENDING_DIR}/journal.json`, [2, 2]],
+  ] as const)(
+    "%s",
+    async (path, codes) => {
+      const dir = await fresh();
+      rmSync(join(dir, path), { force: true });
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      execFileSync("mkfifo", [join(dir, path)]);
+      for (const [i, args] of [["sync", "--no-create-kv"], RENAME].entries()) {
+        const result = await runCli(args, { cwd: dir, timeout: 60_000, env: childEnv() });
+        expect(result.timedOut, `${args.join(" ")} hung`).toBe(false);
+        expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(codes[i]);
+        expect(result.stderr).not.toContain("Unexpected");
+      }
+    },
+    STEP,
+  );
+});
+
 /** A small file system of our own (needs mount rights, which this machine and CI have as root). */
 function canMount(): boolean {
   if (process.platform !== "linux") return false;

@@ -10,6 +10,7 @@ import { cdCommand } from "../core/shell.js";
 import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv-plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
+import { pathNotes } from "../core/names.js";
 import { configFileName, planProject } from "../core/plan.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { directoryProblem, writeProject } from "../effects/files.js";
@@ -55,8 +56,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   );
   const kvKeys = plannedKvEntries(options.kvBindings, options.environments).map((entry) => entry.key);
   checkGivenIds(kv.given, kvKeys, "the new project");
-  for (const note of trimNotes(flags)) ui.warn(note);
   const directory = resolve(deps.cwd, options.directory);
+  for (const note of [...trimNotes(flags), ...pathNotes(directory)]) ui.warn(note);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);
   const templated = planProject(templateFiles, options, pm);

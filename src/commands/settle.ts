@@ -10,6 +10,7 @@ import type { ConfigFormat } from "../core/options.js";
 import { RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/record.js";
 import { describeConfig, type Report } from "../core/report.js";
 import { writeFileAtomic } from "../effects/files.js";
+import { readRegularFileIfAny } from "../effects/project-files.js";
 import type { KvReport } from "../effects/kv.js";
 import type { PlannedWrite } from "../effects/transaction.js";
 
@@ -35,11 +36,5 @@ export function settleProject(
 export function recordWrite(projectDir: string, record: ProjectRecord): PlannedWrite | undefined {
   const path = join(projectDir, RECORD_FILE);
   const after = serializeRecord(record);
-  let current: string | undefined;
-  try {
-    current = readFileSync(path, "utf8");
-  } catch {
-    current = undefined;
-  }
-  return current === after ? undefined : { path, after };
+  return readRegularFileIfAny(path) === after ? undefined : { path, after };
 }

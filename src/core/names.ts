@@ -31,7 +31,7 @@ export const TAKEN_CLASS_NAMES = new Set([
   "Record", "Readonly", "ReturnType", "Awaited", "Cloudflare", "Rpc", "WebSocket", "WebSocketPair",
   "MessageEvent", "Event", "EventTarget", "AbortController", "AbortSignal", "ArrayBuffer",
   "Uint8Array", "ReadableStream", "WritableStream", "Blob", "FormData", "Crypto", "CryptoKey",
-  "TextDecoder", "ServerMessage", "SetMessage",
+  "TextDecoder", "ServerMessage", "SetMessage", "ROUTES",
 ]);
 
 export function validateWorkerName(name: string): string | undefined {
@@ -64,6 +64,9 @@ export function validateClassName(name: string): string | undefined {
   return undefined;
 }
 
+/** The vitest integration adds bindings of its own under this prefix to the Worker under test. */
+const VITEST_RESERVED_PREFIX = "__VITEST_POOL_WORKERS_";
+
 /** Bindings become properties of a plain object in wrangler; these names crash `wrangler types`. */
 const OBJECT_MEMBERS = new Set([...Object.getOwnPropertyNames(Object.prototype), "__proto__"]);
 
@@ -73,6 +76,9 @@ export function validateBindingName(name: string): string | undefined {
   }
   if (RESERVED_WORDS.has(name)) return `"${name}" is a reserved word in JavaScript or TypeScript; choose another binding name.`;
   if (OBJECT_MEMBERS.has(name)) return `"${name}" is a member of every JavaScript object, which wrangler cannot take as a binding name; choose another.`;
+  if (name.startsWith(VITEST_RESERVED_PREFIX)) {
+    return `"${name}" starts with ${VITEST_RESERVED_PREFIX}, which the Workers vitest integration keeps for its own bindings (the project's tests would fail); choose another.`;
+  }
   return undefined;
 }
 
@@ -162,4 +168,19 @@ export function workerNameFromDirectory(directoryName: string, fallback = "do-kv
 /** Splits "A, B" and repeated flags into a clean list. */
 export function splitList(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+}
+
+/**
+ * Characters in the project's path that its test runner trips on: vitest resolves files as
+ * URLs, where "#" starts a fragment (no tests are found) and "?" a query (the run fails).
+ * Warnings, not refusals: everything else about the project works there.
+ */
+export function pathNotes(path: string): string[] {
+  const what: Record<string, string> = { "#": "finds no tests there", "?": "fails there with an error" };
+  return Object.keys(what)
+    .filter((char) => path.includes(char))
+    .map(
+      (char) =>
+        `The project's path holds "${char}": its test runner reads paths as URLs, where "${char}" ends the path, so running the project's tests ${what[char]}. A path without "${char}" avoids that.`,
+    );
 }
