@@ -151,7 +151,11 @@ async function finish(projectDir: string, pending: string, journal: Journal, ste
     }
     moved.push(TYPES_FILE);
   }
-  rmSync(pending, { recursive: true, force: true });
+  try {
+    rmSync(pending, { recursive: true, force: true });
+  } catch {
+    // The project is complete; a staging folder left behind is cleared by the next run.
+  }
   return moved;
 }
 
