@@ -123,6 +123,30 @@ describe.each([
     expectOnlyNamesChanged(source, result.configText, ["Chat"]);
   });
 
+  it("a binding to this Worker's own class through its own script name (top level: the Worker's name; an environment: <name>-<env>) follows the class", () => {
+    const selfBound =
+      format === "toml"
+        ? source.replace('script_name = "other-worker"', 'script_name = "other-worker"\n\n[[durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "app"').replace(
+            'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }]',
+            'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }, { name = "SELF", class_name = "Room", script_name = "app-staging" }, { name = "PROD", class_name = "Room", script_name = "app" }]',
+          )
+        : source.replace(
+            '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" }',
+            '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" },\n\t\t\t{ "name": "SELF", "class_name": "Room", "script_name": "app" }',
+          ).replace(
+            '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },',
+            '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }, { "name": "SELF", "class_name": "Room", "script_name": "app-staging" }, { "name": "PROD", "class_name": "Room", "script_name": "app" }] },',
+          );
+    expect(selfBound).not.toBe(source);
+    const config = readConfig(plan(selfBound, format, { classes: [{ from: "Room", to: "Chat" }] }).configText, format);
+    expect(config.durable_objects?.bindings?.find((b) => b.name === "SELF")).toEqual({ name: "SELF", class_name: "Chat", script_name: "app" });
+    expect(config.durable_objects?.bindings?.find((b) => b.name === "REMOTE")?.class_name).toBe("Room");
+    const staging = config.env?.staging?.durable_objects?.bindings ?? [];
+    expect(staging.find((b) => b.name === "SELF")).toEqual({ name: "SELF", class_name: "Chat", script_name: "app-staging" });
+    // From staging, "app" is the production Worker: another script, left alone.
+    expect(staging.find((b) => b.name === "PROD")?.class_name).toBe("Room");
+  });
+
   it("renames two classes and a binding in one step", () => {
     const result = plan(source, format, {
       classes: [{ from: "Room", to: "Chat" }, { from: "Log", to: "Journal" }],

@@ -22,6 +22,7 @@ import { snapshotTree, tempDir } from "./helpers/tmp.js";
 const STEP = 900_000;
 const ID = "0123456789abcdef0123456789abcdef";
 const ID2 = "fedcba9876543210fedcba9876543210";
+const ID3 = "00112233445566778899aabbccddeeff";
 
 type Base = "toml" | "jsonc" | "toml-broadcast" | "jsonc-broadcast" | "toml-rich" | "jsonc-rich";
 
@@ -470,7 +471,7 @@ const SCENARIOS: Scenario[] = [
     name: "toml: the declarative exports map",
     base: "toml",
     edit: editConfig('[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Room"]', '[exports.Room]\ntype = "durable-object"\nstorage = "sqlite"'),
-    steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
+    steps: [{ args: rename("--class", "Room=Chat"), exit: 0, says: ['class Room -> Chat (recorded in exports: Room state = "renamed", renamed_to = "Chat")'] }],
     renamed: [classRename],
     check: (config) => expect(config.exports?.Room).toEqual({ type: "durable-object", state: "renamed", renamed_to: "Chat" }),
   },
@@ -497,6 +498,79 @@ const SCENARIOS: Scenario[] = [
       expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("finished by the next run");
       expect(existsSync(join(dir, ".create-do-kv-pending"))).toBe(false);
     },
+  },
+  // hand edits that sync must finish in the right direction, with fresh types
+  {
+    name: "toml: the class renamed in the config and its step written by hand, the code not: sync finishes the code, no second step",
+    base: "toml",
+    edit: both(
+      editConfig('class_name = "Room"', 'class_name = "Chat"'),
+      editConfig('new_sqlite_classes = ["Room"]', 'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]'),
+    ),
+    steps: [
+      { args: sync(), exit: 0, says: ["class Room -> Chat"] },
+      { args: sync(), exit: 0 },
+    ],
+    check: (config, dir) => {
+      expect(config.migrations).toEqual([
+        { tag: "v1", new_sqlite_classes: ["Room"] },
+        { tag: "v2", renamed_classes: [classRename] },
+      ]);
+      expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Chat extends");
+    },
+  },
+  {
+    name: "toml: the same with the exports map: sync finishes the code and says what it recorded",
+    base: "toml",
+    edit: both(
+      editConfig('class_name = "Room"', 'class_name = "Chat"'),
+      editConfig(
+        '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Room"]',
+        '[exports.Room]\ntype = "durable-object"\nstate = "renamed"\nrenamed_to = "Chat"\n\n[exports.Chat]\ntype = "durable-object"\nstorage = "sqlite"',
+      ),
+    ),
+    steps: [{ args: sync(), exit: 0, says: ["class Room -> Chat"] }],
+    check: (config, dir) => {
+      expect(Object.keys(config.exports ?? {}).sort()).toEqual(["Chat", "Room"]);
+      expect(readFileSync(join(dir, "src", "durable-object.ts"), "utf8")).toContain("export class Chat extends");
+    },
+  },
+  {
+    name: "toml-rich: a KV binding no code uses, renamed by hand in every section: sync regenerates the types",
+    base: "toml-rich",
+    edit: (dir) => {
+      replaceIn(dir, "wrangler.toml", 'binding = "SESSIONS"', `binding = "EVENTS"\nid = "${ID3}"`);
+      replaceIn(dir, "wrangler.toml", /binding = "SESSIONS"/g, 'binding = "EVENTS"');
+      const record = JSON.parse(readFileSync(join(dir, "create-do-kv.json"), "utf8")) as { kv: { binding: string; id: string | null }[] };
+      for (const kv of record.kv) if (kv.binding === "SESSIONS") kv.id = ID3;
+      writeFileSync(join(dir, "create-do-kv.json"), `${JSON.stringify(record, null, 2)}\n`);
+    },
+    steps: [{ args: sync(), exit: 0, says: ["KV binding SESSIONS -> EVENTS"] }],
+    check: (_config, dir) => {
+      const types = readFileSync(join(dir, "worker-configuration.d.ts"), "utf8");
+      expect(types).toContain("\tEVENTS: KVNamespace;");
+      expect(types).not.toContain("SESSIONS");
+    },
+  },
+  {
+    // In env.staging, as the other-Worker case: the top level's tests would try to reach the script.
+    name: "toml-rich: a binding to this Worker's own class through its own script name is renamed with the class",
+    base: "toml-rich",
+    edit: (dir) =>
+      appendFileSync(configFile(dir), '\n[[env.staging.durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "toml-staging"\n'),
+    steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
+    renamed: [classRename],
+    check: (config) =>
+      expect(config.env?.staging?.durable_objects?.bindings?.at(-1)).toEqual({ name: "SELF", class_name: "Chat", script_name: "toml-staging" }),
+  },
+  {
+    name: "toml-rich: a sync refusal names the config entry it read, not a flag nobody gave",
+    base: "toml-rich",
+    edit: both(
+      editConfig(`binding = "CACHE"\nid = "${ID}"`, `binding = "STORE"\nid = "${ID}"`),
+      (dir) => appendFileSync(configFile(dir), '\n[[env.staging.kv_namespaces]]\nbinding = "STORE"\n'),
+    ),
+    steps: [{ args: sync(), exit: 2, says: ["The KV binding CACHE -> STORE (as wrangler.toml has it now):", '"STORE" is already used'] }],
   },
   {
     name: "toml: rename twice, then sync: the second run and the sync change nothing",

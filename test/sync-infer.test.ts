@@ -23,6 +23,27 @@ describe("inferRenames", () => {
   it.each<[string, WranglerConfig, string[], Partial<Renames>, number]>([
     ["nothing changed", base, ["Room"], {}, 0],
     [
+      "the class renamed in the config with its step written by hand, the code not: the code is finished (never asked backwards)",
+      edit({
+        durable_objects: bindings({ name: "ROOM", class_name: "Chat" }),
+        migrations: [...base.migrations!, { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] }],
+      }),
+      ["Room"],
+      { classes: [{ from: "Room", to: "Chat" }] },
+      0,
+    ],
+    [
+      "the same with the exports map",
+      edit({
+        durable_objects: bindings({ name: "ROOM", class_name: "Chat" }),
+        migrations: undefined,
+        exports: { Room: { type: "durable-object", state: "renamed", renamed_to: "Chat" }, Chat: { type: "durable-object", storage: "sqlite" } },
+      }),
+      ["Room"],
+      { classes: [{ from: "Room", to: "Chat" }] },
+      0,
+    ],
+    [
       "a binding added above the existing one is not a rename (position is no evidence)",
       edit({
         durable_objects: bindings({ name: "LOBBY", class_name: "Lobby" }, { name: "ROOM", class_name: "Room" }),

@@ -9,7 +9,7 @@ import type { WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
 import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
-import { codeView, isEmpty, planRenames, type RenamePlan, type Renames } from "../core/rename-plan.js";
+import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename-plan.js";
 import { CliError, UsageError } from "../errors.js";
 import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
 import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
@@ -30,6 +30,8 @@ export interface ProjectConfig {
 
 export interface ApplyInput extends ProjectConfig {
   renames: Renames;
+  /** `rename`'s flags, or what sync read in the config: for messages. */
+  origin?: Origin;
   dryRun: boolean;
   wrangler?: string;
   env: NodeJS.ProcessEnv;
@@ -70,7 +72,7 @@ function planAll(input: ApplyInput, typesFile: string): ApplyResult {
   const file = basename(input.configPath);
   const code = openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
   const exportedClasses = input.renames.classes.length > 0 ? code.exportedClasses() : new Set<string>();
-  const plan = planRenames({ source: input.configText, format: input.format, file }, input.config, input.renames, { exportedClasses });
+  const plan = planRenames({ source: input.configText, format: input.format, file }, input.config, input.renames, { exportedClasses }, input.origin);
   const changes: FileChange[] = [
     ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
     ...code.planRenames(plan.code),
@@ -112,7 +114,8 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   }
   const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
-  await commitWrites(projectDir, writes, result.changes.length > 0 ? typesStep(projectDir, input.env, input.wrangler) : undefined);
+  // Names changed (in the files now, or by hand before): the types follow, as wrangler would write them.
+  await commitWrites(projectDir, writes, typesStep(projectDir, input.env, input.wrangler));
   return result;
 }
 
@@ -154,9 +157,14 @@ export async function openProject(
   return { projectDir, configPath, format: found.format, configText, config: readConfig(configText, found.format, basename(found.path)) };
 }
 
-export function describeRenames(renames: Renames): string {
+/** One line per rename, saying what was written for it (a migration step, an exports entry, or neither). */
+export function describeRenames(renames: Renames, recorded?: RenamePlan["recorded"]): string {
+  const how = (change: { from: string; to: string }) => {
+    if (!recorded?.classes.some((c) => c.from === change.from && c.to === change.to)) return "";
+    return recorded.form === "exports" ? ` (recorded in exports: ${change.from} state = "renamed", renamed_to = "${change.to}")` : " (with a renamed_classes migration)";
+  };
   return [
-    ...renames.classes.map(({ from, to }) => `  class ${from} -> ${to} (with a renamed_classes migration)`),
+    ...renames.classes.map((change) => `  class ${change.from} -> ${change.to}${how(change)}`),
     ...renames.doBindings.map(({ from, to }) => `  Durable Object binding ${from} -> ${to}`),
     ...renames.kv.map(({ from, to }) => `  KV binding ${from} -> ${to} (namespace id kept)`),
   ].join("\n");

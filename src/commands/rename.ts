@@ -82,5 +82,5 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     return;
   }
   for (const change of changes) ui.success(`Updated ${relative(projectDir, change.path)}`);
-  ui.info(describeRenames(plan.todo));
+  ui.info(describeRenames(plan.todo, plan.recorded));
 }

@@ -120,8 +120,16 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
   const renames = flags.renames === false ? noRenames() : await decideRenames(project, record, deps);
   let configAfter = project.config;
   if (!isEmpty(renames)) {
-    deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames)}`);
-    const { plan } = await applyRenames({ ...project, renames, dryRun: flags.dryRun ?? false, wrangler: settings.wrangler, env: deps.env, ui: deps.ui });
+    const { plan } = await applyRenames({
+      ...project,
+      renames,
+      origin: { config: file },
+      dryRun: flags.dryRun ?? false,
+      wrangler: settings.wrangler,
+      env: deps.env,
+      ui: deps.ui,
+    });
+    deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames, plan.recorded)}`);
     configAfter = readConfig(plan.configText, format, file);
   }
   checkLifecycle(configAfter, file);

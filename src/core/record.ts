@@ -5,6 +5,7 @@
  */
 import type { WranglerConfig } from "./config-read.js";
 import type { NameChange, Renames } from "./rename-plan.js";
+import { ownDurableObjectBindings } from "./sections.js";
 import { UsageError } from "../errors.js";
 
 export const RECORD_FILE = "create-do-kv.json";
@@ -21,8 +22,10 @@ export function recordFromConfig(config: WranglerConfig): ProjectRecord {
     $comment:
       "Written by create-do-kv: the names it last generated, so `npx create-do-kv sync` can tell a rename from a removal. Commit it; do not edit it by hand.",
     worker: config.name ?? "",
-    // Only this Worker's own classes: a binding with script_name is another Worker's to rename.
-    durableObjects: (config.durable_objects?.bindings ?? []).filter((b) => !b.script_name).map((b) => ({ binding: b.name, class: b.class_name })),
+    // Only this Worker's own classes: a binding to another Worker's is that Worker's to rename.
+    durableObjects: ownDurableObjectBindings(config)
+      .filter((l) => l.env === undefined)
+      .map(({ binding }) => ({ binding: binding.name, class: binding.class_name })),
     kv: (config.kv_namespaces ?? []).map((e) => ({ binding: e.binding, id: e.id ?? null })),
   };
 }

@@ -73,24 +73,42 @@ export interface RenamePlan {
   codeConfig: WranglerConfig;
   /** The migration step appended, if any. */
   step?: MigrationStep;
+  /** The class renames recorded in the config's lifecycle by this plan, and in which form. */
+  recorded: { classes: NameChange[]; form: "migrations" | "exports" | "none" };
+}
+
+/**
+ * Where a rename came from, for messages: the flags of `rename`, or what `sync` read in the
+ * config (no flag was given then, so messages name the config entry).
+ */
+export type Origin = "flags" | { config: string };
+
+type RenameKind = keyof Renames;
+const FLAGS: Record<RenameKind, string> = { classes: "--class", doBindings: "--do-binding", kv: "--kv" };
+const WHAT: Record<RenameKind, string> = { classes: "class", doBindings: "Durable Object binding", kv: "KV binding" };
+
+/** The prefix of a message about one rename: its flag, or the rename as the config shows it. */
+function labelOf(origin: Origin, kind: RenameKind, change: NameChange): string {
+  return origin === "flags" ? FLAGS[kind] : `The ${WHAT[kind]} ${change.from} -> ${change.to} (as ${origin.config} has it now)`;
 }
 
 /** Refuses requests that contradict themselves: two renames into one name, one name renamed twice, chains. */
-function checkRequest(renames: Renames): void {
-  const bindings = [...renames.doBindings.map((c) => ({ ...c, flag: "--do-binding" })), ...renames.kv.map((c) => ({ ...c, flag: "--kv" }))];
-  const classes = renames.classes.map((c) => ({ ...c, flag: "--class" }));
+function checkRequest(renames: Renames, origin: Origin): void {
+  const labelled = (kind: RenameKind) => renames[kind].map((c) => ({ ...c, kind, flag: labelOf(origin, kind, c) }));
+  const bindings = [...labelled("doBindings"), ...labelled("kv")];
+  const classes = labelled("classes");
   for (const group of [bindings, classes]) {
     for (const [i, a] of group.entries()) {
-      const problem = a.flag === "--class" ? validateClassName(a.to) : validateBindingName(a.to);
+      const problem = a.kind === "classes" ? validateClassName(a.to) : validateBindingName(a.to);
       if (problem) throw new UsageError(`${a.flag}: ${problem}`);
       for (const b of group.slice(i + 1)) {
-        if (a.to === b.to) throw new UsageError(`${a.flag} ${a.from}=${a.to} and ${b.flag} ${b.from}=${b.to} give two things the name "${a.to}".`);
-        if (a.from === b.from) throw new UsageError(`${a.flag} ${a.from}=${a.to} and ${b.flag} ${b.from}=${b.to} rename "${a.from}" twice.`);
+        if (a.to === b.to) throw new UsageError(`${pair(a)} and ${pair(b)} give two things the name "${a.to}".`);
+        if (a.from === b.from) throw new UsageError(`${pair(a)} and ${pair(b)} rename "${a.from}" twice.`);
       }
       const chained = group.find((b) => b.from === a.to && b !== a);
       if (chained && a.from !== a.to) {
         throw new UsageError(
-          `${a.flag} ${a.from}=${a.to} and ${chained.flag} ${chained.from}=${chained.to} chain or swap names in one command; rename in two commands instead.`,
+          `${pair(a)} and ${pair(chained)} chain or swap names in one command; rename in two commands instead.`,
         );
       }
     }
@@ -98,6 +116,9 @@ function checkRequest(renames: Renames): void {
 }
 
 const where = (env: string | undefined) => sectionLabel(env);
+
+/** One rename of a request, as the user gave it: `--kv A=B`, or the rename the config shows. */
+const pair = (a: NameChange & { flag: string }) => (a.flag.startsWith("--") ? `${a.flag} ${a.from}=${a.to}` : a.flag);
 
 /** A binding rename (Durable Object or KV) in every section, refused where the new name is taken. */
 function planBindingRename(
@@ -125,8 +146,8 @@ function planBindingRename(
  * Plans renames against the config and the code. `target.source` is the config text that
  * `config` was read from.
  */
-export function planRenames(target: EditTarget, config: WranglerConfig, requested: Renames, code: CodeFacts): RenamePlan {
-  checkRequest(requested);
+export function planRenames(target: EditTarget, config: WranglerConfig, requested: Renames, code: CodeFacts, origin: Origin = "flags"): RenamePlan {
+  checkRequest(requested, origin);
   const sets: StringSet[] = [];
   const todo = noRenames();
   const done: string[] = [];
@@ -135,13 +156,13 @@ export function planRenames(target: EditTarget, config: WranglerConfig, requeste
 
   const doLocated = durableObjectBindings(config).map((l) => ({ ...l, binding: { name: l.binding.name } }));
   const kvLocated = kvBindings(config).map((l) => ({ ...l, binding: { name: l.binding.binding } }));
-  for (const [changes, kind, located, flag, list] of [
-    [requested.doBindings, "Durable Object", doLocated, "--do-binding", todo.doBindings],
-    [requested.kv, "KV namespace", kvLocated, "--kv", todo.kv],
+  for (const [key, kind, located, list] of [
+    ["doBindings", "Durable Object", doLocated, todo.doBindings],
+    ["kv", "KV namespace", kvLocated, todo.kv],
   ] as const) {
-    for (const change of changes) {
+    for (const change of requested[key]) {
       if (change.from === change.to) continue;
-      const planned = planBindingRename(config, change, kind, located, flag);
+      const planned = planBindingRename(config, change, kind, located, labelOf(origin, key, change));
       sets.push(...planned.sets);
       list.push(change);
       // The code may still say `from` even when the config no longer does.
@@ -155,34 +176,35 @@ export function planRenames(target: EditTarget, config: WranglerConfig, requeste
   for (const change of requested.classes) {
     const { from, to } = change;
     if (from === to) continue;
+    const label = labelOf(origin, "classes", change);
     const withFrom = own.filter((l) => l.binding.class_name === from);
     const withTo = own.filter((l) => l.binding.class_name === to);
     if (withFrom.length === 0 && withTo.length === 0) {
-      throw new UsageError(`--class: no Durable Object binding of this Worker uses the class "${from}".`);
+      throw new UsageError(`${label}: no Durable Object binding of this Worker uses the class "${from}".`);
     }
     if (withFrom.length > 0 && withTo.length > 0) {
-      throw new UsageError(`--class: "${to}" is already the class of the binding "${withTo[0]!.binding.name}" (${where(withTo[0]!.env)}); choose another name.`);
+      throw new UsageError(`${label}: "${to}" is already the class of the binding "${withTo[0]!.binding.name}" (${where(withTo[0]!.env)}); choose another name.`);
     }
     const liveFrom = model.live.has(from);
     const liveTo = model.live.has(to);
     let needsStep = false;
     if (liveFrom && liveTo) {
       throw new UsageError(
-        `--class: "${to}" already exists as a class of its own, so "${from}" cannot be renamed into it (a rename needs a destination that does not exist yet).`,
+        `${label}: "${to}" already exists as a class of its own, so "${from}" cannot be renamed into it (a rename needs a destination that does not exist yet).`,
       );
     } else if (liveFrom) needsStep = true;
     else if (liveTo && model.renamedFrom.get(to) !== from) {
-      throw new UsageError(`--class: "${to}" already exists as a class of its own, and no migration renames "${from}" into it.`);
+      throw new UsageError(`${label}: "${to}" already exists as a class of its own, and no migration renames "${from}" into it.`);
     } else if (!liveTo) {
-      throw new UsageError(`--class: no migration creates the class "${from}", so there is no stored data to carry to "${to}".`);
+      throw new UsageError(`${label}: no migration creates the class "${from}", so there is no stored data to carry to "${to}".`);
     }
     const exportsFrom = code.exportedClasses.has(from);
     const exportsTo = code.exportedClasses.has(to);
     if (exportsFrom && exportsTo) {
-      throw new UsageError(`--class: the Worker's main module already exports a class "${to}" besides "${from}"; choose another name.`);
+      throw new UsageError(`${label}: the Worker's main module already exports a class "${to}" besides "${from}"; choose another name.`);
     }
     if (!exportsFrom && !exportsTo) {
-      throw new UsageError(`--class: the Worker's main module exports neither "${from}" nor "${to}", so the class to rename cannot be found.`);
+      throw new UsageError(`${label}: the Worker's main module exports neither "${from}" nor "${to}", so the class to rename cannot be found.`);
     }
     if (exportsFrom) codeChanges.classes.push(change);
     if (needsStep) steps.push(change);
@@ -205,7 +227,7 @@ export function planRenames(target: EditTarget, config: WranglerConfig, requeste
   if (problems.length > 0) {
     throw new UsageError(`The config would not be safe to deploy after this change, so nothing was written:\n  ${problems.join("\n  ")}`);
   }
-  return { todo, done, configText: text, code: codeChanges, codeConfig, step };
+  return { todo, done, configText: text, code: codeChanges, codeConfig, step, recorded: { classes: steps, form: model.form } };
 }
 
 /**

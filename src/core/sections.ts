@@ -45,9 +45,22 @@ export function durableObjectBindings(config: WranglerConfig): Located<DurableOb
   );
 }
 
-/** Durable Object bindings to this Worker's own classes (no script_name), everywhere. */
+/**
+ * The Worker a section deploys as: the top-level `name`; in an environment its own `name` if it
+ * sets one, else `<name>-<env>` (as wrangler names it).
+ */
+export function scriptNameOf(config: WranglerConfig, env: string | undefined): string | undefined {
+  if (env === undefined) return config.name;
+  const own = config.env?.[env]?.name;
+  return typeof own === "string" ? own : config.name === undefined ? undefined : `${config.name}-${env}`;
+}
+
+/**
+ * Durable Object bindings to this Worker's own classes, everywhere: without script_name, or
+ * with the script name of their own section (that is this Worker too, named out loud).
+ */
 export function ownDurableObjectBindings(config: WranglerConfig): Located<DurableObjectBinding>[] {
-  return durableObjectBindings(config).filter(({ binding }) => !binding.script_name);
+  return durableObjectBindings(config).filter(({ binding, env }) => !binding.script_name || binding.script_name === scriptNameOf(config, env));
 }
 
 export function kvBindings(config: WranglerConfig): Located<KvNamespaceEntry>[] {

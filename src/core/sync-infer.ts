@@ -105,6 +105,15 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
     }
   }
 
+  // A rename finished in the config and its migration but not in the code: the config binds C, a
+  // step renamed R into C, and the code still exports R and not C. Only the code is left to do.
+  for (const name of boundClasses) {
+    const from = model.renamedFrom.get(name);
+    if (!from || !model.live.has(name) || renames.classes.some((c) => c.from === from || c.to === name)) continue;
+    const classes = exported();
+    if (classes?.has(from) && !classes.has(name)) renames.classes.push({ from, to: name });
+  }
+
   // An editor rename finished in the config: one bound class that no migration creates, one live
   // class no longer bound, and the code exports the new name and not the old.
   const renamedTo = new Set(renames.classes.map((c) => c.to));
@@ -133,7 +142,10 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
       });
     }
   }
-  return { renames, questions };
+  // Never ask for a rename back against a step the config already has: following that advice
+  // would append a second step moving the data back.
+  const backwards = (c: { from: string; to: string }) => model.renamedFrom.get(c.from) === c.to;
+  return { renames, questions: questions.filter((q) => !q.renames.classes.some(backwards)) };
 }
 
 /** The refusal for questions that cannot be asked (no terminal): each with its command. */

@@ -244,7 +244,11 @@ function checkRoom(projectDir: string, bytes: number): void {
  * failure after the point of no return says the project is part-way; the same command finishes it.
  */
 export async function commitWrites(projectDir: string, writes: readonly PlannedWrite[], steps?: FinishSteps): Promise<void> {
-  if (writes.length === 0) return;
+  if (writes.length === 0) {
+    // Nothing to write: the types alone, replaced whole (a failure leaves the old file).
+    if (steps) await steps.types();
+    return;
+  }
   changedOnDisk(projectDir, writes);
   preflight(projectDir, writes);
   if (steps) checkRoom(projectDir, steps.typesBytes);
