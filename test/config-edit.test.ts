@@ -237,3 +237,22 @@ describe("an edit the locator cannot place", () => {
     expect((error as Error).message).toContain("could not find where to make the change in wrangler.toml");
   });
 });
+
+describe("a config saved with a UTF-8 byte-order mark (as some Windows editors do)", () => {
+  const BOM = "\uFEFF";
+  it.each([
+    ["toml", TOML],
+    ["jsonc", JSONC],
+  ] as const)("%s: read, edited, and the mark kept where it was", (format, source) => {
+    const marked = BOM + source;
+    expect(readConfig(marked, format).name).toBe("app");
+    const withId = setKvNamespaceField({ source: marked, format }, "CACHE", "id", ID);
+    expect(withId.startsWith(BOM)).toBe(true);
+    expect(withId.slice(1)).toBe(setKvNamespaceField({ source, format }, "CACHE", "id", ID));
+    const renamed = setStrings({ source: marked, format }, [{ path: ["kv_namespaces", 0, "binding"], value: "STORE" }], "Renaming");
+    expect(renamed.startsWith(BOM)).toBe(true);
+    expect(readConfig(renamed, format).kv_namespaces?.[0]?.binding).toBe("STORE");
+    const stepped = appendMigration({ source: marked, format }, { tag: "v1", new_sqlite_classes: ["Room"] });
+    expect(stepped.startsWith(BOM) && !stepped.slice(1).includes(BOM)).toBe(true);
+  });
+});

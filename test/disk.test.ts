@@ -58,6 +58,14 @@ describe("directory names and places", () => {
     expect(lstatSync(join(cwd, "link")).isSymbolicLink()).toBe(true);
   });
 
+  it("a folder name with a backslash is refused with exit 2 (TypeScript reads it as a separator), nothing written", async () => {
+    const cwd = tempDir();
+    const result = await create(cwd, "a\\b", "--name", "slashed");
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("holds a backslash, which TypeScript reads as a path separator");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("a dangling link is refused with exit 2", async () => {
     const cwd = tempDir();
     symlinkSync(join(cwd, "nowhere"), join(cwd, "link"));

@@ -72,6 +72,7 @@ describe("planProject", () => {
       compatibility_date: COMPATIBILITY_DATE,
       durable_objects: { bindings: [{ name: options.doBinding, class_name: options.className }] },
       observability: { enabled: true },
+      upload_source_maps: true,
     });
     // The class is declared once, in the form asked for, never both (wrangler refuses both).
     if (options.lifecycle === "exports") {

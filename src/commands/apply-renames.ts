@@ -7,6 +7,7 @@ import { realpathSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { WranglerConfig } from "../core/config-read.js";
 import type { ConfigFormat } from "../core/options.js";
+import { renameCodeSpans } from "../core/markdown-rename.js";
 import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/record.js";
 import { readConfig } from "../core/config-read.js";
 import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename-plan.js";
@@ -76,8 +77,19 @@ function planAll(input: ApplyInput, typesFile: string): ApplyResult {
   const changes: FileChange[] = [
     ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
     ...code.planRenames(plan.code),
+    ...docChanges(input.projectDir, input.renames),
   ];
   return { plan, changes: changes.map((change) => ({ ...change, path: codePath(input.projectDir, change.path) })) };
+}
+
+/** The generated README.md and AGENTS.md: code spans that name a renamed class or binding follow it. */
+function docChanges(projectDir: string, renames: Renames): FileChange[] {
+  return ["README.md", "AGENTS.md"].flatMap((name) => {
+    const path = join(projectDir, name);
+    const before = readRegularFileIfAny(path);
+    const after = before === undefined ? undefined : renameCodeSpans(before, renames);
+    return before === undefined || after === before ? [] : [{ path, before, after: after! }];
+  });
 }
 
 /** Where a change is written: the file itself, or the file a link inside the project points to. */

@@ -7,7 +7,7 @@
 import { appendJsoncArrayEntry, insertJsoncField, renameInJsoncExports, replaceJsoncString } from "./config-edit-jsonc.js";
 import { ConfigEditError } from "./config-edit-text.js";
 import { appendTomlArrayEntry, insertTomlField, renameInTomlExports, replaceTomlString } from "./config-edit-toml.js";
-import { readConfig, type ExportEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
+import { BOM, readConfig, type ExportEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
 import { compareText } from "./compare.js";
 import type { ConfigFormat } from "./options.js";
 import type { ConfigPath } from "./sections.js";
@@ -57,9 +57,11 @@ function checkedEdit(
   const file = target.file ?? `wrangler.${target.format}`;
   const hint = "Nothing was written; make the change by hand, then run the command again.";
   const before = readConfig(target.source, target.format, file);
+  // The byte-order mark stays where it was; the editors see the text after it.
+  const bom = target.source.startsWith(BOM) ? BOM : "";
   let edited: string;
   try {
-    edited = edit(target.source);
+    edited = bom + edit(target.source.slice(bom.length));
   } catch (error) {
     if (!(error instanceof ConfigEditError)) throw error;
     throw new UnsafeEditError(`${what}: could not find where to make the change in ${file} (${error.message}).`, hint);

@@ -60,7 +60,11 @@ export function lineColumn(source: string, offset: number): { line: number; colu
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
-export function readConfig(source: string, format: ConfigFormat, file = `wrangler.${format}`): WranglerConfig {
+/** A UTF-8 byte-order mark, as some Windows editors save one; wrangler reads past it. */
+export const BOM = "\uFEFF";
+
+export function readConfig(text: string, format: ConfigFormat, file = `wrangler.${format}`): WranglerConfig {
+  const source = text.startsWith(BOM) ? text.slice(BOM.length) : text;
   if (format === "toml") {
     try {
       // smol-toml rejects a CR before a comment's end; CRLF and LF mean the same to TOML.

@@ -26,7 +26,11 @@ function notEmpty(path: string): string {
 }
 
 /** Why a directory cannot take a new project, or undefined when it can. */
-export function directoryProblem(path: string, force: boolean): string | undefined {
+export function directoryProblem(path: string, force: boolean, platform: NodeJS.Platform = process.platform): string | undefined {
+  // Legal in a POSIX name, but TypeScript reads it as a separator: the project's tsc would fail.
+  if (platform !== "win32" && path.includes("\\")) {
+    return `${path} holds a backslash, which TypeScript reads as a path separator, so the new project's type-check would fail there; choose a path without "\\".`;
+  }
   const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
   if (long !== undefined) return `A folder name is at most 255 bytes on most file systems; "${long.slice(0, 40)}…" has ${Buffer.byteLength(long)}.`;
   let stat;
