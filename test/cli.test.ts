@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TEMPLATES } from "../src/core/options.js";
+import { TEMPLATES } from "../src/core/project/options.js";
 import { runMain } from "./helpers/io.js";
 import { BIN, childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";

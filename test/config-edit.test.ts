@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  appendMigration,
-  renameInExports,
-  setKvNamespaceField,
-  setStrings,
-  UnsafeEditError,
-} from "../src/core/config-edit.js";
-import { readConfig } from "../src/core/config-read.js";
+import { appendMigration, renameInExports, setKvNamespaceField, setStrings, UnsafeEditError } from "../src/core/config/edit.js";
+import { readConfig } from "../src/core/config/read.js";
 
 const ID = "475b01396075d308eec9f52dd20968ed";
 const ID2 = "8d84f87a806c10ee2a04de2453ab890e";

@@ -10,19 +10,20 @@ import fc from "fast-check";
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { setKvNamespaceField } from "../src/core/config-edit.js";
-import { readConfig, type WranglerConfig } from "../src/core/config-read.js";
-import { lifecycleProblems } from "../src/core/migrations.js";
-import { DEFAULT_DIRECTORY, type ConfigFormat, type Lifecycle } from "../src/core/options.js";
-import { planProject, configFileName } from "../src/core/plan.js";
-import type { Report } from "../src/core/report.js";
-import { planRenames, type Renames } from "../src/core/rename-plan.js";
+import { setKvNamespaceField } from "../src/core/config/edit.js";
+import { readConfig, type WranglerConfig } from "../src/core/config/read.js";
+import { lifecycleProblems } from "../src/core/migrations/lifecycle.js";
+import { DEFAULT_DIRECTORY, type Lifecycle } from "../src/core/project/options.js";
+import { planProject, configFileName } from "../src/core/project/plan.js";
+import type { Report } from "../src/core/project/report.js";
+import { planRenames, type Renames } from "../src/core/rename/plan.js";
 import { UsageError } from "../src/errors.js";
 import { readTemplateLayers } from "../src/effects/templates.js";
 import { runMain } from "./helpers/io.js";
 import { inProject } from "./helpers/project.js";
 import { REPO, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
+import type { ConfigFormat } from "../src/core/config/types.js";
 
 export const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000, sync: 1_000 };
 

@@ -1,8 +1,8 @@
-import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../src/core/kv-flags.js";
-import { quoteArg } from "../src/core/shell.js";
+import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../src/core/kv/flags.js";
+import { quoteArg } from "../src/core/project/shell.js";
 import { UsageError } from "../src/errors.js";
 import { describe, expect, it } from "vitest";
-import { decideKvCreation, kvTitleClash, namespaceTitle, parseKvIds, planKvTasks, plannedKvEntries, kvKey } from "../src/core/kv-plan.js";
+import { decideKvCreation, kvTitleClash, namespaceTitle, parseKvIds, planKvTasks, plannedKvEntries, kvKey } from "../src/core/kv/plan.js";
 
 const ID = "0123456789abcdef0123456789abcdef";
 

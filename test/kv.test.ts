@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
-import { readConfig } from "../src/core/config-read.js";
+import { readConfig } from "../src/core/config/read.js";
 import { mapWithLimit, wranglerConcurrency } from "../src/effects/kv.js";
 import { useFakeCloudflare } from "./helpers/use-fake-cloudflare.js";
 import { Capture, FakeTtyIn, makeIo, runMain, waitFor } from "./helpers/io.js";

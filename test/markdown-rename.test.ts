@@ -1,8 +1,8 @@
 /** Code spans in the generated README.md and AGENTS.md follow a rename; prose and fenced blocks do not. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renameCodeSpans } from "../src/core/markdown-rename.js";
-import { noRenames, type Renames } from "../src/core/rename-plan.js";
+import { renameCodeSpans } from "../src/core/rename/markdown.js";
+import { noRenames, type Renames } from "../src/core/rename/plan.js";
 
 const renames: Renames = { ...noRenames(), classes: [{ from: "Room", to: "Chat" }], doBindings: [{ from: "ROOM", to: "HALLS" }], kv: [{ from: "CACHE", to: "STORE" }] };
 

@@ -1,7 +1,7 @@
 /** The migration model: replaying steps and reading the exports map, table-driven. */
 import { describe, expect, it } from "vitest";
-import type { WranglerConfig } from "../src/core/config-read.js";
-import { lifecycleOf, lifecycleProblems, readExports, replayMigrations } from "../src/core/migrations.js";
+import type { WranglerConfig } from "../src/core/config/read.js";
+import { lifecycleOf, lifecycleProblems, readExports, replayMigrations } from "../src/core/migrations/lifecycle.js";
 
 const room = { name: "ROOM", class_name: "Room" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveCreateOptions, trimNotes, type Ask, type Question, type ResolveContext, TEMPLATES } from "../src/core/options.js";
+import { resolveCreateOptions, trimNotes, type Ask, type Question, type ResolveContext, TEMPLATES } from "../src/core/project/options.js";
 import { UsageError } from "../src/errors.js";
 
 const ctx: ResolveContext = {

@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { managerWords, type PackageManager } from "../src/core/package-manager.js";
+import { managerWords, type PackageManager } from "../src/core/project/package-manager.js";
 import { packAs, startRegistry, type Registry } from "./helpers/registry.js";
 import { childEnv } from "./helpers/run.js";
 import { tempDir } from "./helpers/tmp.js";

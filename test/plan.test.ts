@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../src/core/config-read.js";
+import { readConfig } from "../src/core/config/read.js";
 import ts from "typescript";
-import { validateClassName } from "../src/core/names.js";
-import { CONFIG_FORMATS, TEMPLATES, type CreateOptions, type TemplateName } from "../src/core/options.js";
-import { checkRenderedConfig, planProject, templateValues } from "../src/core/plan.js";
-import { fill, placeholdersIn, RenderError } from "../src/core/render.js";
-import { COMPATIBILITY_DATE } from "../src/core/versions.js";
+import { validateClassName } from "../src/core/project/names.js";
+import { TEMPLATES, type CreateOptions, type TemplateName } from "../src/core/project/options.js";
+import { checkRenderedConfig, planProject, templateValues } from "../src/core/project/plan.js";
+import { fill, placeholdersIn, RenderError } from "../src/core/project/render.js";
+import { COMPATIBILITY_DATE } from "../src/core/project/versions.js";
 import { parse as parseJsonc, type ParseError } from "jsonc-parser";
-import { managerWords, type PackageManager } from "../src/core/package-manager.js";
+import { managerWords, type PackageManager } from "../src/core/project/package-manager.js";
 import { readPackageManagerFiles, readTemplateLayers } from "../src/effects/templates.js";
+import { CONFIG_FORMATS } from "../src/core/config/types.js";
 
 const templatesDir = new URL("../templates/", import.meta.url).pathname;
 // Every template in TEMPLATES, so a new one is checked by adding its folder and its entry.

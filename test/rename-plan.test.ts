@@ -3,11 +3,11 @@
  * every refusal. Pure: no files, no TypeScript (the code's exports are given).
  */
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../src/core/config-read.js";
-import { lifecycleProblems } from "../src/core/migrations.js";
-import type { ConfigFormat } from "../src/core/options.js";
-import { codeView, nextMigrationTag, planRenames, type Renames } from "../src/core/rename-plan.js";
+import { readConfig } from "../src/core/config/read.js";
+import { lifecycleProblems } from "../src/core/migrations/lifecycle.js";
+import { codeView, nextMigrationTag, planRenames, type Renames } from "../src/core/rename/plan.js";
 import { UsageError } from "../src/errors.js";
+import type { ConfigFormat } from "../src/core/config/types.js";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const ID2 = "fedcba9876543210fedcba9876543210";

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { diffArrays } from "diff";
 import { applyEdits, modify } from "jsonc-parser";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readConfig, type WranglerConfig } from "../src/core/config-read.js";
-import { lifecycleProblems } from "../src/core/migrations.js";
-import { TEMPLATES } from "../src/core/options.js";
-import type { NameChange } from "../src/core/rename-plan.js";
+import { readConfig, type WranglerConfig } from "../src/core/config/read.js";
+import { lifecycleProblems } from "../src/core/migrations/lifecycle.js";
+import { TEMPLATES } from "../src/core/project/options.js";
+import type { NameChange } from "../src/core/rename/plan.js";
 import { childEnv, runCli } from "./helpers/run.js";
 import { snapshotTree, tempDir } from "./helpers/tmp.js";
 

@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readConfig } from "../src/core/config-read.js";
+import { readConfig } from "../src/core/config/read.js";
 import { inProject } from "./helpers/project.js";
 import { runMain } from "./helpers/io.js";
 import { runCli } from "./helpers/run.js";

@@ -1,9 +1,9 @@
 /** What sync calls a rename, from evidence only: table-driven on config objects and records. */
 import { describe, expect, it } from "vitest";
-import type { WranglerConfig } from "../src/core/config-read.js";
-import { recordFromConfig } from "../src/core/record.js";
-import type { Renames } from "../src/core/rename-plan.js";
-import { inferRenames } from "../src/core/sync-infer.js";
+import type { WranglerConfig } from "../src/core/config/read.js";
+import { recordFromConfig } from "../src/core/rename/record.js";
+import type { Renames } from "../src/core/rename/plan.js";
+import { inferRenames } from "../src/core/rename/sync-infer.js";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const ID2 = "fedcba9876543210fedcba9876543210";

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, wr
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CACHE_KEEP, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../src/core/runtime-types.js";
-import { COMPATIBILITY_DATE } from "../src/core/versions.js";
+import { COMPATIBILITY_DATE } from "../src/core/project/versions.js";
 import { cacheDir } from "../src/effects/types-cache.js";
 import { generateTypes, TYPES_FILE } from "../src/effects/wrangler.js";
 import { childEnv, runCli } from "./helpers/run.js";

@@ -1,11 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  parseCreatedNamespaceId,
-  parseNamespaceList,
-  titleAlreadyExists,
-  wranglerErrorMessage,
-} from "../src/core/wrangler-output.js";
+import { parseCreatedNamespaceId, parseNamespaceList, titleAlreadyExists, wranglerErrorMessage } from "../src/core/kv/wrangler-output.js";
 
 /** Outputs recorded from wrangler 4.164.0 against the fake API (wrangler 3's shape from the notes). */
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/wrangler/${name}`, import.meta.url), "utf8");

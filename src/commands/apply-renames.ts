@@ -5,12 +5,11 @@
  */
 import { realpathSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import type { WranglerConfig } from "../core/config-read.js";
-import type { ConfigFormat } from "../core/options.js";
-import { renameCodeSpans } from "../core/markdown-rename.js";
-import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/record.js";
-import { readConfig } from "../core/config-read.js";
-import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename-plan.js";
+import type { WranglerConfig } from "../core/config/read.js";
+import { renameCodeSpans } from "../core/rename/markdown.js";
+import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/rename/record.js";
+import { readConfig } from "../core/config/read.js";
+import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename/plan.js";
 import { CliError, UsageError } from "../errors.js";
 import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
 import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
@@ -19,6 +18,7 @@ import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effect
 import type { Ui } from "../effects/ui.js";
 import { generateTypes, typesIntoNewFile } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
+import type { ConfigFormat } from "../core/config/types.js";
 
 export interface ProjectConfig {
   projectDir: string;

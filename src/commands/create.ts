@@ -3,16 +3,16 @@
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
 import { relative, resolve } from "node:path";
-import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/record.js";
-import { readConfig } from "../core/config-read.js";
-import { finishCommand, kvSettings, type KvFlags } from "../core/kv-flags.js";
-import { cdCommand } from "../core/shell.js";
-import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv-plan.js";
-import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/options.js";
-import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/package-manager.js";
-import { pathNotes } from "../core/names.js";
-import { configFileName, planProject } from "../core/plan.js";
-import { describeConfig, type Report } from "../core/report.js";
+import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/rename/record.js";
+import { readConfig } from "../core/config/read.js";
+import { finishCommand, kvSettings, type KvFlags } from "../core/kv/flags.js";
+import { cdCommand } from "../core/project/shell.js";
+import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv/plan.js";
+import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/project/options.js";
+import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/project/package-manager.js";
+import { pathNotes } from "../core/project/names.js";
+import { configFileName, planProject } from "../core/project/plan.js";
+import { describeConfig, type Report } from "../core/project/report.js";
 import { directoryProblem, writeProject } from "../effects/files.js";
 import { initRepository } from "../effects/git.js";
 import { installDependencies } from "../effects/install.js";

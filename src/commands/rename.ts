@@ -4,12 +4,12 @@
  * half done by hand (config edited, class renamed in an editor) is finished, not refused.
  */
 import { relative } from "node:path";
-import { readConfig, type WranglerConfig } from "../core/config-read.js";
-import { wranglerPath } from "../core/kv-flags.js";
-import { validateBindingName, validateClassName } from "../core/names.js";
-import { isEmpty, noRenames, parsePair, type NameChange, type Renames } from "../core/rename-plan.js";
-import { describeConfig, type Report } from "../core/report.js";
-import { ownDurableObjectBindings } from "../core/sections.js";
+import { readConfig, type WranglerConfig } from "../core/config/read.js";
+import { wranglerPath } from "../core/kv/flags.js";
+import { validateBindingName, validateClassName } from "../core/project/names.js";
+import { isEmpty, noRenames, parsePair, type NameChange, type Renames } from "../core/rename/plan.js";
+import { describeConfig, type Report } from "../core/project/report.js";
+import { ownDurableObjectBindings } from "../core/config/sections.js";
 import { UsageError } from "../errors.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject } from "./apply-renames.js";

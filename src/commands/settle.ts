@@ -5,14 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { readConfig, type WranglerConfig } from "../core/config-read.js";
-import type { ConfigFormat } from "../core/options.js";
-import { RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/record.js";
-import { describeConfig, type Report } from "../core/report.js";
+import { readConfig, type WranglerConfig } from "../core/config/read.js";
+import { RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/rename/record.js";
+import { describeConfig, type Report } from "../core/project/report.js";
 import { writeFileAtomic } from "../effects/files.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
 import type { KvReport } from "../effects/kv.js";
 import type { PlannedWrite } from "../effects/transaction.js";
+import type { ConfigFormat } from "../core/config/types.js";
 
 export interface SettledProject {
   config: WranglerConfig;

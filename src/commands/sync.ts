@@ -7,15 +7,15 @@
  */
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { KvFlags } from "../core/kv-flags.js";
-import { finishCommand, kvSettings } from "../core/kv-flags.js";
-import { lifecycleOf, lifecycleProblems } from "../core/migrations.js";
-import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/record.js";
-import { isEmpty, noRenames, type Renames } from "../core/rename-plan.js";
-import { readConfig, type WranglerConfig } from "../core/config-read.js";
-import { describeConfig, type Report } from "../core/report.js";
-import { ownDurableObjectBindings } from "../core/sections.js";
-import { inferRenames, unanswered } from "../core/sync-infer.js";
+import type { KvFlags } from "../core/kv/flags.js";
+import { finishCommand, kvSettings } from "../core/kv/flags.js";
+import { lifecycleOf, lifecycleProblems } from "../core/migrations/lifecycle.js";
+import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/record.js";
+import { isEmpty, noRenames, type Renames } from "../core/rename/plan.js";
+import { readConfig, type WranglerConfig } from "../core/config/read.js";
+import { describeConfig, type Report } from "../core/project/report.js";
+import { ownDurableObjectBindings } from "../core/config/sections.js";
+import { inferRenames, unanswered } from "../core/rename/sync-infer.js";
 import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";

@@ -1,8 +1,8 @@
 /** Finding a project's wrangler config on disk. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ConfigFormat } from "../core/options.js";
 import { UsageError } from "../errors.js";
+import type { ConfigFormat } from "../core/config/types.js";
 
 /** The config wrangler itself would read: wrangler.jsonc or .json wins over wrangler.toml. */
 export function findConfig(projectDir: string): { path: string; format: ConfigFormat } {

@@ -12,7 +12,7 @@
  */
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { PlannedFile } from "../core/plan.js";
+import type { PlannedFile } from "../core/project/plan.js";
 import { CliError, UsageError } from "../errors.js";
 
 /** Every file name wrangler reads its config from, in the order it looks. */

@@ -1,5 +1,5 @@
 /** Installing the new project's dependencies with the chosen package manager. */
-import { commandText, type CommandLine } from "../core/package-manager.js";
+import { commandText, type CommandLine } from "../core/project/package-manager.js";
 import { CliError } from "../errors.js";
 import { run, tailOf } from "./process.js";
 

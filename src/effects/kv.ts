@@ -6,20 +6,15 @@
 import { readFileSync } from "node:fs";
 import { freemem } from "node:os";
 import { basename } from "node:path";
-import { setKvNamespaceField } from "../core/config-edit.js";
-import { readConfig } from "../core/config-read.js";
-import { checkGivenIds, decideKvCreation, kvEntries, kvKey, planKvTasks, type KvOutcome, type KvTask } from "../core/kv-plan.js";
-import type { ConfigFormat } from "../core/options.js";
-import {
-  parseCreatedNamespaceId,
-  parseNamespaceList,
-  titleAlreadyExists,
-  wranglerErrorMessage,
-} from "../core/wrangler-output.js";
+import { setKvNamespaceField } from "../core/config/edit.js";
+import { readConfig } from "../core/config/read.js";
+import { checkGivenIds, decideKvCreation, kvEntries, kvKey, planKvTasks, type KvOutcome, type KvTask } from "../core/kv/plan.js";
+import { parseCreatedNamespaceId, parseNamespaceList, titleAlreadyExists, wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { CancelledError, CliError } from "../errors.js";
 import { replaceFileAtomic } from "./files.js";
 import type { Ui } from "./ui.js";
 import { findWrangler, hasApiToken, hasWranglerLogin, runWrangler, runWranglerLogin, type WranglerCommand } from "./wrangler.js";
+import type { ConfigFormat } from "../core/config/types.js";
 
 export type { KvOutcome };
 

@@ -4,7 +4,7 @@
  */
 import { confirm, isCancel, select, text } from "../vendor/prompts.js";
 import type { Readable, Writable } from "node:stream";
-import type { Ask } from "../core/options.js";
+import type { Ask } from "../core/project/options.js";
 import { CancelledError } from "../errors.js";
 import { interruption } from "./interrupt.js";
 

@@ -8,7 +8,6 @@
  */
 import type { Writable } from "node:stream";
 import { interruption } from "./interrupt.js";
-import type { Ui } from "./ui.js";
 
 const FRAMES = ["◐", "◓", "◑", "◒"];
 const CLEAR_LINE = "\r\x1b[2K";
@@ -18,7 +17,10 @@ const SHOW_CURSOR = "\x1b[?25h";
 type Terminal = Writable & { columns?: number };
 type Paint = (format: "green" | "red" | "dim", text: string) => string;
 
-export function createSpinnerStep(output: Terminal, paint: Paint): Ui["step"] {
+/** Work that takes seconds, shown while it runs; `done` is its success line, if it has one. */
+export type Step = <T>(start: string, done: string | undefined, work: () => Promise<T>) => Promise<T>;
+
+export function createSpinnerStep(output: Terminal, paint: Paint): Step {
   return async (start, done, work) => {
     const started = performance.now();
     const elapsed = () => `[${Math.floor((performance.now() - started) / 1000)}s]`;

@@ -11,21 +11,7 @@
  * be a plain path inside the project and the staging folder, with no link on the way, or nothing
  * is replayed.
  */
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  copyFileSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statfsSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { accessSync, chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { CancelledError, CliError, UsageError } from "../errors.js";
 import { throwIfInterrupted } from "./interrupt.js";

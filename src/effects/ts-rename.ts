@@ -10,8 +10,8 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
-import type { WranglerConfig } from "../core/config-read.js";
-import type { NameChange } from "../core/rename-plan.js";
+import type { WranglerConfig } from "../core/config/read.js";
+import type { NameChange } from "../core/rename/plan.js";
 import { UsageError } from "../errors.js";
 import { openToOthers } from "./project-files.js";
 

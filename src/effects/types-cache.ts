@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readConfig } from "../core/config-read.js";
+import { readConfig } from "../core/config/read.js";
 import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unseal } from "../core/runtime-types.js";
 import { pruneFolder } from "./cache-folder.js";
 import { findConfig } from "./config-file.js";

@@ -4,6 +4,7 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import { interruption, throwIfInterrupted } from "./interrupt.js";
+import type { Step } from "./spinner.js";
 
 type Style = Parameters<typeof styleText>[0];
 type Stream = Writable & { isTTY?: boolean };
@@ -18,7 +19,7 @@ export interface Ui {
    * succeeded (none when the caller reports each result itself). A spinner with the elapsed time
    * on a terminal, plain lines anywhere else.
    */
-  step<T>(start: string, done: string | undefined, work: () => Promise<T>): Promise<T>;
+  step: Step;
 }
 
 /**

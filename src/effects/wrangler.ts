@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
-import { wranglerErrorMessage } from "../core/wrangler-output.js";
+import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
 import { openToOthers } from "./project-files.js";
 import { run, tailOf } from "./process.js";

@@ -4,8 +4,8 @@
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
-import type { ConfigFormat } from "./options.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
+import type { ConfigFormat } from "./types.js";
 
 export interface KvNamespaceEntry {
   binding: string;

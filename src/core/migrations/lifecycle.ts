@@ -5,8 +5,8 @@
  * this model first: after the change, every class this Worker binds must be live and every step
  * must be valid. Pure: config in, verdict out.
  */
-import type { ExportEntry, MigrationStep, WranglerConfig } from "./config-read.js";
-import { ownDurableObjectBindings, sectionLabel } from "./sections.js";
+import type { ExportEntry, MigrationStep, WranglerConfig } from "../config/read.js";
+import { ownDurableObjectBindings, sectionLabel } from "../config/sections.js";
 
 export interface Lifecycle {
   /** Classes that exist after every step (or entry) is applied. */

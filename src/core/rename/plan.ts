@@ -7,19 +7,12 @@
  * editor): each part (config, migration, code) is planned from its own state, so the plan
  * finishes exactly what is left.
  */
-import { appendMigration, renameInExports, setStrings, type EditTarget, type StringSet } from "./config-edit.js";
-import { readConfig, type MigrationStep, type WranglerConfig } from "./config-read.js";
-import { lifecycleOf, lifecycleProblems } from "./migrations.js";
-import { validateBindingName, validateClassName } from "./names.js";
-import {
-  allBindings,
-  durableObjectBindings,
-  kvBindings,
-  ownDurableObjectBindings,
-  sectionLabel,
-  type Located,
-} from "./sections.js";
-import { UsageError } from "../errors.js";
+import { appendMigration, renameInExports, setStrings, type EditTarget, type StringSet } from "../config/edit.js";
+import { readConfig, type MigrationStep, type WranglerConfig } from "../config/read.js";
+import { lifecycleOf, lifecycleProblems } from "../migrations/lifecycle.js";
+import { validateBindingName, validateClassName } from "../project/names.js";
+import { allBindings, durableObjectBindings, kvBindings, ownDurableObjectBindings, sectionLabel, type Located } from "../config/sections.js";
+import { UsageError } from "../../errors.js";
 
 export interface NameChange {
   from: string;

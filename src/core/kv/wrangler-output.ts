@@ -4,7 +4,7 @@
  * table), after a banner and maybe colours. `kv namespace list` prints a JSON array.
  */
 import { stripVTControlCharacters } from "node:util";
-import type { KvIdField } from "./config-edit.js";
+import type { KvIdField } from "../config/types.js";
 
 export const NAMESPACE_ID = /^[0-9a-f]{32}$/;
 

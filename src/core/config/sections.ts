@@ -3,9 +3,9 @@
  * (wrangler does not inherit bindings into environments, so each repeats them), and every kind
  * of binding wrangler knows, so a new name can be checked against all of them. Pure.
  */
-import type { ConfigSection, DurableObjectBinding, KvNamespaceEntry, WranglerConfig } from "./config-read.js";
+import type { ConfigSection, DurableObjectBinding, KvNamespaceEntry, WranglerConfig } from "./read.js";
+import type { ConfigPath } from "./types.js";
 
-export type ConfigPath = (string | number)[];
 
 export interface Section {
   /** undefined for the top level. */

@@ -3,9 +3,9 @@
  * with the value layout of toml-locate, so every other byte stays. Unchecked on their own; the
  * policy in config-edit.ts parses before and after.
  */
-import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./config-edit-text.js";
-import type { ConfigPath } from "./sections.js";
+import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./edit-text.js";
 import { samePath, scanToml, type TomlValue } from "./toml-locate.js";
+import type { ConfigPath } from "./types.js";
 
 function valueAt(source: string, path: ConfigPath): TomlValue | undefined {
   return scanToml(source).values.find((v) => samePath(v.path, path));

@@ -4,8 +4,8 @@
  * parses before and after.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./config-edit-text.js";
-import type { ConfigPath } from "./sections.js";
+import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./edit-text.js";
+import type { ConfigPath } from "./types.js";
 
 function nodeAt(source: string, path: ConfigPath): Node | undefined {
   const tree = parseTree(source, [], { allowTrailingComma: true });

@@ -6,8 +6,8 @@
  * style, CRLF, comments anywhere. Only run on text a real parser has accepted; the edits made with
  * it are checked by parsing again.
  */
-import { ConfigEditError } from "./config-edit-text.js";
-import type { ConfigPath } from "./sections.js";
+import { ConfigEditError } from "./edit-text.js";
+import type { ConfigPath } from "./types.js";
 
 export interface TomlValue {
   path: ConfigPath;

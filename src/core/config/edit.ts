@@ -4,21 +4,20 @@
  * parser; the result must equal the old config with exactly the intended change, or the edit is
  * refused and nothing is written. The text work is in config-edit-toml.ts and config-edit-jsonc.ts.
  */
-import { appendJsoncArrayEntry, insertJsoncField, renameInJsoncExports, replaceJsoncString } from "./config-edit-jsonc.js";
-import { ConfigEditError } from "./config-edit-text.js";
-import { appendTomlArrayEntry, insertTomlField, renameInTomlExports, replaceTomlString } from "./config-edit-toml.js";
-import { BOM, readConfig, type ExportEntry, type MigrationStep, type WranglerConfig } from "./config-read.js";
-import { compareText } from "./compare.js";
-import type { ConfigFormat } from "./options.js";
-import type { ConfigPath } from "./sections.js";
-import { UsageError } from "../errors.js";
+import { appendJsoncArrayEntry, insertJsoncField, renameInJsoncExports, replaceJsoncString } from "./edit-jsonc.js";
+import { ConfigEditError } from "./edit-text.js";
+import { appendTomlArrayEntry, insertTomlField, renameInTomlExports, replaceTomlString } from "./edit-toml.js";
+import { BOM, readConfig, type ExportEntry, type MigrationStep, type WranglerConfig } from "./read.js";
+import { compareText } from "../compare.js";
+import { UsageError } from "../../errors.js";
+import type { ConfigFormat, ConfigPath } from "./types.js";
+import type { KvIdField } from "./types.js";
 
 export { ConfigEditError };
 
 /** An edit the policy refused: the user's config is left as it is (exit 2). */
 export class UnsafeEditError extends UsageError {}
 
-export type KvIdField = "id" | "preview_id";
 
 /** Sorted-key JSON, so two configs compare by meaning. */
 function canonical(value: unknown): string {

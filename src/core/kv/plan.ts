@@ -2,12 +2,12 @@
  * Which KV namespaces to create for a config, under which titles, and what to do without
  * credentials. Pure: the effects in effects/kv.ts carry it out.
  */
-import type { KvIdField } from "./config-edit.js";
-import type { KvNamespaceEntry, WranglerConfig } from "./config-read.js";
-import { UsageError } from "../errors.js";
-import { toKebab } from "./names.js";
-import { kvBindings, type ConfigPath } from "./sections.js";
+import type { KvNamespaceEntry, WranglerConfig } from "../config/read.js";
+import { UsageError } from "../../errors.js";
+import { toKebab } from "../project/names.js";
+import { kvBindings } from "../config/sections.js";
 import { NAMESPACE_ID } from "./wrangler-output.js";
+import type { ConfigPath, KvIdField } from "../config/types.js";
 
 /** What happened to one namespace id (the report's kv entries are built from these). */
 export interface KvOutcome {

@@ -2,14 +2,14 @@
  * From the template's files and the resolved options to the exact files to write. Pure: the
  * same input always gives the same plan, which drives the real run and --dry-run alike.
  */
-import { compareText } from "./compare.js";
+import { compareText } from "../compare.js";
 import type { CreateOptions } from "./options.js";
-import { readConfig } from "./config-read.js";
-import { lifecycleProblems } from "./migrations.js";
+import { readConfig } from "../config/read.js";
+import { lifecycleProblems } from "../migrations/lifecycle.js";
 import { managerWords, type PackageManager } from "./package-manager.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
-import { namespaceTitle } from "./kv-plan.js";
+import { namespaceTitle } from "../kv/plan.js";
 
 export interface PlannedFile {
   path: string;

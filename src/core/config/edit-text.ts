@@ -1,5 +1,5 @@
+import type { ConfigFormat } from "./types.js";
 /** Text helpers shared by the TOML and JSONC editors. */
-import type { ConfigFormat } from "./options.js";
 
 /** An edit that cannot be made safely: raised inside the editors, turned into a message by the policy. */
 export class ConfigEditError extends Error {}

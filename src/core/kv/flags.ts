@@ -1,8 +1,8 @@
 /** The KV flags that `create` and `sync` share, checked into one record. */
 import { resolve } from "node:path";
-import { UsageError } from "../errors.js";
-import { parseKvIds } from "./kv-plan.js";
-import { quoteArg } from "./shell.js";
+import { UsageError } from "../../errors.js";
+import { parseKvIds } from "./plan.js";
+import { quoteArg } from "../project/shell.js";
 
 export interface KvFlags {
   createKv?: boolean;

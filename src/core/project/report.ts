@@ -2,9 +2,9 @@
  * The one JSON object `--json` prints: what was (or with --dry-run, would be) done. Commands
  * fill it in as they go, so a failure still reports how far it got.
  */
-import type { ExportEntry, MigrationStep, WranglerConfig } from "./config-read.js";
-import { kvEntries, type KvOutcome } from "./kv-plan.js";
-import type { ConfigFormat } from "./options.js";
+import type { ExportEntry, MigrationStep, WranglerConfig } from "../config/read.js";
+import { kvEntries, type KvOutcome } from "../kv/plan.js";
+import type { ConfigFormat } from "../config/types.js";
 
 export interface KvBindingReport {
   binding: string;

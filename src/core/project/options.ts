@@ -4,20 +4,11 @@
  * prompt. Flags and prompts share one validator, so both show the same message.
  */
 import { basename, resolve } from "node:path";
-import { UsageError } from "../errors.js";
-import {
-  splitList,
-  toUpperSnake,
-  validateBindingName,
-  validateClassName,
-  validateEnvironments,
-  validateKvBindings,
-  validateWorkerName,
-  workerNameFromDirectory,
-} from "./names.js";
-import { kvTitleClash, plannedKvEntries } from "./kv-plan.js";
+import { UsageError } from "../../errors.js";
+import { splitList, toUpperSnake, validateBindingName, validateClassName, validateEnvironments, validateKvBindings, validateWorkerName, workerNameFromDirectory } from "./names.js";
+import { kvTitleClash, plannedKvEntries } from "../kv/plan.js";
+import { CONFIG_FORMATS, type ConfigFormat } from "../config/types.js";
 
-export const CONFIG_FORMATS = ["toml", "jsonc"] as const;
 /**
  * How the config declares the Durable Object classes: the `migrations` array (what every peer
  * generates, and the default) or the declarative `exports` map Cloudflare recommends for new
@@ -34,7 +25,6 @@ export const TEMPLATES = [
   { value: "broadcast", label: "broadcast", hint: "one KV read broadcast to every WebSocket client of a room" },
 ] as const;
 export type TemplateName = (typeof TEMPLATES)[number]["value"];
-export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 export interface CreateOptions {
   directory: string;

@@ -3,10 +3,10 @@
  * It is how `sync` tells a rename from a removal: the config says what the names are now, the
  * record what they were. A KV binding whose id stayed while its name changed was renamed.
  */
-import type { WranglerConfig } from "./config-read.js";
-import type { NameChange, Renames } from "./rename-plan.js";
-import { ownDurableObjectBindings } from "./sections.js";
-import { UsageError } from "../errors.js";
+import type { WranglerConfig } from "../config/read.js";
+import type { NameChange, Renames } from "./plan.js";
+import { ownDurableObjectBindings } from "../config/sections.js";
+import { UsageError } from "../../errors.js";
 
 export const RECORD_FILE = "create-do-kv.json";
 

@@ -3,7 +3,7 @@
  * `env.CACHE`, `env.ROOM.getByName(room)`); a rename carries those along. Only inline code spans
  * change, never prose and never fenced blocks. Pure.
  */
-import type { NameChange, Renames } from "./rename-plan.js";
+import type { NameChange, Renames } from "./plan.js";
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -5,11 +5,11 @@
  * Anything less certain becomes a question, asked in a terminal and otherwise refused with the
  * `rename` command that would do it. Pure.
  */
-import type { WranglerConfig } from "./config-read.js";
-import { lifecycleOf } from "./migrations.js";
+import type { WranglerConfig } from "../config/read.js";
+import { lifecycleOf } from "../migrations/lifecycle.js";
 import type { ProjectRecord } from "./record.js";
-import { noRenames, renameCommand, type Renames } from "./rename-plan.js";
-import { kvBindings, ownDurableObjectBindings } from "./sections.js";
+import { noRenames, renameCommand, type Renames } from "./plan.js";
+import { kvBindings, ownDurableObjectBindings } from "../config/sections.js";
 
 export interface Question {
   /** A yes/no question; yes means `renames`. */
