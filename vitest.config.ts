@@ -1,11 +1,22 @@
 import { defineConfig } from "vitest/config";
 
+// Two loops, by where a test file lives: test/unit (pure and in-process, seconds) and
+// test/integration (the built CLI, real wrangler, installs: minutes). `npm test` runs both.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
-    // The end-to-end suite installs generated projects and runs wrangler: minutes, not seconds.
-    testTimeout: 30_000,
-    hookTimeout: 600_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          // Installs of generated projects and wrangler runs: minutes, not seconds.
+          testTimeout: 30_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,154 @@
+/**
+ * Every package manager, the way its users start a project: the packed tarball is served as
+ * `create-do-kv` by a registry on 127.0.0.1 (everything else comes from the public registry),
+ * each manager (installed from the npm registry here, at the exact versions below, nothing
+ * global assumed) runs it through its own `create` command, and the project it made passes its
+ * own tests, type-check and `deploy --dry-run` through that same manager.
+ */
+import { execa } from "execa";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { managerWords, type PackageManager } from "../../src/core/project/package-manager.js";
+import { packAs, startRegistry, type Registry } from "../helpers/registry.js";
+import { childEnv } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const STEP = 600_000;
+
+interface Manager {
+  /** What `npm install` takes, pinned: the README lists these versions. */
+  spec: string;
+  name: PackageManager["name"];
+  version: string;
+  lockfile: string;
+  /** Points the manager at the test registry (each reads its own variables). */
+  env(registry: string, home: string): Record<string, string>;
+}
+
+const MANAGERS: Manager[] = [
+  {
+    spec: "npm@11.21.2",
+    name: "npm",
+    version: "11.21.2",
+    lockfile: "package-lock.json",
+    // npm 11 asks before it runs a package it has not cached, CI or not; a user answers y.
+    env: (url) => ({ npm_config_registry: url, npm_config_yes: "true" }),
+  },
+  {
+    spec: "pnpm@12.21.0",
+    name: "pnpm",
+    version: "12.21.0",
+    lockfile: "pnpm-lock.yaml",
+    // pnpm 12 reads pnpm_config_*, not npm_config_* (measured: npm_config_registry is ignored).
+    env: (url) => ({ pnpm_config_registry: url, npm_config_registry: url }),
+  },
+  { spec: "pnpm@11.28.10", name: "pnpm", version: "11.28.10", lockfile: "pnpm-lock.yaml", env: (url) => ({ pnpm_config_registry: url, npm_config_registry: url }) },
+  {
+    spec: "yarn@1.22.22",
+    name: "yarn",
+    version: "1.22.22",
+    lockfile: "yarn.lock",
+    // `yarn create` in yarn 1 is a global add: kept in the test's own folders.
+    env: (url, home) => ({ npm_config_registry: url, YARN_REGISTRY: url, YARN_GLOBAL_FOLDER: join(home, "global"), YARN_PREFIX: join(home, "prefix"), YARN_CACHE_FOLDER: join(home, "cache") }),
+  },
+  {
+    spec: "@yarnpkg/cli-dist@4.18.1",
+    name: "yarn",
+    version: "4.18.1",
+    lockfile: "yarn.lock",
+    env: (url, home) => ({
+      YARN_NPM_REGISTRY_SERVER: url,
+      YARN_UNSAFE_HTTP_WHITELIST: "127.0.0.1",
+      // yarn 4 holds back versions younger than a day (npmMinimalAgeGate); the build under test is minutes old.
+      YARN_NPM_PREAPPROVED_PACKAGES: "create-do-kv",
+      YARN_GLOBAL_FOLDER: join(home, "global"),
+      YARN_ENABLE_TELEMETRY: "0",
+    }),
+  },
+  { spec: "bun@1.4.5", name: "bun", version: "1.4.5", lockfile: "bun.lock", env: (url, home) => ({ npm_config_registry: url, BUN_CONFIG_REGISTRY: url, BUN_INSTALL_CACHE_DIR: join(home, "cache") }) },
+];
+
+/** Installs `spec` into a folder of its own; returns its .bin folder. */
+async function installTool(spec: string): Promise<string> {
+  const dir = tempDir("cdk-tool-");
+  writeFileSync(join(dir, "package.json"), '{ "private": true }');
+  const result = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", spec], { cwd: dir, reject: false, all: true });
+  expect(result.exitCode, result.all).toBe(0);
+  return join(dir, "node_modules", ".bin");
+}
+
+let registry: Registry;
+
+beforeAll(async () => {
+  // A version of its own for each run: a manager that cached an earlier 0.1.0 (npx, pnpm dlx)
+  // would otherwise run that instead of this build.
+  const version = `0.0.0-matrix.${Date.now()}`;
+  registry = await startRegistry(await packAs(version));
+  expect(registry.version).toBe(version);
+}, STEP);
+
+afterAll(async () => {
+  await registry?.close();
+});
+
+describe.each(MANAGERS)("$spec create do-kv", (manager) => {
+  const workspace = tempDir("cdk-pm-");
+  const root = join(workspace, "app");
+  const words = managerWords({ name: manager.name, version: manager.version });
+  let env: Record<string, string | undefined>;
+  let made: { exitCode?: number; all?: string };
+  const inProject = (command: string, ...args: string[]) =>
+    execa(command, args, { cwd: root, env, extendEnv: false, reject: false, all: true, stdin: "ignore", timeout: STEP });
+
+  beforeAll(async () => {
+    const bin = await installTool(manager.spec);
+    env = childEnv({ PATH: `${bin}${delimiter}${process.env.PATH}`, ...manager.env(registry.url, tempDir("cdk-pm-home-")) });
+    // A user's shell has no npm_config_user_agent; the one `npm test` set must not say "npm"
+    // to a manager that only fills it in when it is missing (bun).
+    delete env.npm_config_user_agent;
+    const before = registry.served.length;
+    // npm reads flags after the package name as its own (npm's own --yes); `--` hands them on.
+    const args = [...(manager.name === "npm" ? ["--"] : []), "app", "--yes", "--no-create-kv"];
+    made = await execa(manager.name, ["create", "do-kv", ...args], { cwd: workspace, env, extendEnv: false, reject: false, all: true, stdin: "ignore", timeout: STEP });
+    expect(made.exitCode, made.all).toBe(0);
+    // The manager asked the test registry for create-do-kv (and so ran this run's version).
+    expect(registry.served.slice(before)).toContain("/create-do-kv");
+  }, STEP);
+
+  it("installs with that manager and speaks it in the next steps and the README", () => {
+    const output = made.all ?? "";
+    expect(output).toContain(`Installing dependencies with \`${manager.name} `);
+    expect(output).toContain(`${words.run} test`);
+    expect(existsSync(join(root, manager.lockfile))).toBe(true);
+    expect(existsSync(join(root, "package-lock.json"))).toBe(manager.name === "npm");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    expect(readme).toContain(`\`${words.ci} && ${words.run} test && ${words.exec} wrangler deploy\``);
+    expect(readme).not.toMatch(manager.name === "npm" ? /pnpm|yarn|bun/ : /\bnpm (run|ci|test)\b|\bnpx\b(?! create-do-kv)/);
+    expect(readFileSync(join(root, "AGENTS.md"), "utf8")).toContain(`\`${words.run} test\``);
+  });
+
+  it("generates the binding types at creation", () => {
+    expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain("interface Env");
+  });
+
+  it("commits sources and the lockfile, never the manager's state or installed files", async () => {
+    const tracked = (await inProject("git", "ls-files")).stdout.split("\n");
+    expect(tracked).toContain(manager.lockfile);
+    expect(tracked).toContain("worker-configuration.d.ts");
+    expect(tracked.filter((path) => /^(node_modules|\.yarn\/|\.pnp|\.wrangler)/.test(path))).toEqual([]);
+  });
+
+  it("passes its own tests, type-check and deploy --dry-run through the same manager", async () => {
+    const [runCommand, ...runArgs] = words.run.split(" ");
+    const [execCommand, ...execArgs] = words.exec.split(" ");
+    const test = await inProject(runCommand!, ...runArgs, "test");
+    expect(test.exitCode, test.all).toBe(0);
+    expect(test.all).toMatch(/Tests\s+\d+ passed/);
+    const typecheck = await inProject(runCommand!, ...runArgs, "typecheck");
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+    const dry = await inProject(execCommand!, ...execArgs, "wrangler", "deploy", "--dry-run", "--outdir", "dist");
+    expect(dry.exitCode, dry.all).toBe(0);
+    expect(dry.all).toContain("--dry-run: exiting now.");
+  }, STEP);
+});
