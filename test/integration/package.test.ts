@@ -45,7 +45,7 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn|fs)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn|fs|private-folder)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
         path.endsWith(".map"),
     );
     expect(stray).toEqual([]);
