@@ -63,29 +63,6 @@ const builtinsWithoutFacades = {
 };
 
 /**
- * jsonc-parser fills 1,200 indentation strings at load time for its formatter, which this CLI
- * never calls: about 2 ms and a garbage collection on every start. Declaring the package free
- * of side effects lets esbuild drop what is not imported.
- */
-const RESOLVING = Symbol("resolving");
-const jsoncParserWithoutSideEffects = {
-  name: "jsonc-parser-without-side-effects",
-  setup(build) {
-    build.onResolve({ filter: /^(jsonc-parser|\.\.?\/.*)$/ }, async (args) => {
-      if (args.pluginData === RESOLVING) return undefined;
-      if (args.path !== "jsonc-parser" && !args.importer.includes("/node_modules/jsonc-parser/")) return undefined;
-      const { path, errors } = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: RESOLVING,
-      });
-      return { path, errors, sideEffects: false };
-    });
-  },
-};
-
-/**
  * Libraries that only some runs use, through src/vendor/<name>.ts (which re-exports the parts
  * used): each is bundled into dist/<name>.cjs and required when first used. They share no state
  * with the CLI's own code, so nothing is duplicated.
@@ -123,7 +100,7 @@ await Promise.all([
     entryPoints: ["src/cli.ts"],
     outfile: "dist/cli.cjs",
     define: { __VERSION__: JSON.stringify(pkg.version), "import.meta.dirname": "__dirname" },
-    plugins: [builtinsWithoutFacades, jsoncParserWithoutSideEffects, onDemandLibraries],
+    plugins: [builtinsWithoutFacades, onDemandLibraries],
   }),
   // Without the built-ins plugin: they load when used, and a CommonJS require builds no facade.
   ...ON_DEMAND.map((name) =>

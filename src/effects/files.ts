@@ -10,7 +10,7 @@
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
  * more than writing the whole project.
  */
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { type Stats, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/project/plan.js";
 import { CliError, UsageError } from "../errors.js";
@@ -33,7 +33,7 @@ export function directoryProblem(path: string, force: boolean, platform: NodeJS.
   }
   const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
   if (long !== undefined) return `A folder name is at most 255 bytes on most file systems; "${long.slice(0, 40)}…" has ${Buffer.byteLength(long)}.`;
-  let stat;
+  let stat: Stats;
   try {
     stat = lstatSync(path);
   } catch (error) {
@@ -133,7 +133,7 @@ function checkOverPlan(target: string, paths: readonly string[]): void {
     const parts = planned.split("/");
     for (const [i, part] of parts.entries()) {
       path = join(path, part);
-      let stat;
+      let stat: Stats;
       try {
         stat = lstatSync(path);
       } catch {

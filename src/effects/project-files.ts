@@ -2,7 +2,7 @@
  * Reading a project's files as a stranger may have made them (a cloned repository): nothing in
  * it may make us hang (a FIFO where a file goes) or steer a write outside it (a link, a `..`).
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Stats, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
 
@@ -81,7 +81,7 @@ export function plainPathInside(projectDir: string, rel: unknown): string | unde
   const parts = rel.split(/[\\/]/);
   for (const [i, part] of parts.entries()) {
     path = join(path, part);
-    let stat;
+    let stat: Stats;
     try {
       stat = lstatSync(path);
     } catch {

@@ -25,12 +25,12 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Step {
     const started = performance.now();
     const elapsed = () => `[${Math.floor((performance.now() - started) / 1000)}s]`;
     // One line only: a wrapped line cannot be redrawn with a carriage return.
-    const fit = (text: string) => {
+    const clip = (text: string) => {
       const width = (output.columns || 80) - 1;
       return text.length > width ? `${text.slice(0, width - 1)}…` : text;
     };
     let frame = 0;
-    const draw = () => output.write(`${CLEAR_LINE}${fit(`${FRAMES[frame++ % FRAMES.length]} ${start} ${paint("dim", elapsed())}`)}`);
+    const draw = () => output.write(`${CLEAR_LINE}${clip(`${FRAMES[frame++ % FRAMES.length]} ${start} ${paint("dim", elapsed())}`)}`);
     const showCursor = () => output.write(SHOW_CURSOR);
     process.once("exit", showCursor);
     output.write(HIDE_CURSOR);
@@ -41,7 +41,7 @@ export function createSpinnerStep(output: Terminal, paint: Paint): Step {
       process.removeListener("exit", showCursor);
       output.write(`${CLEAR_LINE}${line === undefined ? "" : `${line}\n`}${SHOW_CURSOR}`);
     };
-    let result;
+    let result: Awaited<ReturnType<typeof work>>;
     try {
       result = await work();
     } catch (error) {

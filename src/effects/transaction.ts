@@ -11,7 +11,7 @@
  * be a plain path inside the project and the staging folder, with no link on the way, or nothing
  * is replayed.
  */
-import { accessSync, chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { type Stats, accessSync, chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { CancelledError, CliError, UsageError } from "../errors.js";
 import { throwIfInterrupted } from "./interrupt.js";
@@ -53,7 +53,7 @@ function refuseJournal(projectDir: string, why: string): never {
 /** The staging folder, if any: a real folder (a link or a file there is not ours), or undefined. */
 function pendingFolder(projectDir: string): string | undefined {
   const pending = join(projectDir, PENDING_DIR);
-  let stat;
+  let stat: Stats;
   try {
     stat = lstatSync(pending);
   } catch {

@@ -58,7 +58,7 @@ export function createUi(
         return createSpinnerStep(out, onOut)(start, done, work);
       }
       out.write(`${start} ...\n`);
-      let result;
+      let result: Awaited<ReturnType<typeof work>>;
       try {
         result = await work();
       } catch (error) {

@@ -83,7 +83,7 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     }
 
     const match = NAMESPACES.exec(url.pathname);
-    if (!match || match[1] !== accountId) return send(res, 404, failure(7003, "Could not route to " + url.pathname));
+    if (!match || match[1] !== accountId) return send(res, 404, failure(7003, `Could not route to ${url.pathname}`));
 
     if (req.method === "POST") {
       const title = (body as { title?: string } | undefined)?.title ?? "";
@@ -119,7 +119,9 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
 
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/client/v4`,
-    env: (home: string) => (mkdirSync(`${home}/tmp`, { recursive: true }), {
+    env: (home: string) => {
+      mkdirSync(`${home}/tmp`, { recursive: true });
+      return {
       CLOUDFLARE_API_BASE_URL: `http://127.0.0.1:${port}/client/v4`,
       CLOUDFLARE_API_TOKEN: "fake-token-for-tests",
       CLOUDFLARE_ACCOUNT_ID: accountId,
@@ -127,7 +129,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       HOME: home,
       XDG_CONFIG_HOME: `${home}/.config`,
       TMPDIR: `${home}/tmp`,
-    }),
+      };
+    },
     posts: () => fake.requests.filter((r) => r.method === "POST"),
     close: () =>
       new Promise<void>((resolve) => {

@@ -28,6 +28,12 @@ function listing(dir: string): Record<string, number> {
   return out;
 }
 
+/** Makes the folder, then changes it. */
+function made(dir: string, change: () => void): void {
+  mkdirSync(dir, { recursive: true });
+  change();
+}
+
 const compileCache = (home: string) => join(home, "cache", "create-do-kv", "compile-cache");
 
 describe("Node's compile cache", () => {
@@ -53,10 +59,10 @@ describe("Node's compile cache", () => {
 
   const unsafe: [string, (dir: string, victim: string) => void][] = [
     ["a link to another folder", (dir, victim) => symlinkSync(victim, dir)],
-    ["writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(dir, 0o777))],
-    ["in a create-do-kv folder writable by others", (dir) => (mkdirSync(dir, { recursive: true }), chmodSync(join(dir, ".."), 0o777))],
+    ["writable by others", (dir) => made(dir, () => chmodSync(dir, 0o777))],
+    ["in a create-do-kv folder writable by others", (dir) => made(dir, () => chmodSync(join(dir, ".."), 0o777))],
     ...(process.getuid?.() === 0
-      ? [["another user's", (dir: string) => (mkdirSync(dir, { recursive: true }), chownSync(dir, 65534, 65534))] as [string, (dir: string) => void]]
+      ? [["another user's", (dir: string) => made(dir, () => chownSync(dir, 65534, 65534))] as [string, (dir: string) => void]]
       : []),
   ];
   it.each(unsafe)("a cache folder that is %s is not used: the run succeeds and writes nothing there", async (_, make) => {

@@ -115,8 +115,20 @@ describe("--force", () => {
   });
 
   it.each<[string, (project: string) => string]>([
-    ["a folder where a file goes", (project) => (mkdirSync(join(project, "src", "index.ts"), { recursive: true }), join(project, "src", "index.ts"))],
-    ["a file where a folder goes", (project) => (writeFileSync(join(project, "src"), "a file\n"), join(project, "src"))],
+    [
+      "a folder where a file goes",
+      (project) => {
+        mkdirSync(join(project, "src", "index.ts"), { recursive: true });
+        return join(project, "src", "index.ts");
+      },
+    ],
+    [
+      "a file where a folder goes",
+      (project) => {
+        writeFileSync(join(project, "src"), "a file\n");
+        return join(project, "src");
+      },
+    ],
   ])("%s: refused with exit 2 naming the path, before anything is written", async (_, make) => {
     const cwd = tempDir();
     const project = join(cwd, "app");

@@ -217,7 +217,7 @@ describe("help", () => {
   it.each(commands.map((c) => [c.name(), c] as const))("%s --help lists every flag the parser knows, and the examples", async (_name, command) => {
     const flags = command.options.map((option) => option.long!).filter(Boolean);
     expect(flags.length).toBeGreaterThan(5);
-    const help = command.helpInformation() + "";
+    const help = `${command.helpInformation()}`;
     const { io: helpIo, stdout } = makeIo({ argv: [...(command === program ? [] : [command.name()]), "--help"], cwd: tempDir() });
     expect(await main(helpIo)).toBe(0);
     for (const flag of flags) {

@@ -25,7 +25,7 @@ import { REPO, runCli } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 import type { ConfigFormat } from "../../src/core/config/types.js";
 
-export const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000, sync: 1_000 };
+const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000, sync: 1_000 };
 
 const TRICKY = [
   ...Object.getOwnPropertyNames(Object.prototype),
@@ -265,7 +265,7 @@ describe("generated renames: refused as a UsageError, or a config that reads bac
     let accepted = 0;
     fc.assert(
       fc.property(renames, (requested: Renames) => {
-        let plan;
+        let plan: ReturnType<typeof planRenames> | undefined;
         try {
           plan = planRenames({ source, format, file }, before, requested, { exportedClasses: new Set(["Room"]) });
         } catch (error) {

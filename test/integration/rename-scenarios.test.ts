@@ -76,8 +76,9 @@ const editConfig = (from: string | RegExp, to: string) => (dir: string) => repla
 const editCode = (file: string, from: string | RegExp, to: string) => (dir: string) => replaceIn(dir, file, from, to);
 const both =
   (...edits: ((dir: string) => void)[]) =>
-  (dir: string) =>
-    edits.forEach((e) => e(dir));
+  (dir: string) => {
+    for (const e of edits) e(dir);
+  };
 
 const LOG_CLASS = `import { DurableObject } from "cloudflare:workers";
 

@@ -109,7 +109,7 @@ describe("name conversions", () => {
     ["__", "do-kv-app"],
     ["Ünïcode", "n-code"],
     ["a".repeat(70), "a".repeat(63)],
-    ["x".repeat(62) + "-y", "x".repeat(62)],
+    [`${"x".repeat(62)}-y`, "x".repeat(62)],
   ])("workerNameFromDirectory(%j) = %j", (dir, name) => {
     expect(workerNameFromDirectory(dir)).toBe(name);
     expect(validateWorkerName(workerNameFromDirectory(dir))).toBeUndefined();
@@ -128,6 +128,6 @@ describe("pathNotes", () => {
   ])("%s", (path, says) => {
     const notes = pathNotes(path);
     expect(notes).toHaveLength(says.length);
-    says.forEach((text, i) => expect(notes[i]).toContain(text));
+    for (const [i, text] of says.entries()) expect(notes[i]).toContain(text);
   });
 });

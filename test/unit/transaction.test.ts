@@ -3,7 +3,7 @@
  * discarded; a journal from a stranger's copy of a project never steers a write outside it.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CancelledError, CliError, UsageError } from "../../src/errors.js";
 import { commitWrites, PENDING_DIR, recoverInterrupted, type FinishSteps } from "../../src/effects/transaction.js";

@@ -1,9 +1,15 @@
 /**
  * Text edits of wrangler.jsonc / wrangler.json, located with jsonc-parser's syntax tree so
- * comments and formatting elsewhere stay. Unchecked on their own; the policy in config-edit.ts
- * parses before and after.
+ * comments and formatting elsewhere stay. Unchecked on their own; the policy in edit.ts parses
+ * before and after.
+ *
+ * A value is replaced with jsonc-parser's own modify + applyEdits, which changes exactly that
+ * value. Insertions are written here: modify re-formats what it inserts into (a one-line
+ * object became five lines, the `v1` step of a migrations array was re-indented, and a comment
+ * at the end of a line ended up after the inserted property), which the byte-preserving promise
+ * does not allow.
  */
-import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
+import { applyEdits, findNodeAtLocation, modify, parseTree, type Node } from "jsonc-parser";
 import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./edit-text.js";
 import type { ConfigPath } from "./types.js";
 
@@ -14,8 +20,8 @@ function nodeAt(source: string, path: ConfigPath): Node | undefined {
 
 export function replaceJsoncString(source: string, path: ConfigPath, value: string): string {
   const node = nodeAt(source, path);
-  if (!node || node.type !== "string") throw new ConfigEditError(`no string at ${path.join(".")}`);
-  return source.slice(0, node.offset) + JSON.stringify(value) + source.slice(node.offset + node.length);
+  if (node?.type !== "string") throw new ConfigEditError(`no string at ${path.join(".")}`);
+  return applyEdits(source, modify(source, path, value, {}));
 }
 
 /**
@@ -25,7 +31,7 @@ export function replaceJsoncString(source: string, path: ConfigPath, value: stri
  */
 export function insertJsoncField(source: string, entryPath: ConfigPath, anchorKey: string, key: string, value: string): string {
   const entry = nodeAt(source, entryPath);
-  if (!entry || entry.type !== "object") throw new ConfigEditError(`no object at ${entryPath.join(".")}`);
+  if (entry?.type !== "object") throw new ConfigEditError(`no object at ${entryPath.join(".")}`);
   const anchor = findNodeAtLocation(entry, [anchorKey])?.parent;
   const property = `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
   if (!anchor) {
@@ -49,7 +55,7 @@ export function appendJsoncArrayEntry(source: string, key: string, entry: Record
   const array = tree && findNodeAtLocation(tree, [key]);
   const text = inline(entry, "jsonc");
   if (!array) {
-    if (!tree || tree.type !== "object") throw new ConfigEditError("the config is not an object");
+    if (tree?.type !== "object") throw new ConfigEditError("the config is not an object");
     const eol = eolOf(source);
     const members = tree.children ?? [];
     const last = members[members.length - 1];

@@ -16,7 +16,7 @@ const describe = (path: ConfigPath) => path.join(".");
 /** Replaces the string at `path`, keeping the quote style it was written with. */
 export function replaceTomlString(source: string, path: ConfigPath, value: string): string {
   const found = valueAt(source, path);
-  if (!found || found.kind !== "string") throw new ConfigEditError(`no string at ${describe(path)}`);
+  if (found?.kind !== "string") throw new ConfigEditError(`no string at ${describe(path)}`);
   const text = found.quote === "'" && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
   return source.slice(0, found.start) + text + source.slice(found.end);
 }

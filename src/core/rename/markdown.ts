@@ -5,14 +5,14 @@
  */
 import type { NameChange, Renames } from "./plan.js";
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One span's text after the renames: the whole span naming a class or binding, or `env.NAME` in it. */
 function renameSpan(span: string, renames: Renames): string {
   const whole = [...renames.classes, ...renames.doBindings, ...renames.kv].find((change) => change.from === span);
   if (whole) return whole.to;
   return [...renames.doBindings, ...renames.kv].reduce(
-    (text, { from, to }: NameChange) => text.replace(new RegExp(`(?<![\\w$])env\\.${escape(from)}(?![\\w$])`, "g"), `env.${to}`),
+    (text, { from, to }: NameChange) => text.replace(new RegExp(`(?<![\\w$])env\\.${escapeRegExp(from)}(?![\\w$])`, "g"), `env.${to}`),
     span,
   );
 }
