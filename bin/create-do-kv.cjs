@@ -2,9 +2,7 @@
 // Plain CommonJS that any Node can parse, so an old Node gets one clear line, not a crash.
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(
-    `create-do-kv needs Node.js 22.12 or newer (as wrangler does); this is Node.js ${process.versions.node}.`,
-  );
+  console.error(`create-do-kv needs Node.js 22.12 or newer (as wrangler does); this is Node.js ${process.versions.node}.`);
   process.exit(1);
 }
 // Node's compile cache (BENCHMARKS.md, "Start-up"), in a folder of this user's that no one else

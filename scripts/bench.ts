@@ -91,11 +91,7 @@ interface Result {
 }
 
 /** Alternates the contenders round by round, after one warm-up each. */
-async function compare(
-  name: string,
-  contenders: Record<string, (dir: string) => string[]>,
-  { rounds = ROUNDS, cpu = false } = {},
-): Promise<Result> {
+async function compare(name: string, contenders: Record<string, (dir: string) => string[]>, { rounds = ROUNDS, cpu = false } = {}): Promise<Result> {
   console.error(`Measuring ${name} (${rounds} rounds) ...`);
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (const args of Object.values(contenders)) await time(args, cpu);
@@ -141,12 +137,28 @@ if (!e2eOnly) {
   results.push({ result: scaffold, ratios: [ratio(scaffold, "create-do-kv", "create-vite")] });
 }
 if (!e2eOnly && !startupOnly) {
-  const kv = await compare("KV creation, API latency 300 ms", {
-    "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
-    "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
-    // Issue 16: one binding at the top level and in three environments, four namespaces.
-    "1 binding x 3 environments": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--env", "staging,production,dev", "--wrangler", wrangler],
-  }, { rounds: 5, cpu: true });
+  const kv = await compare(
+    "KV creation, API latency 300 ms",
+    {
+      "4 bindings": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A,B,C,D", "--wrangler", wrangler],
+      "1 binding": (d) => [bin.ours, d, "--yes", "--no-install", "--no-git", "--kv", "A", "--wrangler", wrangler],
+      // Issue 16: one binding at the top level and in three environments, four namespaces.
+      "1 binding x 3 environments": (d) => [
+        bin.ours,
+        d,
+        "--yes",
+        "--no-install",
+        "--no-git",
+        "--kv",
+        "A",
+        "--env",
+        "staging,production,dev",
+        "--wrangler",
+        wrangler,
+      ],
+    },
+    { rounds: 5, cpu: true },
+  );
   // Four wrangler processes cannot finish before their CPU time is spread over the cores.
   const cores = availableParallelism();
   const floor = median(kv.samples["4 bindings"]!.map((s) => s.cpu)) / cores;
@@ -170,26 +182,41 @@ if (!e2eOnly && !startupOnly) {
   const baseline = `const { execFileSync } = require("node:child_process");
   execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(project)}], { stdio: "ignore" });
   execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(project)}, stdio: "ignore" });`;
-  const renameResult = await compare("rename a class (code, config, migration, types)", {
-    rename: () => {
-      // Back and forth: each run appends one more renamed_classes step, as a user's would.
-      const next = className === "Room" ? "Chat" : "Room";
-      const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
-      className = next;
-      return args;
+  const renameResult = await compare(
+    "rename a class (code, config, migration, types)",
+    {
+      rename: () => {
+        // Back and forth: each run appends one more renamed_classes step, as a user's would.
+        const next = className === "Room" ? "Chat" : "Room";
+        const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
+        className = next;
+        return args;
+      },
+      "tsc --noEmit + wrangler types": () => ["-e", baseline],
     },
-    "tsc --noEmit + wrangler types": () => ["-e", baseline],
-  }, { rounds: 7 });
+    { rounds: 7 },
+  );
   results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
 }
 if (full) {
   fake.latencyMs = 0;
-  const e2e = await compare("end to end: install (warm cache) + KV", {
-    "create-do-kv": (d) => [bin.ours, d, "--yes", "--no-git"],
-    "create-cloudflare": (d) => [
-      bin.c3, d, "--type=hello-world-durable-object", "--lang=ts", "--no-deploy", "--no-git", "--no-open", "--no-auto-update",
-    ],
-  }, { rounds: 3 });
+  const e2e = await compare(
+    "end to end: install (warm cache) + KV",
+    {
+      "create-do-kv": (d) => [bin.ours, d, "--yes", "--no-git"],
+      "create-cloudflare": (d) => [
+        bin.c3,
+        d,
+        "--type=hello-world-durable-object",
+        "--lang=ts",
+        "--no-deploy",
+        "--no-git",
+        "--no-open",
+        "--no-auto-update",
+      ],
+    },
+    { rounds: 3 },
+  );
   results.push({ result: e2e, ratios: [ratio(e2e, "create-do-kv", "create-cloudflare")] });
 }
 await fake.close();
@@ -217,7 +244,9 @@ console.log(
 );
 console.log("| scenario | medians | ratios |\n|---|---|---|");
 for (const { result, ratios } of results) {
-  const shown = Object.entries(result.samples).map(([k, v]) => `${k} ${fmt(median(v.map((s) => s.ms)))}`).join(", ");
+  const shown = Object.entries(result.samples)
+    .map(([k, v]) => `${k} ${fmt(median(v.map((s) => s.ms)))}`)
+    .join(", ");
   console.log(`| ${result.name} (${result.samples[Object.keys(result.samples)[0]!]!.length} rounds) | ${shown} | ${ratios.join("; ")} |`);
 }
 console.log("\n| package | packed | installed | runtime dependencies |\n|---|---|---|---|");

@@ -32,9 +32,7 @@ const builtinsWithoutFacades = {
       if (LOAD_ON_FIRST_USE.has(path)) {
         // The default export forwards property reads; each function export is a wrapper.
         const module = require(path);
-        const functions = Object.keys(module).filter(
-          (name) => IDENTIFIER.test(name) && typeof module[name] === "function" && !/^[A-Z]/.test(name),
-        );
+        const functions = Object.keys(module).filter((name) => IDENTIFIER.test(name) && typeof module[name] === "function" && !/^[A-Z]/.test(name));
         return {
           loader: "js",
           contents: [
@@ -103,10 +101,7 @@ await Promise.all([
     plugins: [builtinsWithoutFacades, onDemandLibraries],
   }),
   // Without the built-ins plugin: they load when used, and a CommonJS require builds no facade.
-  ...ON_DEMAND.map((name) =>
-    build({ ...common, entryPoints: [`src/vendor/${name}.ts`], outfile: `dist/${name}.cjs` }),
-  ),
+  ...ON_DEMAND.map((name) => build({ ...common, entryPoints: [`src/vendor/${name}.ts`], outfile: `dist/${name}.cjs` })),
   // For the bin, before it loads the CLI: where Node's compile cache may go.
   build({ ...common, entryPoints: ["src/effects/private-folder.ts"], outfile: "dist/private-folder.cjs" }),
 ]);
-

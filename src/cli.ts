@@ -159,9 +159,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .option("--force", "write into a non-empty directory (files with the same names are replaced, after a copy to <directory>.backup-<time>)")
     .option("--dry-run", "show what would be done; write nothing")
     .addOption(
-      new Option("--pm <manager>", "package manager to install with (default: the one that ran create-do-kv, else npm)").choices(
-        PACKAGE_MANAGERS,
-      ),
+      new Option("--pm <manager>", "package manager to install with (default: the one that ran create-do-kv, else npm)").choices(PACKAGE_MANAGERS),
     )
     .option("--no-install", "do not install dependencies")
     .option("--no-git", "do not create a git repository");

@@ -95,7 +95,10 @@ function docChanges(projectDir: string, renames: Renames): FileChange[] {
 /** Where a change is written: the file itself, or the file a link inside the project points to. */
 function codePath(projectDir: string, path: string): string {
   if (!isInside(projectDir, path)) {
-    throw new UsageError(`The rename would change ${path}, which is outside the project; create-do-kv writes only inside it.`, "Rename it by hand there, or leave that file out of tsconfig.json.");
+    throw new UsageError(
+      `The rename would change ${path}, which is outside the project; create-do-kv writes only inside it.`,
+      "Rename it by hand there, or leave that file out of tsconfig.json.",
+    );
   }
   return writablePath(projectDir, path);
 }
@@ -173,7 +176,9 @@ export async function openProject(
 export function describeRenames(renames: Renames, recorded?: RenamePlan["recorded"]): string {
   const how = (change: { from: string; to: string }) => {
     if (!recorded?.classes.some((c) => c.from === change.from && c.to === change.to)) return "";
-    return recorded.form === "exports" ? ` (recorded in exports: ${change.from} state = "renamed", renamed_to = "${change.to}")` : " (with a renamed_classes migration)";
+    return recorded.form === "exports"
+      ? ` (recorded in exports: ${change.from} state = "renamed", renamed_to = "${change.to}")`
+      : " (with a renamed_classes migration)";
   };
   return [
     ...renames.classes.map((change) => `  class ${change.from} -> ${change.to}${how(change)}`),

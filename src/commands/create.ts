@@ -71,9 +71,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const installLine = installCommand(pm, { unattended: true });
   const words = managerWords(pm);
   // Files made after the templates are written: the same list in --dry-run and the real run.
-  const laterFiles = [
-    ...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : []),
-  ];
+  const laterFiles = [...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : [])];
   const cd = relative(deps.cwd, directory) || ".";
   const inProject = cd === "." ? "" : `${cdCommand(cd)} && `;
 
@@ -106,7 +104,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   ui.success(`Created ${options.name} in ${directory}`);
   if (backup) {
     const what = [
-      ...(backup.paths.length > 0 ? [`replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")})`] : []),
+      ...(backup.paths.length > 0
+        ? [`replaced ${backup.paths.length} existing file${backup.paths.length === 1 ? "" : "s"} (${backup.paths.join(", ")})`]
+        : []),
       ...(backup.removed.length > 0 ? [`removed ${backup.removed.join(", ")} (wrangler would read it instead of ${configFile.path})`] : []),
     ];
     ui.warn(`--force ${what.join(" and ")}; the originals are in ${backup.directory}`);
@@ -116,12 +116,17 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   if (install) {
     await ui
       .step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
-        installDependencies(directory, installLine, { env: { ...deps.env, ...installEnv(pm) }, retry: `${inProject}${commandText(installCommand(pm))}` }),
+        installDependencies(directory, installLine, {
+          env: { ...deps.env, ...installEnv(pm) },
+          retry: `${inProject}${commandText(installCommand(pm))}`,
+        }),
       )
       .catch((error: unknown) => {
         // Stopped mid-install: the files are whole; what is left is the install and the KV step.
         if (!(error instanceof CancelledError)) throw error;
-        throw error.with({ hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { dlx: words.dlx, prefix: "" })}` });
+        throw error.with({
+          hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { dlx: words.dlx, prefix: "" })}`,
+        });
       });
     report.installed = true;
   }
@@ -149,7 +154,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   settleProject({ projectDir: directory, configPath, format: options.format }, report, kvResult);
   const typesFailure = await types;
   if (types && !typesFailure) report.files.push(TYPES_FILE);
-  if (typesFailure) ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${commandText(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);
+  if (typesFailure)
+    ui.warn(`${TYPES_FILE} was not generated: ${typesFailure}\nRun \`${commandText(runScriptCommand(pm, "cf-typegen"))}\` in the project.`);
 
   if (flags.git !== false) {
     const git = await initRepository(directory, deps.env);
@@ -167,11 +173,18 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       "",
       "Next steps:",
       ...(cd === "." ? [] : [`  ${cdCommand(cd)}`]),
-      ...(install ? [] : [`  ${commandText(installCommand(pm))}`, `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`]),
+      ...(install
+        ? []
+        : [
+            `  ${commandText(installCommand(pm))}`,
+            `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`,
+          ]),
       `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
       `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
       `  ${commandText(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
-      ...options.environments.map((env) => `  ${commandText(runScriptCommand(pm, `deploy:${env}`))}   # env.${env}, as the Worker ${options.name}-${env}`),
+      ...options.environments.map(
+        (env) => `  ${commandText(runScriptCommand(pm, `deploy:${env}`))}   # env.${env}, as the Worker ${options.name}-${env}`,
+      ),
     ].join("\n"),
   );
   if (kvResult.failure) throw kvResult.failure;

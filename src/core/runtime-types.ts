@@ -55,5 +55,8 @@ export const CACHE_KEEP = 8;
  * newest CACHE_KEEP of the cache's own (other names in the folder are left alone).
  */
 export function cacheFilesToPrune(files: readonly { name: string; usedMs: number }[], keep = CACHE_KEEP): string[] {
-  return beyondNewest(files.filter(({ name }) => /^[0-9a-f]{32}\.d\.ts$/.test(name)), keep);
+  return beyondNewest(
+    files.filter(({ name }) => /^[0-9a-f]{32}\.d\.ts$/.test(name)),
+    keep,
+  );
 }

@@ -16,4 +16,3 @@ export function findConfig(projectDir: string): { path: string; format: ConfigFo
   }
   throw new UsageError(`No wrangler.toml or wrangler.jsonc in ${projectDir}.`, "Run it in the project, or pass --cwd <dir>.");
 }
-

@@ -10,7 +10,21 @@
  * runs meanwhile. The first promise-based fs call starts libuv's thread pool, which alone cost
  * more than writing the whole project.
  */
-import { type Stats, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  type Stats,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { PlannedFile } from "../core/project/plan.js";
 import { CliError, UsageError } from "../errors.js";
@@ -205,7 +219,9 @@ async function writeOver(target: string, files: readonly PlannedFile[]): Promise
       for (const path of [...paths, ...configs]) copySync(join(directory, path), join(target, path), { overwrite: true });
       rmSync(directory, { recursive: true, force: true }); // every copy is back in place
     }
-    throw new CliError(`Writing into ${target} failed part-way (${describe(error)}); the folder is as it was: every file the run wrote was removed and every file it replaced put back.`);
+    throw new CliError(
+      `Writing into ${target} failed part-way (${describe(error)}); the folder is as it was: every file the run wrote was removed and every file it replaced put back.`,
+    );
   }
   return directory ? { directory, paths, removed: configs } : undefined;
 }
@@ -277,7 +293,8 @@ function writeIntoExisting(target: string, files: readonly PlannedFile[]): void 
   }
   const moved: string[] = [];
   try {
-    if (readdirSync(target).some((entry) => entry !== ".git" && entry !== CLAIM)) throw new UsageError(`${notEmpty(target)} (It filled while this ran; nothing was written.)`);
+    if (readdirSync(target).some((entry) => entry !== ".git" && entry !== CLAIM))
+      throw new UsageError(`${notEmpty(target)} (It filled while this ran; nothing was written.)`);
     writeAll(claim, files, target);
     for (const entry of readdirSync(claim)) {
       moveWithoutReplacing(join(claim, entry), join(target, entry));

@@ -24,8 +24,7 @@ export async function initRepository(projectDir: string, env: NodeJS.ProcessEnv)
   const init = await git(["init", "--quiet"]);
   if (init.exitCode !== 0) return { initialized: false, committed: false, note: `git init failed: ${init.stderr.trim()}` };
   const add = await git(["add", "--all"]);
-  const commit =
-    add.exitCode === 0 ? await git(["commit", "--quiet", "--message", "Initial commit from create-do-kv"]) : add;
+  const commit = add.exitCode === 0 ? await git(["commit", "--quiet", "--message", "Initial commit from create-do-kv"]) : add;
   if (commit.exitCode !== 0) {
     const why = commit.timedOut
       ? `git did not finish within ${GIT_TIMEOUT_MS / 1000} s (a signing key or a hook waiting for input?) and was stopped`

@@ -55,11 +55,7 @@ export interface KvReport {
   skipped?: string;
 }
 
-async function lookUpByTitle(
-  wrangler: WranglerCommand,
-  title: string,
-  options: KvOptions,
-): Promise<{ id?: string; message?: string }> {
+async function lookUpByTitle(wrangler: WranglerCommand, title: string, options: KvOptions): Promise<{ id?: string; message?: string }> {
   const listed = await runWrangler(wrangler, ["kv", "namespace", "list"], {
     cwd: options.projectDir,
     timeoutMs: options.timeoutMs,
@@ -75,7 +71,13 @@ async function lookUpByTitle(
 }
 
 async function runTask(wrangler: WranglerCommand, task: KvTask, options: KvOptions): Promise<KvOutcome> {
-  const base = { binding: task.binding, ...(task.env === undefined ? {} : { env: task.env }), path: task.path, field: task.field, title: task.createdTitle };
+  const base = {
+    binding: task.binding,
+    ...(task.env === undefined ? {} : { env: task.env }),
+    path: task.path,
+    field: task.field,
+    title: task.createdTitle,
+  };
   const args = ["kv", "namespace", "create", task.title, ...(task.field === "preview_id" ? ["--preview"] : [])];
   const result = await runWrangler(wrangler, args, {
     cwd: options.projectDir,
@@ -139,14 +141,22 @@ async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise
       .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
       .catch((error: unknown) => {
         if (!(error instanceof CancelledError)) throw error;
-        throw error.with({ message: "Cancelled at the login question; the project is kept, without KV ids.", hint: `To finish: ${options.finishCommand}` });
+        throw error.with({
+          message: "Cancelled at the login question; the project is kept, without KV ids.",
+          hint: `To finish: ${options.finishCommand}`,
+        });
       });
-    decision = login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
-      ? { action: "create" }
-      : { action: "skip", reason: "not logged in to Cloudflare" };
+    decision =
+      login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
+        ? { action: "create" }
+        : { action: "skip", reason: "not logged in to Cloudflare" };
   }
   if (decision.action === "fail") {
-    throw new CliError(`Cannot create KV namespaces: ${decision.reason}.`, undefined, `Set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID), then run: ${options.finishCommand}`);
+    throw new CliError(
+      `Cannot create KV namespaces: ${decision.reason}.`,
+      undefined,
+      `Set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID), then run: ${options.finishCommand}`,
+    );
   }
   return decision.action === "skip" ? decision.reason : undefined;
 }
@@ -210,7 +220,11 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
   const original = readFileSync(options.configPath, "utf8");
   const config = readConfig(original, options.format, file);
   const entries = kvEntries(config);
-  checkGivenIds(options.given, entries.map((entry) => entry.key), file);
+  checkGivenIds(
+    options.given,
+    entries.map((entry) => entry.key),
+    file,
+  );
 
   const outcomes: KvOutcome[] = [...options.given].map(([key, id]) => {
     const { binding, env, path } = entries.find((entry) => entry.key === key)!;

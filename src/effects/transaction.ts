@@ -11,7 +11,22 @@
  * be a plain path inside the project and the staging folder, with no link on the way, or nothing
  * is replayed.
  */
-import { type Stats, accessSync, chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  type Stats,
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { CancelledError, CliError, UsageError } from "../errors.js";
 import { throwIfInterrupted } from "./interrupt.js";
@@ -77,9 +92,13 @@ function readJournal(projectDir: string, pending: string): Journal | undefined {
   for (const file of journal.files) {
     const target = plainPathInside(projectDir, file?.path);
     if (!target || file.path.split(/[\\/]/)[0] === PENDING_DIR) {
-      refuseJournal(projectDir, `names ${JSON.stringify(file?.path)}, which is not a plain file path inside the project (a \`..\`, an absolute path or a link on the way)`);
+      refuseJournal(
+        projectDir,
+        `names ${JSON.stringify(file?.path)}, which is not a plain file path inside the project (a \`..\`, an absolute path or a link on the way)`,
+      );
     }
-    if (typeof file.staged !== "string" || !/^\d{1,6}$/.test(file.staged)) refuseJournal(projectDir, `names a staged file ${JSON.stringify(file.staged)} outside its own folder`);
+    if (typeof file.staged !== "string" || !/^\d{1,6}$/.test(file.staged))
+      refuseJournal(projectDir, `names a staged file ${JSON.stringify(file.staged)} outside its own folder`);
     try {
       if (!lstatSync(join(pending, file.staged)).isFile()) refuseJournal(projectDir, `holds a staged file ${file.staged} that is not a regular file`);
     } catch (error) {
@@ -132,7 +151,8 @@ async function finish(projectDir: string, pending: string, journal: Journal, ste
     } catch (error) {
       const rest = `${TYPES_FILE} is not regenerated yet`;
       const hint = "Run the same command again (or `npx create-do-kv sync`): it regenerates the types and finishes.";
-      if (error instanceof CancelledError) throw error.with({ message: `${error.message.replace(/ What was done before it was kept\.$/, "")} The files were written; ${rest}.`, hint });
+      if (error instanceof CancelledError)
+        throw error.with({ message: `${error.message.replace(/ What was done before it was kept\.$/, "")} The files were written; ${rest}.`, hint });
       throw new CliError(`The files were written, but ${rest}: ${(error as Error).message}`, undefined, hint);
     }
     moved.push(TYPES_FILE);
@@ -255,7 +275,8 @@ export async function commitWrites(projectDir: string, writes: readonly PlannedW
       const staged = join(pending, String(i));
       writeFileSync(staged, write.after, { flag: "wx" });
       // A short write is a failure, never a truncated file: read back what the disk holds.
-      if (readFileSync(staged, "utf8") !== write.after) throw new CliError(`Staging ${relative(projectDir, write.path)} did not read back as written; nothing was written.`);
+      if (readFileSync(staged, "utf8") !== write.after)
+        throw new CliError(`Staging ${relative(projectDir, write.path)} did not read back as written; nothing was written.`);
       try {
         chmodSync(staged, statSync(write.path).mode); // keep an executable bit, say
       } catch {

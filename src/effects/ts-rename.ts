@@ -68,9 +68,7 @@ export function envInterface(config: WranglerConfig): string {
   const main = (config.main ?? "src/index.ts").replace(/\.[cm]?[jt]s$/, "");
   const properties = [
     ...(config.kv_namespaces ?? []).map((e) => `\t${e.binding}: KVNamespace;`),
-    ...(config.durable_objects?.bindings ?? []).map(
-      (b) => `\t${b.name}: DurableObjectNamespace<import("./${main}").${b.class_name}>;`,
-    ),
+    ...(config.durable_objects?.bindings ?? []).map((b) => `\t${b.name}: DurableObjectNamespace<import("./${main}").${b.class_name}>;`),
   ];
   return `interface __BaseEnv_Env {\n${properties.join("\n")}\n}`;
 }
@@ -132,7 +130,10 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
   // A types file cut short (a full disk) would hide uses of env from the rename: refuse it.
   const typesSourceFile = program.getSourceFile(typesPath);
   const damaged = typesSourceFile ? program.getSyntacticDiagnostics(typesSourceFile) : [];
-  if (damaged.length > 0) throw new UsageError(`${TYPES_FILE} is damaged (${ts.flattenDiagnosticMessageText(damaged[0]!.messageText, " ")}); regenerate it with \`npx wrangler types\`.`);
+  if (damaged.length > 0)
+    throw new UsageError(
+      `${TYPES_FILE} is damaged (${ts.flattenDiagnosticMessageText(damaged[0]!.messageText, " ")}); regenerate it with \`npx wrangler types\`.`,
+    );
   const ours = (file: string) => {
     const full = resolve(file);
     return full !== typesPath && !full.split(sep).includes("node_modules") && !full.endsWith(".d.ts");
@@ -190,7 +191,11 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
 
   return {
     exportedClasses() {
-      return new Set(mainExports().filter((s) => resolveAlias(s).flags & ts.SymbolFlags.Class).map((s) => s.name));
+      return new Set(
+        mainExports()
+          .filter((s) => resolveAlias(s).flags & ts.SymbolFlags.Class)
+          .map((s) => s.name),
+      );
     },
     planRenames(changes) {
       const edits = new Map<string, { start: number; length: number; text: string }[]>();
@@ -214,7 +219,10 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
             const clash = checker.getSymbolsInScope(at, SCOPE).find((s) => s.name === change.to);
             if (clash) {
               const declared = clash.declarations?.[0];
-              const what = declared && ours(declared.getSourceFile().fileName) ? `declared at ${where(declared)}` : "a global of the Workers runtime or TypeScript";
+              const what =
+                declared && ours(declared.getSourceFile().fileName)
+                  ? `declared at ${where(declared)}`
+                  : "a global of the Workers runtime or TypeScript";
               throw new UsageError(
                 `Renaming "${change.from}" to "${change.to}" would change what ${where(at)} refers to: "${change.to}" is already ${what}; choose another name.`,
               );

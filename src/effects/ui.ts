@@ -38,7 +38,7 @@ export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean
 export function createUi(
   out: Stream,
   err: Stream,
-  options: { env: NodeJS.ProcessEnv; color: boolean; /** a terminal session: steps get a spinner */ spinner?: boolean },
+  options: { env: NodeJS.ProcessEnv; color: boolean /** a terminal session: steps get a spinner */; spinner?: boolean },
 ): Ui {
   const paint = (stream: Stream) => {
     const on = wantsColor(stream, options.env, options.color);

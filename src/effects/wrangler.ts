@@ -36,11 +36,13 @@ export interface WranglerResult {
 export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string): WranglerCommand {
   if (override) return { file: override, prefix: [], source: "--wrangler" };
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
-  if (existsSync(local) && !openToOthers(realpathSync(local), realpathSync(projectDir))) return { file: local, prefix: [], source: "the project's node_modules" };
+  if (existsSync(local) && !openToOthers(realpathSync(local), realpathSync(projectDir)))
+    return { file: local, prefix: [], source: "the project's node_modules" };
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, "wrangler");
-    if (existsSync(candidate) && !openToOthers(realpathSync(candidate), dirname(realpathSync(candidate)))) return { file: candidate, prefix: [], source: "PATH" };
+    if (existsSync(candidate) && !openToOthers(realpathSync(candidate), dirname(realpathSync(candidate))))
+      return { file: candidate, prefix: [], source: "PATH" };
   }
   return { file: "npx", prefix: ["--yes", "wrangler@4"], source: "npx wrangler@4" };
 }
@@ -123,11 +125,7 @@ export async function typesIntoNewFile(
  * worker-configuration.d.ts regenerated: made as a new file beside it, then renamed over it, so
  * the old file stays whole until the new one is. Returns wrangler's message when it fails.
  */
-export async function generateTypes(
-  projectDir: string,
-  env: NodeJS.ProcessEnv,
-  options: { wrangler?: string } = {},
-): Promise<string | undefined> {
+export async function generateTypes(projectDir: string, env: NodeJS.ProcessEnv, options: { wrangler?: string } = {}): Promise<string | undefined> {
   const made = await typesIntoNewFile(projectDir, env, options.wrangler);
   if ("failure" in made) return made.failure;
   try {

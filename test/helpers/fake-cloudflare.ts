@@ -122,13 +122,13 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     env: (home: string) => {
       mkdirSync(`${home}/tmp`, { recursive: true });
       return {
-      CLOUDFLARE_API_BASE_URL: `http://127.0.0.1:${port}/client/v4`,
-      CLOUDFLARE_API_TOKEN: "fake-token-for-tests",
-      CLOUDFLARE_ACCOUNT_ID: accountId,
-      WRANGLER_SEND_METRICS: "false",
-      HOME: home,
-      XDG_CONFIG_HOME: `${home}/.config`,
-      TMPDIR: `${home}/tmp`,
+        CLOUDFLARE_API_BASE_URL: `http://127.0.0.1:${port}/client/v4`,
+        CLOUDFLARE_API_TOKEN: "fake-token-for-tests",
+        CLOUDFLARE_ACCOUNT_ID: accountId,
+        WRANGLER_SEND_METRICS: "false",
+        HOME: home,
+        XDG_CONFIG_HOME: `${home}/.config`,
+        TMPDIR: `${home}/tmp`,
       };
     },
     posts: () => fake.requests.filter((r) => r.method === "POST"),

@@ -21,7 +21,9 @@ export function commandLine(pid: number): string {
 
 /** Every process below `root`, children and theirs. */
 export function descendants(root: number): number[] {
-  const pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+  const pids = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
   const children = new Map<number, number[]>();
   for (const pid of pids) {
     const parent = parentOf(pid);

@@ -89,7 +89,10 @@ export async function startRegistry({ tarball: tarballPath, manifest }: Packed):
       .then(async (upstream) => {
         // fetch has already decoded any content-encoding, so only the type is passed on.
         const body = Buffer.from(await upstream.arrayBuffer());
-        response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json", "content-length": body.length });
+        response.writeHead(upstream.status, {
+          "content-type": upstream.headers.get("content-type") ?? "application/json",
+          "content-length": body.length,
+        });
         response.end(body);
       })
       .catch((error: unknown) => {

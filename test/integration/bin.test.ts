@@ -16,7 +16,10 @@ async function run(args: string[], home: string, extra: Record<string, string> =
   const cwd = tempDir();
   const tmp = join(home, "tmp");
   mkdirSync(tmp, { recursive: true });
-  const result = await runCli(args, { cwd, env: childEnv({ XDG_CACHE_HOME: join(home, "cache"), TMPDIR: tmp, NODE_COMPILE_CACHE: undefined, ...extra }) });
+  const result = await runCli(args, {
+    cwd,
+    env: childEnv({ XDG_CACHE_HOME: join(home, "cache"), TMPDIR: tmp, NODE_COMPILE_CACHE: undefined, ...extra }),
+  });
   return { ...result, cwd };
 }
 
@@ -117,7 +120,9 @@ describe("output straight to a pipe or file", () => {
     expect(result.exitCode).toBe(0);
     const text = readFileSync(log, "utf8");
     // In the order written: stderr's warning between stdout's lines, none lost at the exit.
-    expect(text).toMatch(/^✔ Created app in .*\n▲ KV namespaces not created: .*\n\n {2}Durable Object[\s\S]*Next steps:[\s\S]* {2}npm run deploy .*\n$/);
+    expect(text).toMatch(
+      /^✔ Created app in .*\n▲ KV namespaces not created: .*\n\n {2}Durable Object[\s\S]*Next steps:[\s\S]* {2}npm run deploy .*\n$/,
+    );
   });
 
   it.each([["--version"], ["app", ...OFFLINE], ["app", ...OFFLINE, "--json"]])(

@@ -155,18 +155,24 @@ describe("a path the project's test runner trips on", () => {
 });
 
 describe("printed commands are safe to paste", () => {
-  it.each(["x$(touch PWNED)", "it's `here`", "a b", "-", "--", "-P"])("the cd of the next steps for %j runs no command and reaches the folder", async (dir) => {
-    const cwd = tempDir();
-    const result = await runCli(["--yes", ...OFFLINE, "--name", "app", "--", dir], { cwd });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const cdLine = result.stdout.split("\n").find((line) => line.trim().startsWith("cd "))!.trim();
-    const pasted = await execa("sh", ["-c", `${cdLine} && pwd`], { cwd, reject: false });
-    expect(pasted.exitCode, pasted.stderr).toBe(0);
-    expect(pasted.stdout.trim()).toBe(join(cwd, dir));
-    expect(readdirSync(cwd)).toEqual([dir]);
-    // The hint that finishes the KV step starts with the same cd.
-    expect(result.stderr).toContain(`To create them later: ${cdLine} && npx create-do-kv sync`);
-  });
+  it.each(["x$(touch PWNED)", "it's `here`", "a b", "-", "--", "-P"])(
+    "the cd of the next steps for %j runs no command and reaches the folder",
+    async (dir) => {
+      const cwd = tempDir();
+      const result = await runCli(["--yes", ...OFFLINE, "--name", "app", "--", dir], { cwd });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const cdLine = result.stdout
+        .split("\n")
+        .find((line) => line.trim().startsWith("cd "))!
+        .trim();
+      const pasted = await execa("sh", ["-c", `${cdLine} && pwd`], { cwd, reject: false });
+      expect(pasted.exitCode, pasted.stderr).toBe(0);
+      expect(pasted.stdout.trim()).toBe(join(cwd, dir));
+      expect(readdirSync(cwd)).toEqual([dir]);
+      // The hint that finishes the KV step starts with the same cd.
+      expect(result.stderr).toContain(`To create them later: ${cdLine} && npx create-do-kv sync`);
+    },
+  );
 });
 
 describe("on an old Node", () => {
@@ -224,7 +230,11 @@ describe("small things a first run meets", () => {
 
   it("a reader that goes away early is no crash", async () => {
     // `true` exits without reading: every write of the help meets a closed pipe.
-    const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --help | true`, { shell: "/bin/bash", reject: false, env: childEnv() });
+    const result = await execa(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --help | true`, {
+      shell: "/bin/bash",
+      reject: false,
+      env: childEnv(),
+    });
     expect(result.stderr).not.toContain("EPIPE");
     expect(result.exitCode).toBe(0);
   });

@@ -160,12 +160,12 @@ describe("--force", () => {
   it("a file hard-linked to one outside the folder: --force replaces the project's name, and the outside file keeps its content", async () => {
     const cwd = tempDir();
     const outside = tempDir("cdk-outside-");
-    writeFileSync(join(outside, "package.json"), "{ \"name\": \"someone else's\" }\n");
+    writeFileSync(join(outside, "package.json"), '{ "name": "someone else\'s" }\n');
     mkdirSync(join(cwd, "app"));
     linkSync(join(outside, "package.json"), join(cwd, "app", "package.json"));
     const result = await create(cwd, "app", "--force");
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(readFileSync(join(outside, "package.json"), "utf8")).toBe("{ \"name\": \"someone else's\" }\n");
+    expect(readFileSync(join(outside, "package.json"), "utf8")).toBe('{ "name": "someone else\'s" }\n');
     expect(JSON.parse(readFileSync(join(cwd, "app", "package.json"), "utf8"))).toMatchObject({ name: "app" });
   });
 });
@@ -297,7 +297,9 @@ describe.runIf(canMount())("a full or read-only disk (a real tmpfs)", () => {
         expect(snapshotTree(join(dir, "same"))).toEqual(REFERENCE);
       } else {
         expect(result.exitCode, result.stderr).toBe(1);
-        expect(result.stderr).toMatch(new RegExp(`Cannot \\w+ ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\S+: no space left on the device \\(ENOSPC\\)`));
+        expect(result.stderr).toMatch(
+          new RegExp(`Cannot \\w+ ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\S+: no space left on the device \\(ENOSPC\\)`),
+        );
         expect(readdirSync(dir)).toEqual([]);
       }
     }

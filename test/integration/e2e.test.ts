@@ -31,7 +31,22 @@ const variants = [
   },
   {
     dir: "custom-names",
-    args: ["--class", "ChatRoom", "--do-binding", "ROOMS", "--kv", "CACHE", "--kv", "SESSIONS", "--lifecycle", "exports", "--env", "staging", "--env", "production"],
+    args: [
+      "--class",
+      "ChatRoom",
+      "--do-binding",
+      "ROOMS",
+      "--kv",
+      "CACHE",
+      "--kv",
+      "SESSIONS",
+      "--lifecycle",
+      "exports",
+      "--env",
+      "staging",
+      "--env",
+      "production",
+    ],
     format: "toml",
     names: { cls: "ChatRoom", doBinding: "ROOMS", kv: ["CACHE", "SESSIONS"] },
     tests: 10,
@@ -129,7 +144,8 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
       expect(config.env![env]!.kv_namespaces?.map((kv) => kv.binding)).toEqual(names.kv);
     }
     for (const kv of names.kv) {
-      for (const env of envs) expect(fake.namespaces.get(`${dir}-${env}-${kv.toLowerCase()}`)).toBe(config.env![env]!.kv_namespaces!.find((k) => k.binding === kv)!.id);
+      for (const env of envs)
+        expect(fake.namespaces.get(`${dir}-${env}-${kv.toLowerCase()}`)).toBe(config.env![env]!.kv_namespaces!.find((k) => k.binding === kv)!.id);
     }
     expect(config.kv_namespaces).toEqual(names.kv.map((binding) => ({ binding, id: expect.stringMatching(/^[0-9a-f]{32}$/) })));
     const code = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
@@ -146,34 +162,50 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     expect(committed.filter((path) => path !== "package-lock.json").sort()).toEqual([...planned].sort());
   });
 
-  it("type-checks the moment it is created: the types were generated, no script run first", async () => {
-    expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain(`${names.kv[0]}: KVNamespace;`);
-    const tsc = await project.bin("tsc", "--noEmit");
-    expect(tsc.exitCode, tsc.all).toBe(0);
-  }, STEP);
+  it(
+    "type-checks the moment it is created: the types were generated, no script run first",
+    async () => {
+      expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain(`${names.kv[0]}: KVNamespace;`);
+      const tsc = await project.bin("tsc", "--noEmit");
+      expect(tsc.exitCode, tsc.all).toBe(0);
+    },
+    STEP,
+  );
 
-  it("passes its own tests in the Workers runtime", async () => {
-    const result = await project.npm("test");
-    expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).toMatch(new RegExp(`Tests\\s+${tests} passed`));
-  }, STEP);
+  it(
+    "passes its own tests in the Workers runtime",
+    async () => {
+      const result = await project.npm("test");
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.all).toMatch(new RegExp(`Tests\\s+${tests} passed`));
+    },
+    STEP,
+  );
 
-  it("type-checks, with Env generated from the config", async () => {
-    const result = await project.npm("run", "typecheck");
-    expect(result.exitCode, result.all).toBe(0);
-    const types = readFileSync(join(root, "worker-configuration.d.ts"), "utf8");
-    for (const kv of names.kv) expect(types).toContain(`${kv}: KVNamespace;`);
-    expect(types).toContain(`${names.doBinding}: DurableObjectNamespace<import("./src/index").${names.cls}>;`);
-    // wrangler types covers every environment (an interface each, e.g. StagingEnv).
-    for (const env of envs) expect(types).toContain(`interface ${env[0]!.toUpperCase()}${env.slice(1)}Env {`);
-  }, STEP);
+  it(
+    "type-checks, with Env generated from the config",
+    async () => {
+      const result = await project.npm("run", "typecheck");
+      expect(result.exitCode, result.all).toBe(0);
+      const types = readFileSync(join(root, "worker-configuration.d.ts"), "utf8");
+      for (const kv of names.kv) expect(types).toContain(`${kv}: KVNamespace;`);
+      expect(types).toContain(`${names.doBinding}: DurableObjectNamespace<import("./src/index").${names.cls}>;`);
+      // wrangler types covers every environment (an interface each, e.g. StagingEnv).
+      for (const env of envs) expect(types).toContain(`interface ${env[0]!.toUpperCase()}${env.slice(1)}Env {`);
+    },
+    STEP,
+  );
 
-  it.each([undefined, ...envs])("passes wrangler deploy --dry-run (--env %s), listing every binding", async (env) => {
-    const result = await project.wrangler("deploy", "--dry-run", "--outdir", "dist", ...(env ? ["--env", env] : []));
-    expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).toContain(`env.${names.doBinding} (${names.cls})`);
-    for (const kv of names.kv) expect(result.all).toContain(`env.${kv}`);
-  }, STEP);
+  it.each([undefined, ...envs])(
+    "passes wrangler deploy --dry-run (--env %s), listing every binding",
+    async (env) => {
+      const result = await project.wrangler("deploy", "--dry-run", "--outdir", "dist", ...(env ? ["--env", env] : []));
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.all).toContain(`env.${names.doBinding} (${names.cls})`);
+      for (const kv of names.kv) expect(result.all).toContain(`env.${kv}`);
+    },
+    STEP,
+  );
 
   describe("under wrangler dev", () => {
     let dev: ReturnType<typeof project.devServer> | undefined;
@@ -181,40 +213,44 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
       await dev?.stop();
     });
 
-    it("writes a value through the Durable Object to KV and reads it back", async () => {
-      const port = await freePort();
-      dev = project.devServer(port);
-      const base = `http://127.0.0.1:${port}`;
-      await waitForServer(base, dev);
-      // The URL wrangler dev prints says what the Worker does.
-      const home = await fetch(`${base}/`);
-      expect(home.status).toBe(200);
-      expect(Object.keys(((await home.json()) as { routes: object }).routes)).toContain("PUT /rooms/<room>");
-      const put = await fetch(`${base}/rooms/lobby`, { method: "PUT", body: "hello from e2e" });
-      expect(put.status).toBe(200);
-      const get = await fetch(`${base}/rooms/lobby`);
-      expect(await get.json()).toEqual({ room: "lobby", value: "hello from e2e" });
-      const other = await fetch(`${base}/rooms/other`);
-      expect(await other.json()).toEqual({ room: "other", value: null });
-      const bad = await fetch(`${base}/rooms/bad%20name`);
-      expect(bad.status).toBe(400);
-      if (!broadcast) return;
+    it(
+      "writes a value through the Durable Object to KV and reads it back",
+      async () => {
+        const port = await freePort();
+        dev = project.devServer(port);
+        const base = `http://127.0.0.1:${port}`;
+        await waitForServer(base, dev);
+        // The URL wrangler dev prints says what the Worker does.
+        const home = await fetch(`${base}/`);
+        expect(home.status).toBe(200);
+        expect(Object.keys(((await home.json()) as { routes: object }).routes)).toContain("PUT /rooms/<room>");
+        const put = await fetch(`${base}/rooms/lobby`, { method: "PUT", body: "hello from e2e" });
+        expect(put.status).toBe(200);
+        const get = await fetch(`${base}/rooms/lobby`);
+        expect(await get.json()).toEqual({ room: "lobby", value: "hello from e2e" });
+        const other = await fetch(`${base}/rooms/other`);
+        expect(await other.json()).toEqual({ room: "other", value: null });
+        const bad = await fetch(`${base}/rooms/bad%20name`);
+        expect(bad.status).toBe(400);
+        if (!broadcast) return;
 
-      // Two clients of one room both get a write; a client of another room gets nothing.
-      const ws = base.replace("http", "ws");
-      const [a, b, stranger] = await Promise.all([
-        socket(`${ws}/rooms/lobby/ws`),
-        socket(`${ws}/rooms/lobby/ws`),
-        socket(`${ws}/rooms/elsewhere/ws`),
-      ]);
-      await until(() => a.messages.length > 0 && b.messages.length > 0 && stranger.messages.length > 0, "the first values");
-      expect(a.messages[0]).toEqual({ type: "value", value: "hello from e2e" });
-      a.ws.send(JSON.stringify({ action: "set", value: "to everyone" }));
-      await until(() => a.messages.length > 1 && b.messages.length > 1, "the broadcast");
-      expect(b.messages[1]).toEqual({ type: "value", value: "to everyone" });
-      expect(stranger.messages).toEqual([{ type: "value", value: null }]);
-      for (const client of [a, b, stranger]) client.ws.close();
-    }, STEP);
+        // Two clients of one room both get a write; a client of another room gets nothing.
+        const ws = base.replace("http", "ws");
+        const [a, b, stranger] = await Promise.all([
+          socket(`${ws}/rooms/lobby/ws`),
+          socket(`${ws}/rooms/lobby/ws`),
+          socket(`${ws}/rooms/elsewhere/ws`),
+        ]);
+        await until(() => a.messages.length > 0 && b.messages.length > 0 && stranger.messages.length > 0, "the first values");
+        expect(a.messages[0]).toEqual({ type: "value", value: "hello from e2e" });
+        a.ws.send(JSON.stringify({ action: "set", value: "to everyone" }));
+        await until(() => a.messages.length > 1 && b.messages.length > 1, "the broadcast");
+        expect(b.messages[1]).toEqual({ type: "value", value: "to everyone" });
+        expect(stranger.messages).toEqual([{ type: "value", value: null }]);
+        for (const client of [a, b, stranger]) client.ws.close();
+      },
+      STEP,
+    );
   });
 
   it("is dated no later than every Workers runtime it installed supports", () => {
@@ -222,9 +258,7 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
     const require = createRequire(join(root, "package.json"));
     const dates = [
       require(require.resolve("workerd", { paths: [join(root, "node_modules", "wrangler")] })).compatibilityDate,
-      require(
-        require.resolve("workerd", { paths: [join(root, "node_modules", "@cloudflare", "vitest-plugin")] }),
-      ).compatibilityDate,
+      require(require.resolve("workerd", { paths: [join(root, "node_modules", "@cloudflare", "vitest-plugin")] })).compatibilityDate,
     ] as string[];
     for (const date of dates) expect(COMPATIBILITY_DATE <= date, `${COMPATIBILITY_DATE} <= ${date}`).toBe(true);
     expect(readdirSync(root)).toContain("node_modules");
@@ -247,29 +281,37 @@ describe.each(variants.filter((variant) => variant.envs.length > 0))("the enviro
   const root = join(workspace, dir);
   const project = inProject(root);
 
-  it("a second run (sync) creates no namespace: every section has its ids", async () => {
-    const posts = fake.posts().length;
-    const synced = await runCli(["sync", "--json"], { cwd: root, env: childEnv(fake.env(tempDir("cdk-e2e-home-"))), timeout: STEP });
-    expect(synced.exitCode, synced.stderr).toBe(0);
-    expect(fake.posts().length).toBe(posts);
-    const report = JSON.parse(synced.stdout) as { kv: { env?: string; status: string }[] };
-    expect(report.kv.map((kv) => kv.env)).toEqual([undefined, ...envs].flatMap((env) => names.kv.map(() => env)));
-    expect(report.kv.every((kv) => kv.status === "existing")).toBe(true);
-  }, STEP);
+  it(
+    "a second run (sync) creates no namespace: every section has its ids",
+    async () => {
+      const posts = fake.posts().length;
+      const synced = await runCli(["sync", "--json"], { cwd: root, env: childEnv(fake.env(tempDir("cdk-e2e-home-"))), timeout: STEP });
+      expect(synced.exitCode, synced.stderr).toBe(0);
+      expect(fake.posts().length).toBe(posts);
+      const report = JSON.parse(synced.stdout) as { kv: { env?: string; status: string }[] };
+      expect(report.kv.map((kv) => kv.env)).toEqual([undefined, ...envs].flatMap((env) => names.kv.map(() => env)));
+      expect(report.kv.every((kv) => kv.status === "existing")).toBe(true);
+    },
+    STEP,
+  );
 
-  it("answers under wrangler dev --env staging", async () => {
-    const port = await freePort();
-    const dev = project.devServer(port, ["--env", "staging"]);
-    try {
-      const base = `http://127.0.0.1:${port}`;
-      await waitForServer(base, dev);
-      const put = await fetch(`${base}/rooms/staged`, { method: "PUT", body: "in staging" });
-      expect(put.status).toBe(200);
-      expect(await (await fetch(`${base}/rooms/staged`)).json()).toEqual({ room: "staged", value: "in staging" });
-    } finally {
-      await dev.stop();
-    }
-  }, STEP);
+  it(
+    "answers under wrangler dev --env staging",
+    async () => {
+      const port = await freePort();
+      const dev = project.devServer(port, ["--env", "staging"]);
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        await waitForServer(base, dev);
+        const put = await fetch(`${base}/rooms/staged`, { method: "PUT", body: "in staging" });
+        expect(put.status).toBe(200);
+        expect(await (await fetch(`${base}/rooms/staged`)).json()).toEqual({ room: "staged", value: "in staging" });
+      } finally {
+        await dev.stop();
+      }
+    },
+    STEP,
+  );
 });
 
 // After every variant's dev server has stopped: rename works on the broadcast template too.
@@ -277,24 +319,28 @@ describe.each(variants.filter((variant) => variant.broadcast))("renaming $dir", 
   const root = join(workspace, dir);
   const project = inProject(root);
 
-  it("renames class and KV binding, and the project still passes its tests and type-check", async () => {
-    const renamed = await runCli(["rename", "--class", "Room=Hub", "--kv", "CACHE=STATE"], { cwd: root, timeout: STEP });
-    expect(renamed.exitCode, renamed.stderr).toBe(0);
-    expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("export class Hub extends DurableObject<Env>");
-    expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.STATE.get(");
-    // The class's history in the form the project uses: a step appended, or the entry's state.
-    const config = readConfig(readFileSync(join(root, `wrangler.${format}`), "utf8"), format);
-    if (lifecycle === "exports") {
-      expect(config.exports).toEqual({
-        Room: { type: "durable-object", state: "renamed", renamed_to: "Hub" },
-        Hub: { type: "durable-object", storage: "sqlite" },
-      });
-    } else {
-      expect(config.migrations?.at(-1)).toMatchObject({ renamed_classes: [{ from: "Room", to: "Hub" }] });
-    }
-    const test = await project.npm("test");
-    expect(test.exitCode, test.all).toBe(0);
-    const typecheck = await project.npm("run", "typecheck");
-    expect(typecheck.exitCode, typecheck.all).toBe(0);
-  }, STEP);
+  it(
+    "renames class and KV binding, and the project still passes its tests and type-check",
+    async () => {
+      const renamed = await runCli(["rename", "--class", "Room=Hub", "--kv", "CACHE=STATE"], { cwd: root, timeout: STEP });
+      expect(renamed.exitCode, renamed.stderr).toBe(0);
+      expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("export class Hub extends DurableObject<Env>");
+      expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.STATE.get(");
+      // The class's history in the form the project uses: a step appended, or the entry's state.
+      const config = readConfig(readFileSync(join(root, `wrangler.${format}`), "utf8"), format);
+      if (lifecycle === "exports") {
+        expect(config.exports).toEqual({
+          Room: { type: "durable-object", state: "renamed", renamed_to: "Hub" },
+          Hub: { type: "durable-object", storage: "sqlite" },
+        });
+      } else {
+        expect(config.migrations?.at(-1)).toMatchObject({ renamed_classes: [{ from: "Room", to: "Hub" }] });
+      }
+      const test = await project.npm("test");
+      expect(test.exitCode, test.all).toBe(0);
+      const typecheck = await project.npm("run", "typecheck");
+      expect(typecheck.exitCode, typecheck.all).toBe(0);
+    },
+    STEP,
+  );
 });

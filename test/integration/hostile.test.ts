@@ -29,10 +29,52 @@ const CASES = { create: 4_000, rename: 4_000, kvIds: 2_000, sync: 1_000 };
 
 const TRICKY = [
   ...Object.getOwnPropertyNames(Object.prototype),
-  "__proto__", "class", "await", "enum", "constructor", "prototype", "default", "Env", "DurableObject",
-  "Response", "CACHE", "ROOM", "Room", "$", "_", "", " ", "\t", "a b", "é", "Ω", "😀", "x".repeat(300),
-  "R".repeat(192), "--help", "-x", "a=b", "a,b", "null", "0", "1e3", "x\ny", "'", '"', "`", "$(touch PWNED)",
-  "../x", "\\", "a/b", ".", "..", "~", "NaN", "A".repeat(64), "a".repeat(63), "a".repeat(64),
+  "__proto__",
+  "class",
+  "await",
+  "enum",
+  "constructor",
+  "prototype",
+  "default",
+  "Env",
+  "DurableObject",
+  "Response",
+  "CACHE",
+  "ROOM",
+  "Room",
+  "$",
+  "_",
+  "",
+  " ",
+  "\t",
+  "a b",
+  "é",
+  "Ω",
+  "😀",
+  "x".repeat(300),
+  "R".repeat(192),
+  "--help",
+  "-x",
+  "a=b",
+  "a,b",
+  "null",
+  "0",
+  "1e3",
+  "x\ny",
+  "'",
+  '"',
+  "`",
+  "$(touch PWNED)",
+  "../x",
+  "\\",
+  "a/b",
+  ".",
+  "..",
+  "~",
+  "NaN",
+  "A".repeat(64),
+  "a".repeat(63),
+  "a".repeat(64),
 ];
 const tricky = fc.constantFrom(...TRICKY);
 const ID_UPPER = "0123456789ABCDEF0123456789ABCDEF";
@@ -93,7 +135,11 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           ...(input.format !== undefined ? ["--format", input.format] : []),
           ...(input.template !== undefined ? ["--template", input.template] : []),
           ...(input.lifecycle !== undefined ? ["--lifecycle", input.lifecycle] : []),
-          "--yes", "--no-install", "--no-git", "--no-create-kv", "--json",
+          "--yes",
+          "--no-install",
+          "--no-git",
+          "--no-create-kv",
+          "--json",
           // After `--`, so a directory named "--help" is a directory, as a shell user would pass it.
           ...(input.directory !== undefined ? ["--", input.directory] : []),
         ];
@@ -108,7 +154,11 @@ describe("generated create input: refused with exit 2 and nothing written, or re
             return;
           }
           accepted++;
-          oddAccepted.push({ argv: argv.filter((a) => a !== "--json"), oddness: oddness(argv), format: (input.format?.trim() || "toml") as ConfigFormat });
+          oddAccepted.push({
+            argv: argv.filter((a) => a !== "--json"),
+            oddness: oddness(argv),
+            format: (input.format?.trim() || "toml") as ConfigFormat,
+          });
           // Read back from disk with the real parsers, and compare with what was asked.
           const project = resolve(cwd, input.directory?.trim() || DEFAULT_DIRECTORY);
           const format = (input.format?.trim() || "toml") as ConfigFormat;
@@ -121,10 +171,19 @@ describe("generated create input: refused with exit 2 and nothing written, or re
           if (input.className !== undefined) expect(bindings[0]?.class_name).toBe(input.className.trim());
           if (input.doBinding !== undefined) expect(bindings[0]?.name).toBe(input.doBinding.trim());
           const kv = (config.kv_namespaces ?? []).map((k) => k.binding);
-          if (input.kv !== undefined) expect(kv).toEqual(input.kv.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean));
+          if (input.kv !== undefined)
+            expect(kv).toEqual(
+              input.kv
+                .flatMap((v) => v.split(","))
+                .map((v) => v.trim())
+                .filter(Boolean),
+            );
           expect(kv).toEqual(report.kv.filter((k) => k.env === undefined).map((k) => k.binding));
           // Each environment asked for is a section repeating every binding.
-          const envs = (input.env ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+          const envs = (input.env ?? [])
+            .flatMap((v) => v.split(","))
+            .map((v) => v.trim())
+            .filter(Boolean);
           expect(Object.keys(config.env ?? {})).toEqual(envs);
           for (const env of envs) {
             expect(config.env![env]!.durable_objects?.bindings).toEqual(bindings.map(({ name, class_name }) => ({ name, class_name })));
@@ -177,11 +236,13 @@ describe("the oddest accepted create input of this run, through the toolchain", 
 
 describe("generated sync flags: refused with exit 2 and the project unchanged, or ids read back as given", () => {
   const hex = fc.stringMatching(/^[0-9a-f]{32}$/);
-  const kvId = fc.tuple(
-    mostly(["CACHE", "LOG"], ["ROOM", "cache", "NOPE", "", "toString"]),
-    fc.oneof({ weight: 6, arbitrary: hex }, { weight: 1, arbitrary: fc.constantFrom("", "XYZ", ID_UPPER, `${"a".repeat(31)}`, " ") }),
-    fc.constantFrom("=", "=", "=", "", "=="),
-  ).map(([binding, id, sep]) => `${binding}${sep}${id}`);
+  const kvId = fc
+    .tuple(
+      mostly(["CACHE", "LOG"], ["ROOM", "cache", "NOPE", "", "toString"]),
+      fc.oneof({ weight: 6, arbitrary: hex }, { weight: 1, arbitrary: fc.constantFrom("", "XYZ", ID_UPPER, `${"a".repeat(31)}`, " ") }),
+      fc.constantFrom("=", "=", "=", "", "=="),
+    )
+    .map(([binding, id, sep]) => `${binding}${sep}${id}`);
   const flags = fc.record(
     {
       kvIds: fc.array(kvId, { maxLength: 3 }),
@@ -201,7 +262,9 @@ describe("generated sync flags: refused with exit 2 and the project unchanged, o
     await fc.assert(
       fc.asyncProperty(flags, async (input) => {
         const argv = [
-          "sync", "--no-create-kv", "--json",
+          "sync",
+          "--no-create-kv",
+          "--json",
           ...(input.kvIds ?? []).flatMap((pair) => ["--kv-id", pair]),
           ...(input.timeout !== undefined ? ["--timeout", input.timeout] : []),
           ...(input.preview ? ["--preview"] : []),
@@ -232,8 +295,23 @@ describe("generated sync flags: refused with exit 2 and the project unchanged, o
 const ID = "0123456789abcdef0123456789abcdef";
 
 /** A generated project's config, as create writes it, with an id on its first KV binding. */
-function projectConfig(format: ConfigFormat, kvBindings = ["CACHE", "LOG"], lifecycle: Lifecycle = "migrations", environments: string[] = []): string {
-  const options = { directory: "app", name: "app", className: "Room", doBinding: "ROOM", kvBindings, format, template: "default" as const, lifecycle, environments };
+function projectConfig(
+  format: ConfigFormat,
+  kvBindings = ["CACHE", "LOG"],
+  lifecycle: Lifecycle = "migrations",
+  environments: string[] = [],
+): string {
+  const options = {
+    directory: "app",
+    name: "app",
+    className: "Room",
+    doBinding: "ROOM",
+    kvBindings,
+    format,
+    template: "default" as const,
+    lifecycle,
+    environments,
+  };
   const files = planProject(readTemplateLayers(join(REPO, "templates"), "default"), options);
   const file = configFileName(options);
   const source = files.find((f) => f.path === file)!.content;
@@ -316,7 +394,9 @@ describe("generated renames: refused as a UsageError, or a config that reads bac
       }),
       { numRuns: CASES.rename / 4 },
     );
-    console.info(`rename (${format}, ${lifecycle}, ${envs.length} environments): ${accepted} of ${CASES.rename / 4} generated requests accepted, the rest refused`);
+    console.info(
+      `rename (${format}, ${lifecycle}, ${envs.length} environments): ${accepted} of ${CASES.rename / 4} generated requests accepted, the rest refused`,
+    );
     expect(accepted).toBeGreaterThan(CASES.rename / 40);
   });
 });
@@ -329,27 +409,31 @@ describe("generated KV bindings and ids: every edit reads back, nothing else cha
     const file = configFileName({ format });
     let edited = 0;
     fc.assert(
-      fc.property(bindings, fc.array(fc.tuple(fc.nat(), hex, fc.constantFrom("id" as const, "preview_id" as const)), { maxLength: 6 }), (names, edits) => {
-        let source: string;
-        try {
-          source = projectConfig(format, names);
-        } catch (error) {
-          // A binding name the renderer or the checked edit refuses (a reserved word, say).
-          expect(error).toBeInstanceOf(UsageError);
-          return;
-        }
-        const original = readConfig(source, format);
-        const want = new Map(original.kv_namespaces!.map((kv) => [kv.binding, { ...kv }]));
-        for (const [pick, id, kind] of edits) {
-          const binding = names[pick % names.length]!;
-          source = setKvNamespaceField({ source, format, file }, binding, kind, id);
-          want.get(binding)![kind] = id;
-          edited++;
-        }
-        const after = readConfig(source, format);
-        expect(after.kv_namespaces).toEqual([...want.values()]);
-        expect({ ...after, kv_namespaces: undefined }).toEqual({ ...original, kv_namespaces: undefined });
-      }),
+      fc.property(
+        bindings,
+        fc.array(fc.tuple(fc.nat(), hex, fc.constantFrom("id" as const, "preview_id" as const)), { maxLength: 6 }),
+        (names, edits) => {
+          let source: string;
+          try {
+            source = projectConfig(format, names);
+          } catch (error) {
+            // A binding name the renderer or the checked edit refuses (a reserved word, say).
+            expect(error).toBeInstanceOf(UsageError);
+            return;
+          }
+          const original = readConfig(source, format);
+          const want = new Map(original.kv_namespaces!.map((kv) => [kv.binding, { ...kv }]));
+          for (const [pick, id, kind] of edits) {
+            const binding = names[pick % names.length]!;
+            source = setKvNamespaceField({ source, format, file }, binding, kind, id);
+            want.get(binding)![kind] = id;
+            edited++;
+          }
+          const after = readConfig(source, format);
+          expect(after.kv_namespaces).toEqual([...want.values()]);
+          expect({ ...after, kv_namespaces: undefined }).toEqual({ ...original, kv_namespaces: undefined });
+        },
+      ),
       { numRuns: CASES.kvIds / 2 },
     );
     expect(edited).toBeGreaterThan(CASES.kvIds / 2);

@@ -53,9 +53,7 @@ describe("create with KV namespaces", () => {
       expect(result.exitCode, String(result.stderr)).toBe(0);
 
       const posts = cloudflare.fake.posts();
-      expect(posts.map((p) => p.body)).toEqual(
-        expect.arrayContaining([{ title: `${name}-cache` }, { title: `${name}-user-sessions` }]),
-      );
+      expect(posts.map((p) => p.body)).toEqual(expect.arrayContaining([{ title: `${name}-cache` }, { title: `${name}-user-sessions` }]));
       expect(posts).toHaveLength(2);
       expect(cloudflare.fake.maxConcurrentPosts).toBe(2);
 
@@ -66,10 +64,7 @@ describe("create with KV namespaces", () => {
 
       // Removing exactly the inserted ids gives back the file as rendered, comments and all.
       const bare = await renderedWithoutIds(name, args, format);
-      const stripped =
-        format === "toml"
-          ? text.replace(/\nid = "[0-9a-f]{32}"/g, "")
-          : text.replace(/, "id": "[0-9a-f]{32}"/g, "");
+      const stripped = format === "toml" ? text.replace(/\nid = "[0-9a-f]{32}"/g, "") : text.replace(/, "id": "[0-9a-f]{32}"/g, "");
       expect(stripped).toBe(bare);
       expect(text).toContain("# Workers KV, written and read only through the Durable Object.".replace("# ", format === "toml" ? "# " : "// "));
 
@@ -87,9 +82,7 @@ describe("create with KV namespaces", () => {
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stdout).toContain("dup-app-cache already exists; reusing it (0123456789abcdef0123456789abcdef)");
-    expect(config(cwd, "dup-app", "toml").parsed.kv_namespaces).toEqual([
-      { binding: "CACHE", id: "0123456789abcdef0123456789abcdef" },
-    ]);
+    expect(config(cwd, "dup-app", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE", id: "0123456789abcdef0123456789abcdef" }]);
     expect(cloudflare.fake.posts()).toHaveLength(1); // the one that reported the duplicate
     expect(cloudflare.fake.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
     expect(cloudflare.fake.namespaces.size).toBe(before);
@@ -110,9 +103,7 @@ describe("create with KV namespaces", () => {
     const { cwd, run } = create(["prev", "--yes", "--preview", "--format", "jsonc"]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(cloudflare.fake.posts().map((p) => p.body)).toEqual(
-      expect.arrayContaining([{ title: "prev-cache" }, { title: "prev-cache_preview" }]),
-    );
+    expect(cloudflare.fake.posts().map((p) => p.body)).toEqual(expect.arrayContaining([{ title: "prev-cache" }, { title: "prev-cache_preview" }]));
     expect(config(cwd, "prev", "jsonc").parsed.kv_namespaces).toEqual([
       { binding: "CACHE", id: cloudflare.fake.namespaces.get("prev-cache"), preview_id: cloudflare.fake.namespaces.get("prev-cache_preview") },
     ]);
@@ -162,17 +153,21 @@ describe("when the API or the credentials fail", () => {
   it.each([
     ["bad-token", "Authentication error [code: 10000]"],
     ["server-error", "Internal server error [code: 10001]"],
-  ] as const)("%s: shows wrangler's message, names the binding, keeps a valid project, exits 1", async (mode, message) => {
-    cloudflare.fake.mode = mode;
-    const { cwd, run } = create(["failing", "--yes"]);
-    const result = await run;
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("CACHE: not created.");
-    expect(result.stderr).toContain(message);
-    expect(result.stderr).not.toMatch(/\u001b\[/);
-    expect(result.stderr).toContain("cd failing && npx create-do-kv sync");
-    expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
-  }, 60_000);
+  ] as const)(
+    "%s: shows wrangler's message, names the binding, keeps a valid project, exits 1",
+    async (mode, message) => {
+      cloudflare.fake.mode = mode;
+      const { cwd, run } = create(["failing", "--yes"]);
+      const result = await run;
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain("CACHE: not created.");
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\u001b\[/);
+      expect(result.stderr).toContain("cd failing && npx create-do-kv sync");
+      expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+    },
+    60_000,
+  );
 
   it("an API error that echoes the token: the token never reaches stderr or --json, nor do control characters", async () => {
     cloudflare.fake.mode = "leaky";
@@ -313,7 +308,9 @@ describe("on a terminal", () => {
     cloudflare.fake.latencyMs = 0;
     expect(t.stderr.text).toContain("Cancelled during: Creating KV namespaces");
     // The hint carries the flags this run was given (here --wrangler), so the sync it names works.
-    expect(t.stderr.text).toContain(`To finish: cd halted && npx create-do-kv sync --wrangler ${WRANGLER} (namespaces created already are found by their titles).`);
+    expect(t.stderr.text).toContain(
+      `To finish: cd halted && npx create-do-kv sync --wrangler ${WRANGLER} (namespaces created already are found by their titles).`,
+    );
     expect(existsSync(join(t.cwd, "halted", "wrangler.toml"))).toBe(true);
     expect(config(t.cwd, "halted", "toml").parsed.kv_namespaces?.[0]?.id).toBeUndefined();
     // Whether or not the API finished the create it was sent, the sync the hint names ends with
@@ -393,11 +390,13 @@ describe("a cap on concurrent wrangler calls", () => {
       { mode: 0o755 },
     );
     const bindings = Array.from({ length: 20 }, (_, i) => `KV${i}`);
-    const result = await runMain(
-      ["many", "--yes", "--no-install", "--no-git", "--kv", bindings.join(","), "--wrangler", stub],
-      cwd,
-      { CI: "true", NO_COLOR: "1", CLOUDFLARE_API_TOKEN: "t", CLOUDFLARE_ACCOUNT_ID: "a", PATH: process.env.PATH },
-    );
+    const result = await runMain(["many", "--yes", "--no-install", "--no-git", "--kv", bindings.join(","), "--wrangler", stub], cwd, {
+      CI: "true",
+      NO_COLOR: "1",
+      CLOUDFLARE_API_TOKEN: "t",
+      CLOUDFLARE_ACCOUNT_ID: "a",
+      PATH: process.env.PATH,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     let running = 0;
     let most = 0;
@@ -422,7 +421,10 @@ describe("environments", () => {
       const { cwd, run } = create([name, ...args, "--json"]);
       const result = await run;
       expect(result.exitCode, String(result.stderr)).toBe(0);
-      const titles = cloudflare.fake.posts().map((p) => (p.body as { title: string }).title).sort();
+      const titles = cloudflare.fake
+        .posts()
+        .map((p) => (p.body as { title: string }).title)
+        .sort();
       expect(titles).toEqual(
         [`${name}-cache`, `${name}-log`, `${name}-production-cache`, `${name}-production-log`, `${name}-staging-cache`, `${name}-staging-log`].sort(),
       );
@@ -440,7 +442,12 @@ describe("environments", () => {
       expect(text.replace(/,\s*"id":\s*"[0-9a-f]{32}"/g, "").replace(/\nid = "[0-9a-f]{32}"/g, "")).toBe(without);
       const report = JSON.parse(String(result.stdout)) as { kv: { binding: string; env?: string; status: string }[] };
       expect(report.kv.map((kv) => `${kv.env ?? "top"}.${kv.binding}:${kv.status}`)).toEqual([
-        "top.CACHE:created", "top.LOG:created", "staging.CACHE:created", "staging.LOG:created", "production.CACHE:created", "production.LOG:created",
+        "top.CACHE:created",
+        "top.LOG:created",
+        "staging.CACHE:created",
+        "staging.LOG:created",
+        "production.CACHE:created",
+        "production.LOG:created",
       ]);
 
       cloudflare.fake.requests.length = 0;
@@ -457,7 +464,12 @@ describe("environments", () => {
     const { cwd, run } = create(["given-env", "--yes", "--kv", "CACHE", "--env", "staging,production", "--kv-id", `staging.CACHE=${given}`]);
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(cloudflare.fake.posts().map((p) => (p.body as { title: string }).title).sort()).toEqual(["given-env-cache", "given-env-production-cache"]);
+    expect(
+      cloudflare.fake
+        .posts()
+        .map((p) => (p.body as { title: string }).title)
+        .sort(),
+    ).toEqual(["given-env-cache", "given-env-production-cache"]);
     const { parsed } = config(cwd, "given-env", "toml");
     expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(given);
     expect(parsed.kv_namespaces?.[0]?.id).not.toBe(given);
@@ -475,11 +487,17 @@ describe("environments", () => {
     expect(parsed.env?.staging?.kv_namespaces?.[0]?.id).toBe(existing);
     expect(parsed.env?.staging?.kv_namespaces?.[0]?.preview_id).toBe(cloudflare.fake.namespaces.get("reuse-env-staging-cache_preview"));
     expect(parsed.kv_namespaces?.[0]?.preview_id).toBe(cloudflare.fake.namespaces.get("reuse-env-cache_preview"));
-    expect(new Set([parsed.kv_namespaces?.[0]?.id, parsed.kv_namespaces?.[0]?.preview_id, existing, parsed.env?.staging?.kv_namespaces?.[0]?.preview_id]).size).toBe(4);
+    expect(
+      new Set([parsed.kv_namespaces?.[0]?.id, parsed.kv_namespaces?.[0]?.preview_id, existing, parsed.env?.staging?.kv_namespaces?.[0]?.preview_id])
+        .size,
+    ).toBe(4);
   }, 120_000);
 
   it("--kv-id for an environment that is not there is refused with exit 2, naming the bindings there are", async () => {
-    const result = await runMain(["bad-env", "--yes", "--no-install", "--no-git", "--env", "staging", "--kv-id", `prod.CACHE=${"a".repeat(32)}`, "--wrangler", WRANGLER], tempDir());
+    const result = await runMain(
+      ["bad-env", "--yes", "--no-install", "--no-git", "--env", "staging", "--kv-id", `prod.CACHE=${"a".repeat(32)}`, "--wrangler", WRANGLER],
+      tempDir(),
+    );
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--kv-id: "prod.CACHE" is not one of the KV bindings of the new project (CACHE, staging.CACHE)');
   });

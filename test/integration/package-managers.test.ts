@@ -43,14 +43,26 @@ const MANAGERS: Manager[] = [
     // pnpm 12 reads pnpm_config_*, not npm_config_* (measured: npm_config_registry is ignored).
     env: (url) => ({ pnpm_config_registry: url, npm_config_registry: url }),
   },
-  { spec: "pnpm@11.28.10", name: "pnpm", version: "11.28.10", lockfile: "pnpm-lock.yaml", env: (url) => ({ pnpm_config_registry: url, npm_config_registry: url }) },
+  {
+    spec: "pnpm@11.28.10",
+    name: "pnpm",
+    version: "11.28.10",
+    lockfile: "pnpm-lock.yaml",
+    env: (url) => ({ pnpm_config_registry: url, npm_config_registry: url }),
+  },
   {
     spec: "yarn@1.22.22",
     name: "yarn",
     version: "1.22.22",
     lockfile: "yarn.lock",
     // `yarn create` in yarn 1 is a global add: kept in the test's own folders.
-    env: (url, home) => ({ npm_config_registry: url, YARN_REGISTRY: url, YARN_GLOBAL_FOLDER: join(home, "global"), YARN_PREFIX: join(home, "prefix"), YARN_CACHE_FOLDER: join(home, "cache") }),
+    env: (url, home) => ({
+      npm_config_registry: url,
+      YARN_REGISTRY: url,
+      YARN_GLOBAL_FOLDER: join(home, "global"),
+      YARN_PREFIX: join(home, "prefix"),
+      YARN_CACHE_FOLDER: join(home, "cache"),
+    }),
   },
   {
     spec: "@yarnpkg/cli-dist@4.18.1",
@@ -66,7 +78,13 @@ const MANAGERS: Manager[] = [
       YARN_ENABLE_TELEMETRY: "0",
     }),
   },
-  { spec: "bun@1.4.5", name: "bun", version: "1.4.5", lockfile: "bun.lock", env: (url, home) => ({ npm_config_registry: url, BUN_CONFIG_REGISTRY: url, BUN_INSTALL_CACHE_DIR: join(home, "cache") }) },
+  {
+    spec: "bun@1.4.5",
+    name: "bun",
+    version: "1.4.5",
+    lockfile: "bun.lock",
+    env: (url, home) => ({ npm_config_registry: url, BUN_CONFIG_REGISTRY: url, BUN_INSTALL_CACHE_DIR: join(home, "cache") }),
+  },
 ];
 
 /** Installs `spec` into a folder of its own; returns its .bin folder. */
@@ -110,7 +128,15 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
     const before = registry.served.length;
     // npm reads flags after the package name as its own (npm's own --yes); `--` hands them on.
     const args = [...(manager.name === "npm" ? ["--"] : []), "app", "--yes", "--no-create-kv"];
-    made = await execa(manager.name, ["create", "do-kv", ...args], { cwd: workspace, env, extendEnv: false, reject: false, all: true, stdin: "ignore", timeout: STEP });
+    made = await execa(manager.name, ["create", "do-kv", ...args], {
+      cwd: workspace,
+      env,
+      extendEnv: false,
+      reject: false,
+      all: true,
+      stdin: "ignore",
+      timeout: STEP,
+    });
     expect(made.exitCode, made.all).toBe(0);
     // The manager asked the test registry for create-do-kv (and so ran this run's version).
     expect(registry.served.slice(before)).toContain("/create-do-kv");
@@ -139,16 +165,20 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
     expect(tracked.filter((path) => /^(node_modules|\.yarn\/|\.pnp|\.wrangler)/.test(path))).toEqual([]);
   });
 
-  it("passes its own tests, type-check and deploy --dry-run through the same manager", async () => {
-    const [runCommand, ...runArgs] = words.run.split(" ");
-    const [execCommand, ...execArgs] = words.exec.split(" ");
-    const test = await inProject(runCommand!, ...runArgs, "test");
-    expect(test.exitCode, test.all).toBe(0);
-    expect(test.all).toMatch(/Tests\s+\d+ passed/);
-    const typecheck = await inProject(runCommand!, ...runArgs, "typecheck");
-    expect(typecheck.exitCode, typecheck.all).toBe(0);
-    const dry = await inProject(execCommand!, ...execArgs, "wrangler", "deploy", "--dry-run", "--outdir", "dist");
-    expect(dry.exitCode, dry.all).toBe(0);
-    expect(dry.all).toContain("--dry-run: exiting now.");
-  }, STEP);
+  it(
+    "passes its own tests, type-check and deploy --dry-run through the same manager",
+    async () => {
+      const [runCommand, ...runArgs] = words.run.split(" ");
+      const [execCommand, ...execArgs] = words.exec.split(" ");
+      const test = await inProject(runCommand!, ...runArgs, "test");
+      expect(test.exitCode, test.all).toBe(0);
+      expect(test.all).toMatch(/Tests\s+\d+ passed/);
+      const typecheck = await inProject(runCommand!, ...runArgs, "typecheck");
+      expect(typecheck.exitCode, typecheck.all).toBe(0);
+      const dry = await inProject(execCommand!, ...execArgs, "wrangler", "deploy", "--dry-run", "--outdir", "dist");
+      expect(dry.exitCode, dry.all).toBe(0);
+      expect(dry.all).toContain("--dry-run: exiting now.");
+    },
+    STEP,
+  );
 });

@@ -45,8 +45,9 @@ describe("the package", () => {
     );
     const stray = paths.filter(
       (path) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn|fs|private-folder)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(path) ||
-        path.endsWith(".map"),
+        !/^(package\.json|README\.md|LICENSE|bin\/create-do-kv\.cjs|dist\/(cli|prompts|diff|spawn|fs|private-folder)\.cjs|templates\/(default|broadcast|package-managers\/[a-z]+)\/.+)$/.test(
+          path,
+        ) || path.endsWith(".map"),
     );
     expect(stray).toEqual([]);
   });

@@ -18,7 +18,10 @@ describe("run", () => {
 
   it("stops a program that floods its output instead of running out of memory, and says so", async () => {
     // Writes as fast as the pipe takes them, for ever.
-    const result = await node('const s = "x".repeat(1 << 20); const w = () => { while (process.stdout.write(s)); process.stdout.once("drain", w); }; w();', 60_000);
+    const result = await node(
+      'const s = "x".repeat(1 << 20); const w = () => { while (process.stdout.write(s)); process.stdout.once("drain", w); }; w();',
+      60_000,
+    );
     expect(result.exitCode).toBeUndefined();
     expect(result.problem).toContain(`printed more than ${MAX_OUTPUT_CHARS / 1_000_000} million characters and was stopped`);
     expect(result.stdout.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
@@ -64,27 +67,31 @@ describe.runIf(process.platform !== "win32")("process trees", () => {
     ["SIGTERM", 143],
     ["SIGHUP", 129],
     ["SIGINT", 130],
-  ] as const)("%s to create-do-kv stops the running tree, ends the run as a cancellation (%i), and starts nothing new", async (signal, code) => {
-    const unwatch = watchSignals();
-    try {
-      const running = run(process.execPath, ["-e", PARENT_OF_SLEEPER], { cwd: tempDir(), env: process.env, timeoutMs: 60_000 });
-      // Its output is not read until it ends, so its sleeping child is found in /proc.
-      const sleeper = await until(() => descendants(process.pid).find((pid) => commandLine(pid) === "sleep 300"), "sleep 300");
-      process.emit(signal);
-      const error = await running.then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-      expect(error).toBeInstanceOf(CancelledError);
-      expect((error as CancelledError).exitCode).toBe(code);
-      expect(await survivors([sleeper])).toEqual([]);
-      // Once a signal came, no program starts.
-      await expect(run("no-such-program-cdk", [], { cwd: tempDir(), env: process.env })).rejects.toMatchObject({ exitCode: code });
-      expect((error as Error).message).toMatch(/during: node -e\./);
-    } finally {
-      unwatch();
-    }
-  }, 30_000);
+  ] as const)(
+    "%s to create-do-kv stops the running tree, ends the run as a cancellation (%i), and starts nothing new",
+    async (signal, code) => {
+      const unwatch = watchSignals();
+      try {
+        const running = run(process.execPath, ["-e", PARENT_OF_SLEEPER], { cwd: tempDir(), env: process.env, timeoutMs: 60_000 });
+        // Its output is not read until it ends, so its sleeping child is found in /proc.
+        const sleeper = await until(() => descendants(process.pid).find((pid) => commandLine(pid) === "sleep 300"), "sleep 300");
+        process.emit(signal);
+        const error = await running.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(CancelledError);
+        expect((error as CancelledError).exitCode).toBe(code);
+        expect(await survivors([sleeper])).toEqual([]);
+        // Once a signal came, no program starts.
+        await expect(run("no-such-program-cdk", [], { cwd: tempDir(), env: process.env })).rejects.toMatchObject({ exitCode: code });
+        expect((error as Error).message).toMatch(/during: node -e\./);
+      } finally {
+        unwatch();
+      }
+    },
+    30_000,
+  );
 });
 
 describe("tailOf", () => {

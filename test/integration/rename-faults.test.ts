@@ -26,7 +26,8 @@ beforeAll(async () => {
 }, STEP);
 
 const fresh = () => copyProject(base, join(tempDir("cdk-rf-"), "p"));
-const cli = (dir: string, args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { cwd: dir, timeout: STEP, env: childEnv(env) });
+const cli = (dir: string, args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { cwd: dir, timeout: STEP, env: childEnv(env) });
 
 /** The renamed project, checked the way its user would: names everywhere, and tsc. */
 async function expectRenamed(dir: string) {
@@ -45,95 +46,122 @@ async function expectRenamed(dir: string) {
 const RENAME = ["rename", "--class", "Room=Hall", "--kv", "CACHE=STORE"];
 
 describe("a project from a stranger never steers a write outside it", () => {
-  it("a planted journal: sync, rename and rename --dry-run refuse with exit 2; nothing inside or outside changes", async () => {
-    const dir = await fresh();
-    const home = tempDir("cdk-victim-home-");
-    writeFileSync(join(home, ".bashrc"), "mine\n");
-    writeFileSync(join(home, "id_rsa"), "secret\n");
-    mkdirSync(join(dir, PENDING_DIR));
-    writeFileSync(join(dir, PENDING_DIR, "0"), "echo owned\n");
-    writeFileSync(
-      join(dir, PENDING_DIR, "journal.json"),
-      JSON.stringify({
-        files: [
-          { path: relative(dir, join(home, ".bashrc")), staged: "0" },
-          { path: "stolen.txt", staged: relative(join(dir, PENDING_DIR), join(home, "id_rsa")) },
-        ],
-      }),
-    );
-    const before = snapshotTree(dir);
-    for (const args of [["sync", "--no-create-kv"], RENAME, [...RENAME, "--dry-run"]]) {
-      const result = await cli(dir, args);
-      expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(2);
-      expect(result.stderr).toContain("so it was not replayed and nothing was written");
-      expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("mine\n");
-      expect(readFileSync(join(home, "id_rsa"), "utf8")).toBe("secret\n");
+  it(
+    "a planted journal: sync, rename and rename --dry-run refuse with exit 2; nothing inside or outside changes",
+    async () => {
+      const dir = await fresh();
+      const home = tempDir("cdk-victim-home-");
+      writeFileSync(join(home, ".bashrc"), "mine\n");
+      writeFileSync(join(home, "id_rsa"), "secret\n");
+      mkdirSync(join(dir, PENDING_DIR));
+      writeFileSync(join(dir, PENDING_DIR, "0"), "echo owned\n");
+      writeFileSync(
+        join(dir, PENDING_DIR, "journal.json"),
+        JSON.stringify({
+          files: [
+            { path: relative(dir, join(home, ".bashrc")), staged: "0" },
+            { path: "stolen.txt", staged: relative(join(dir, PENDING_DIR), join(home, "id_rsa")) },
+          ],
+        }),
+      );
+      const before = snapshotTree(dir);
+      for (const args of [["sync", "--no-create-kv"], RENAME, [...RENAME, "--dry-run"]]) {
+        const result = await cli(dir, args);
+        expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain("so it was not replayed and nothing was written");
+        expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("mine\n");
+        expect(readFileSync(join(home, "id_rsa"), "utf8")).toBe("secret\n");
+        expect(snapshotTree(dir)).toEqual(before);
+      }
+    },
+    STEP,
+  );
+
+  it(
+    "the types file as a link to a file outside: the rename replaces the link, and the outside file keeps its content",
+    async () => {
+      const dir = await fresh();
+      const outside = join(tempDir("cdk-outside-"), "victim.d.ts");
+      writeFileSync(outside, readFileSync(join(dir, TYPES)));
+      const victim = readFileSync(outside, "utf8");
+      rmSync(join(dir, TYPES));
+      symlinkSync(outside, join(dir, TYPES));
+      const result = await cli(dir, RENAME);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(readFileSync(outside, "utf8")).toBe(victim);
+      await expectRenamed(dir);
+    },
+    STEP,
+  );
+
+  it(
+    "a source file that is a link to a file of the project: edited through the link, which stays",
+    async () => {
+      const dir = await fresh();
+      mkdirSync(join(dir, "lib"));
+      renameSync(join(dir, "src", "durable-object.ts"), join(dir, "lib", "room.ts"));
+      symlinkSync("../lib/room.ts", join(dir, "src", "durable-object.ts"));
+      const result = await cli(dir, RENAME);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(readFileSync(join(dir, "lib", "room.ts"), "utf8")).toContain("export class Hall ");
+      expect(execFileSync("readlink", [join(dir, "src", "durable-object.ts")], { encoding: "utf8" }).trim()).toBe("../lib/room.ts");
+      await expectRenamed(dir);
+    },
+    STEP,
+  );
+
+  it(
+    "a source file that is a link out of the project: refused with exit 2, nothing written anywhere",
+    async () => {
+      const dir = await fresh();
+      const outside = join(tempDir("cdk-outside-"), "room.ts");
+      renameSync(join(dir, "src", "durable-object.ts"), outside);
+      symlinkSync(outside, join(dir, "src", "durable-object.ts"));
+      const victim = readFileSync(outside, "utf8");
+      const before = snapshotTree(dir);
+      const result = await cli(dir, RENAME);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain("leads outside the project");
+      expect(readFileSync(outside, "utf8")).toBe(victim);
       expect(snapshotTree(dir)).toEqual(before);
-    }
-  }, STEP);
+    },
+    STEP,
+  );
 
-  it("the types file as a link to a file outside: the rename replaces the link, and the outside file keeps its content", async () => {
-    const dir = await fresh();
-    const outside = join(tempDir("cdk-outside-"), "victim.d.ts");
-    writeFileSync(outside, readFileSync(join(dir, TYPES)));
-    const victim = readFileSync(outside, "utf8");
-    rmSync(join(dir, TYPES));
-    symlinkSync(outside, join(dir, TYPES));
-    const result = await cli(dir, RENAME);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(readFileSync(outside, "utf8")).toBe(victim);
-    await expectRenamed(dir);
-  }, STEP);
+  it(
+    "a tsconfig that takes in code outside the project which the rename would change: refused with exit 2",
+    async () => {
+      const dir = await fresh();
+      const shared = tempDir("cdk-shared-");
+      writeFileSync(join(shared, "uses.ts"), `import type { Room } from "${join(dir, "src", "durable-object")}";\nexport type Kept = Room;\n`);
+      const tsconfig = readFileSync(join(dir, "tsconfig.json"), "utf8").replace(
+        '"include": [',
+        `"include": [${JSON.stringify(join(relative(dir, shared), "*.ts"))}, `,
+      );
+      writeFileSync(join(dir, "tsconfig.json"), tsconfig);
+      const before = snapshotTree(dir);
+      const result = await cli(dir, RENAME);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`would change ${join(shared, "uses.ts")}, which is outside the project`);
+      expect(readFileSync(join(shared, "uses.ts"), "utf8")).toContain("Kept = Room");
+      expect(snapshotTree(dir)).toEqual(before);
+    },
+    STEP,
+  );
 
-  it("a source file that is a link to a file of the project: edited through the link, which stays", async () => {
-    const dir = await fresh();
-    mkdirSync(join(dir, "lib"));
-    renameSync(join(dir, "src", "durable-object.ts"), join(dir, "lib", "room.ts"));
-    symlinkSync("../lib/room.ts", join(dir, "src", "durable-object.ts"));
-    const result = await cli(dir, RENAME);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(readFileSync(join(dir, "lib", "room.ts"), "utf8")).toContain("export class Hall ");
-    expect(execFileSync("readlink", [join(dir, "src", "durable-object.ts")], { encoding: "utf8" }).trim()).toBe("../lib/room.ts");
-    await expectRenamed(dir);
-  }, STEP);
-
-  it("a source file that is a link out of the project: refused with exit 2, nothing written anywhere", async () => {
-    const dir = await fresh();
-    const outside = join(tempDir("cdk-outside-"), "room.ts");
-    renameSync(join(dir, "src", "durable-object.ts"), outside);
-    symlinkSync(outside, join(dir, "src", "durable-object.ts"));
-    const victim = readFileSync(outside, "utf8");
-    const before = snapshotTree(dir);
-    const result = await cli(dir, RENAME);
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain("leads outside the project");
-    expect(readFileSync(outside, "utf8")).toBe(victim);
-    expect(snapshotTree(dir)).toEqual(before);
-  }, STEP);
-
-  it("a tsconfig that takes in code outside the project which the rename would change: refused with exit 2", async () => {
-    const dir = await fresh();
-    const shared = tempDir("cdk-shared-");
-    writeFileSync(join(shared, "uses.ts"), `import type { Room } from "${join(dir, "src", "durable-object")}";\nexport type Kept = Room;\n`);
-    const tsconfig = readFileSync(join(dir, "tsconfig.json"), "utf8").replace('"include": [', `"include": [${JSON.stringify(join(relative(dir, shared), "*.ts"))}, `);
-    writeFileSync(join(dir, "tsconfig.json"), tsconfig);
-    const before = snapshotTree(dir);
-    const result = await cli(dir, RENAME);
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain(`would change ${join(shared, "uses.ts")}, which is outside the project`);
-    expect(readFileSync(join(shared, "uses.ts"), "utf8")).toContain("Kept = Room");
-    expect(snapshotTree(dir)).toEqual(before);
-  }, STEP);
-
-  it.runIf(process.getuid !== undefined)("TypeScript in a folder other users can write is not loaded: exit 2, nothing written", async () => {
-    const dir = await fresh();
-    chmodSync(join(dir, "node_modules", "typescript", "lib"), 0o777);
-    const before = snapshotTree(dir);
-    const result = await cli(dir, RENAME);
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain("can be written by other users, so its code cannot be trusted");
-    expect(snapshotTree(dir)).toEqual(before);
-  }, STEP);
+  it.runIf(process.getuid !== undefined)(
+    "TypeScript in a folder other users can write is not loaded: exit 2, nothing written",
+    async () => {
+      const dir = await fresh();
+      chmodSync(join(dir, "node_modules", "typescript", "lib"), 0o777);
+      const before = snapshotTree(dir);
+      const result = await cli(dir, RENAME);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain("can be written by other users, so its code cannot be trusted");
+      expect(snapshotTree(dir)).toEqual(before);
+    },
+    STEP,
+  );
 });
 
 describe("a FIFO where the project has a file: refused (exit 2) wherever it must be read, never a hang", () => {
@@ -237,7 +265,9 @@ describe("faults in the middle of a rename", () => {
         const before = snapshotTree(dir);
         const refused = await asNobody();
         expect(refused.exitCode, String(refused.stderr)).toBe(1);
-        expect(String(refused.stderr)).toContain(`Cannot write in ${join(dir, readOnly === "." ? "" : readOnly).replace(/\/$/, "")} (EACCES), so nothing was written`);
+        expect(String(refused.stderr)).toContain(
+          `Cannot write in ${join(dir, readOnly === "." ? "" : readOnly).replace(/\/$/, "")} (EACCES), so nothing was written`,
+        );
         expect(snapshotTree(dir)).toEqual(before);
         chmodSync(join(dir, readOnly), 0o755);
         const finished = await asNobody();
@@ -258,42 +288,55 @@ async function renameUntil(dir: string, ready: (commands: string[]) => boolean) 
 }
 
 describe.runIf(process.platform === "linux")("a signal during a rename", () => {
-  it("before the point of no return (wrangler types for a project without its types file): exit 143, nothing written", async () => {
-    const dir = await fresh();
-    rmSync(join(dir, TYPES));
-    const before = snapshotTree(dir);
-    const result = await renameUntil(dir, (commands) => commands.some((command) => command.includes(" types .create-do-kv-types-")));
-    expect(result.exitCode, String(result.stderr)).toBe(143);
-    expect(String(result.stderr)).toContain("Stopped by SIGTERM");
-    expect(snapshotTree(dir)).toEqual(before);
-    expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
-  }, STEP);
+  it(
+    "before the point of no return (wrangler types for a project without its types file): exit 143, nothing written",
+    async () => {
+      const dir = await fresh();
+      rmSync(join(dir, TYPES));
+      const before = snapshotTree(dir);
+      const result = await renameUntil(dir, (commands) => commands.some((command) => command.includes(" types .create-do-kv-types-")));
+      expect(result.exitCode, String(result.stderr)).toBe(143);
+      expect(String(result.stderr)).toContain("Stopped by SIGTERM");
+      expect(snapshotTree(dir)).toEqual(before);
+      expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
+    },
+    STEP,
+  );
 
-  it("after it (the types of the renamed project): exit 143 saying the types are left, and `sync` finishes them", async () => {
-    const dir = await fresh();
-    const result = await renameUntil(
-      dir,
-      (commands) => existsSync(join(dir, PENDING_DIR, "journal.json")) && commands.some((command) => command.includes(" types .create-do-kv-types-")),
-    );
-    expect(result.exitCode, String(result.stderr)).toBe(143);
-    expect(String(result.stderr)).toContain("The files were written; worker-configuration.d.ts is not regenerated yet.");
-    expect(String(result.stderr)).toContain("npx create-do-kv sync");
-    expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toContain('class_name = "Hall"');
-    const synced = await cli(dir, ["sync", "--no-create-kv"]);
-    expect(synced.exitCode, synced.stderr).toBe(0);
-    expect(synced.stdout).toContain(`Finished an interrupted write: ${TYPES}.`);
-    await expectRenamed(dir);
-  }, STEP);
+  it(
+    "after it (the types of the renamed project): exit 143 saying the types are left, and `sync` finishes them",
+    async () => {
+      const dir = await fresh();
+      const result = await renameUntil(
+        dir,
+        (commands) =>
+          existsSync(join(dir, PENDING_DIR, "journal.json")) && commands.some((command) => command.includes(" types .create-do-kv-types-")),
+      );
+      expect(result.exitCode, String(result.stderr)).toBe(143);
+      expect(String(result.stderr)).toContain("The files were written; worker-configuration.d.ts is not regenerated yet.");
+      expect(String(result.stderr)).toContain("npx create-do-kv sync");
+      expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toContain('class_name = "Hall"');
+      const synced = await cli(dir, ["sync", "--no-create-kv"]);
+      expect(synced.exitCode, synced.stderr).toBe(0);
+      expect(synced.stdout).toContain(`Finished an interrupted write: ${TYPES}.`);
+      await expectRenamed(dir);
+    },
+    STEP,
+  );
 });
 
 describe("sync after an interrupted create", () => {
-  it("regenerates a missing types file (the advised recovery after Ctrl-C during the install)", async () => {
-    const dir = await fresh();
-    rmSync(join(dir, TYPES));
-    const synced = await cli(dir, ["sync", "--no-create-kv"]);
-    expect(synced.exitCode, synced.stderr).toBe(0);
-    expect(readFileSync(join(dir, TYPES), "utf8")).toContain("\tCACHE: KVNamespace;");
-    const tsc = await inProject(dir).bin("tsc", "--noEmit");
-    expect(tsc.exitCode, tsc.all).toBe(0);
-  }, STEP);
+  it(
+    "regenerates a missing types file (the advised recovery after Ctrl-C during the install)",
+    async () => {
+      const dir = await fresh();
+      rmSync(join(dir, TYPES));
+      const synced = await cli(dir, ["sync", "--no-create-kv"]);
+      expect(synced.exitCode, synced.stderr).toBe(0);
+      expect(readFileSync(join(dir, TYPES), "utf8")).toContain("\tCACHE: KVNamespace;");
+      const tsc = await inProject(dir).bin("tsc", "--noEmit");
+      expect(tsc.exitCode, tsc.all).toBe(0);
+    },
+    STEP,
+  );
 });

@@ -60,8 +60,7 @@ function limit(n: number) {
 }
 const heavy = limit(2);
 
-const configFile = (dir: string) =>
-  ["wrangler.jsonc", "wrangler.json", "wrangler.toml"].map((f) => join(dir, f)).find((f) => existsSync(f))!;
+const configFile = (dir: string) => ["wrangler.jsonc", "wrangler.json", "wrangler.toml"].map((f) => join(dir, f)).find((f) => existsSync(f))!;
 const formatOf = (path: string) => (path.endsWith(".toml") ? "toml" : "jsonc");
 
 /** Replaces text that must be there: a scenario never silently edits nothing. */
@@ -129,7 +128,12 @@ function makeRich(dir: string, format: "toml" | "jsonc") {
   set(["migrations", 1], { tag: "v2", new_sqlite_classes: ["Log"] });
   set(["env"], {
     staging: {
-      durable_objects: { bindings: [{ name: "ROOM", class_name: "Room" }, { name: "LOGS", class_name: "Log" }] },
+      durable_objects: {
+        bindings: [
+          { name: "ROOM", class_name: "Room" },
+          { name: "LOGS", class_name: "Log" },
+        ],
+      },
       kv_namespaces: [{ binding: "CACHE", id: ID2 }, { binding: "SESSIONS" }],
     },
   });
@@ -185,7 +189,10 @@ const SCENARIOS: Scenario[] = [
       name: `${base}: the second class and its binding renamed together`,
       base,
       steps: [{ args: rename("--class", "Log=Journal", "--do-binding", "LOGS=JOURNALS"), exit: 0 }],
-      renamed: [{ from: "Log", to: "Journal" }, { from: "LOGS", to: "JOURNALS" }],
+      renamed: [
+        { from: "Log", to: "Journal" },
+        { from: "LOGS", to: "JOURNALS" },
+      ],
       check: (config: WranglerConfig, dir: string) => {
         expect(config.env?.staging?.durable_objects?.bindings?.[1]).toEqual({ name: "JOURNALS", class_name: "Journal" });
         expect(readFileSync(join(dir, "src", "log.ts"), "utf8")).toContain("export class Journal extends");
@@ -202,7 +209,10 @@ const SCENARIOS: Scenario[] = [
     name: "toml-rich: another Worker's binding of the same class name is left alone",
     base: "toml-rich",
     edit: (dir) =>
-      appendFileSync(configFile(dir), '\n[[env.staging.durable_objects.bindings]]\nname = "REMOTE"\nclass_name = "Room"\nscript_name = "other-worker"\n'),
+      appendFileSync(
+        configFile(dir),
+        '\n[[env.staging.durable_objects.bindings]]\nname = "REMOTE"\nclass_name = "Room"\nscript_name = "other-worker"\n',
+      ),
     steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
     renamed: [classRename],
     check: (config) =>
@@ -210,10 +220,22 @@ const SCENARIOS: Scenario[] = [
   },
   // refusals: nothing written
   ...(["toml", "jsonc"] as const).flatMap((base) => [
-    { name: `${base}: two renames into one name`, base, steps: [{ args: rename("--kv", "CACHE=X", "--do-binding", "ROOM=X"), exit: 2, says: ['two things the name "X"'] }] },
-    { name: `${base}: a binding named like an Object member`, base, steps: [{ args: rename("--kv", "CACHE=toString"), exit: 2, says: ["member of every JavaScript object"] }] },
+    {
+      name: `${base}: two renames into one name`,
+      base,
+      steps: [{ args: rename("--kv", "CACHE=X", "--do-binding", "ROOM=X"), exit: 2, says: ['two things the name "X"'] }],
+    },
+    {
+      name: `${base}: a binding named like an Object member`,
+      base,
+      steps: [{ args: rename("--kv", "CACHE=toString"), exit: 2, says: ["member of every JavaScript object"] }],
+    },
   ]),
-  { name: "toml: one name renamed to two", base: "toml", steps: [{ args: rename("--kv", "CACHE=A", "--kv", "CACHE=B"), exit: 2, says: ['rename "CACHE" twice'] }] },
+  {
+    name: "toml: one name renamed to two",
+    base: "toml",
+    steps: [{ args: rename("--kv", "CACHE=A", "--kv", "CACHE=B"), exit: 2, says: ['rename "CACHE" twice'] }],
+  },
   {
     name: "toml: a new name held by a var",
     base: "toml",
@@ -230,20 +252,26 @@ const SCENARIOS: Scenario[] = [
     name: "toml: the new class name already declared at the top of a file that uses the old one",
     base: "toml",
     edit: (dir) => appendFileSync(join(dir, "src", "index.ts"), "\nexport const Chat = 1;\n"),
-    steps: [{ args: rename("--class", "Room=Chat"), exit: 2, says: [/src\/index\.ts:\d+/, 'already declared at src/index.ts:'] }],
+    steps: [{ args: rename("--class", "Room=Chat"), exit: 2, says: [/src\/index\.ts:\d+/, "already declared at src/index.ts:"] }],
   },
   {
     name: "toml: the new class name is a local where the old one is used",
     base: "toml",
     edit: (dir) =>
-      appendFileSync(join(dir, "src", "durable-object.ts"), "\nexport function make(): string {\n\tconst Chat = 'x';\n\treturn Chat + Room.name;\n}\n"),
+      appendFileSync(
+        join(dir, "src", "durable-object.ts"),
+        "\nexport function make(): string {\n\tconst Chat = 'x';\n\treturn Chat + Room.name;\n}\n",
+      ),
     steps: [{ args: rename("--class", "Room=Chat"), exit: 2, says: [/would change what src\/durable-object\.ts:\d+ refers to/] }],
   },
   {
     name: "toml: a local with the new binding name is no conflict for env.X",
     base: "toml",
     edit: (dir) =>
-      appendFileSync(join(dir, "src", "index.ts"), "\nexport function probe(env: Env): boolean {\n\tconst STORE = 1;\n\treturn Boolean(env.CACHE) && STORE === 1;\n}\n"),
+      appendFileSync(
+        join(dir, "src", "index.ts"),
+        "\nexport function probe(env: Env): boolean {\n\tconst STORE = 1;\n\treturn Boolean(env.CACHE) && STORE === 1;\n}\n",
+      ),
     steps: [{ args: rename("--kv", "CACHE=STORE"), exit: 0 }],
     renamed: [{ from: "CACHE", to: "STORE" }],
     check: (_config, dir) => expect(readFileSync(join(dir, "src", "index.ts"), "utf8")).toContain("return Boolean(env.STORE) && STORE === 1;"),
@@ -252,7 +280,10 @@ const SCENARIOS: Scenario[] = [
     name: "toml: a destructured binding keeps its local name",
     base: "toml",
     edit: (dir) =>
-      appendFileSync(join(dir, "src", "index.ts"), "\nexport function probe(env: Env): boolean {\n\tconst { CACHE } = env;\n\treturn Boolean(CACHE);\n}\n"),
+      appendFileSync(
+        join(dir, "src", "index.ts"),
+        "\nexport function probe(env: Env): boolean {\n\tconst { CACHE } = env;\n\treturn Boolean(CACHE);\n}\n",
+      ),
     steps: [{ args: rename("--kv", "CACHE=STORE"), exit: 0 }],
     renamed: [{ from: "CACHE", to: "STORE" }],
     check: (_config, dir) => expect(readFileSync(join(dir, "src", "index.ts"), "utf8")).toContain("const { STORE: CACHE } = env;"),
@@ -472,14 +503,23 @@ const SCENARIOS: Scenario[] = [
     name: "toml: the declarative exports map",
     base: "toml",
     edit: editConfig('[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Room"]', '[exports.Room]\ntype = "durable-object"\nstorage = "sqlite"'),
-    steps: [{ args: rename("--class", "Room=Chat"), exit: 0, says: ['class Room -> Chat (recorded in exports: Room state = "renamed", renamed_to = "Chat")'] }],
+    steps: [
+      {
+        args: rename("--class", "Room=Chat"),
+        exit: 0,
+        says: ['class Room -> Chat (recorded in exports: Room state = "renamed", renamed_to = "Chat")'],
+      },
+    ],
     renamed: [classRename],
     check: (config) => expect(config.exports?.Room).toEqual({ type: "durable-object", state: "renamed", renamed_to: "Chat" }),
   },
   {
     name: "toml: a rename step the user already added is not added twice",
     base: "toml",
-    edit: editConfig('new_sqlite_classes = ["Room"]', 'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]'),
+    edit: editConfig(
+      'new_sqlite_classes = ["Room"]',
+      'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]',
+    ),
     steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
     renamed: [classRename],
     check: (config) => expect(config.migrations).toHaveLength(2),
@@ -506,7 +546,10 @@ const SCENARIOS: Scenario[] = [
     base: "toml",
     edit: both(
       editConfig('class_name = "Room"', 'class_name = "Chat"'),
-      editConfig('new_sqlite_classes = ["Room"]', 'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]'),
+      editConfig(
+        'new_sqlite_classes = ["Room"]',
+        'new_sqlite_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Room", to = "Chat" }]',
+      ),
     ),
     steps: [
       { args: sync(), exit: 0, says: ["class Room -> Chat"] },
@@ -558,7 +601,10 @@ const SCENARIOS: Scenario[] = [
     name: "toml-rich: a binding to this Worker's own class through its own script name is renamed with the class",
     base: "toml-rich",
     edit: (dir) =>
-      appendFileSync(configFile(dir), '\n[[env.staging.durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "toml-staging"\n'),
+      appendFileSync(
+        configFile(dir),
+        '\n[[env.staging.durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "toml-staging"\n',
+      ),
     steps: [{ args: rename("--class", "Room=Chat"), exit: 0 }],
     renamed: [classRename],
     check: (config) =>
@@ -567,9 +613,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: "toml-rich: a sync refusal names the config entry it read, not a flag nobody gave",
     base: "toml-rich",
-    edit: both(
-      editConfig(`binding = "CACHE"\nid = "${ID}"`, `binding = "STORE"\nid = "${ID}"`),
-      (dir) => appendFileSync(configFile(dir), '\n[[env.staging.kv_namespaces]]\nbinding = "STORE"\n'),
+    edit: both(editConfig(`binding = "CACHE"\nid = "${ID}"`, `binding = "STORE"\nid = "${ID}"`), (dir) =>
+      appendFileSync(configFile(dir), '\n[[env.staging.kv_namespaces]]\nbinding = "STORE"\n'),
     ),
     steps: [{ args: sync(), exit: 2, says: ["The KV binding CACHE -> STORE (as wrangler.toml has it now):", '"STORE" is already used'] }],
   },
@@ -593,8 +638,7 @@ function expectOnlyNamesChanged(before: string, after: string, renamed: NameChan
     if (part.removed) removed.push(...part.value);
     if (part.added) added.push(...part.value);
   }
-  const rename = (line: string) =>
-    renamed.reduce((text, { from, to }) => text.replace(new RegExp(`(["'])${from}\\1`, "g"), `$1${to}$1`), line);
+  const rename = (line: string) => renamed.reduce((text, { from, to }) => text.replace(new RegExp(`(["'])${from}\\1`, "g"), `$1${to}$1`), line);
   const isStep = (line: string) =>
     /renamed_classes|\[\[migrations\]\]|^\s*tag = |renamed_to|state = |\[exports\.|^type = |^storage = |^\s*$/.test(line);
   for (const line of removed) {
@@ -602,7 +646,10 @@ function expectOnlyNamesChanged(before: string, after: string, renamed: NameChan
     const kept = line.includes("]") ? line.slice(0, line.lastIndexOf("]")) : line;
     // A line the diff saw move (a closing brace) is unchanged; a former last element gains a comma.
     const same = (a: string) => a === line || a === `${line},`;
-    expect(added.some((a) => same(a) || a === rename(line) || (isStep(a) && a.includes(kept))), `removed: ${line}`).toBe(true);
+    expect(
+      added.some((a) => same(a) || a === rename(line) || (isStep(a) && a.includes(kept))),
+      `removed: ${line}`,
+    ).toBe(true);
   }
   for (const line of added) {
     expect(removed.some((r) => r === line || `${r},` === line || rename(r) === line) || isStep(line), `added: ${line}`).toBe(true);
@@ -642,7 +689,20 @@ describe("rename and sync hand-edit scenarios", () => {
       for (const { value: template } of TEMPLATES) {
         const dir = `${format}${template === "default" ? "" : `-${template}`}`;
         const result = await runCli(
-          [dir, "--format", format, "--template", template, "--kv", "CACHE,SESSIONS", "--kv-id", `CACHE=${ID}`, "--no-install", "--no-git", "--no-create-kv"],
+          [
+            dir,
+            "--format",
+            format,
+            "--template",
+            template,
+            "--kv",
+            "CACHE,SESSIONS",
+            "--kv-id",
+            `CACHE=${ID}`,
+            "--no-install",
+            "--no-git",
+            "--no-create-kv",
+          ],
           { cwd: root },
         );
         expect(result.exitCode, result.stderr).toBe(0);

@@ -19,10 +19,7 @@ const sources = (root: string) => snapshotTree(root);
 
 async function makeProject(name: string, format: "toml" | "jsonc") {
   const cwd = tempDir("cdk-rename-");
-  const made = await runCli(
-    [name, "--yes", "--format", format, "--kv-id", `CACHE=${ID}`, "--no-create-kv", "--no-git"],
-    { cwd, timeout: STEP },
-  );
+  const made = await runCli([name, "--yes", "--format", format, "--kv-id", `CACHE=${ID}`, "--no-create-kv", "--no-git"], { cwd, timeout: STEP });
   expect(made.exitCode, made.stderr).toBe(0);
   return join(cwd, name);
 }
@@ -62,17 +59,21 @@ describe("rename on a toml project", () => {
     appendFileSync(join(root, "src", "index.ts"), USER_CODE);
   }, STEP);
 
-  it("--dry-run prints the changes as a unified diff and writes nothing", async () => {
-    const before = sources(root);
-    const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE", "--dry-run");
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain("--- a/src/durable-object.ts");
-    expect(result.stdout).toContain("-export class Room extends DurableObject<Env> {");
-    expect(result.stdout).toContain("+export class ChatRoom extends DurableObject<Env> {");
-    expect(result.stdout).toContain('+renamed_classes = [{ from = "Room", to = "ChatRoom" }]');
-    expect(result.stdout).toContain("nothing was written");
-    expect(sources(root)).toEqual(before);
-  }, STEP);
+  it(
+    "--dry-run prints the changes as a unified diff and writes nothing",
+    async () => {
+      const before = sources(root);
+      const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE", "--dry-run");
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain("--- a/src/durable-object.ts");
+      expect(result.stdout).toContain("-export class Room extends DurableObject<Env> {");
+      expect(result.stdout).toContain("+export class ChatRoom extends DurableObject<Env> {");
+      expect(result.stdout).toContain('+renamed_classes = [{ from = "Room", to = "ChatRoom" }]');
+      expect(result.stdout).toContain("nothing was written");
+      expect(sources(root)).toEqual(before);
+    },
+    STEP,
+  );
 
   it.each([
     [["--class", "Nope=Other"], 'no Durable Object binding of this Worker uses the class "Nope"'],
@@ -81,80 +82,100 @@ describe("rename on a toml project", () => {
     [["--kv", "CACHE=bad-name"], "is not a valid binding name"],
     [["--do-binding", "ROOM"], "is not OLD=NEW"],
     [[], "Say what to rename"],
-  ])("refuses %j with exit 2, every file untouched", async (args, message) => {
-    const before = sources(root);
-    const result = await runMain(["rename", ...args], root);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(message);
-    expect(sources(root)).toEqual(before);
-  }, STEP);
+  ])(
+    "refuses %j with exit 2, every file untouched",
+    async (args, message) => {
+      const before = sources(root);
+      const result = await runMain(["rename", ...args], root);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(sources(root)).toEqual(before);
+    },
+    STEP,
+  );
 
-  it("renames class and KV binding everywhere TypeScript would, and nowhere else", async () => {
-    const configBefore = readFileSync(join(root, "wrangler.toml"), "utf8");
-    const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE");
-    expect(result.exitCode, result.stderr).toBe(0);
+  it(
+    "renames class and KV binding everywhere TypeScript would, and nowhere else",
+    async () => {
+      const configBefore = readFileSync(join(root, "wrangler.toml"), "utf8");
+      const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE");
+      expect(result.exitCode, result.stderr).toBe(0);
 
-    const text = readFileSync(join(root, "wrangler.toml"), "utf8");
-    const config = readConfig(text, "toml");
-    expect(config.migrations).toEqual([
-      { tag: "v1", new_sqlite_classes: ["Room"] },
-      { tag: "v2", renamed_classes: [{ from: "Room", to: "ChatRoom" }] },
-    ]);
-    expect(config.durable_objects?.bindings).toEqual([{ name: "ROOM", class_name: "ChatRoom" }]);
-    expect(config.kv_namespaces).toEqual([{ binding: "STORE", id: ID }]);
-    expect(text).toContain("\n# my own note, keep me\n");
-    // Every line of the old config is still there but the two renamed ones.
-    const changed = configBefore.split("\n").filter((line) => !text.split("\n").includes(line));
-    expect(changed).toEqual(['class_name = "Room"', 'binding = "CACHE"']);
+      const text = readFileSync(join(root, "wrangler.toml"), "utf8");
+      const config = readConfig(text, "toml");
+      expect(config.migrations).toEqual([
+        { tag: "v1", new_sqlite_classes: ["Room"] },
+        { tag: "v2", renamed_classes: [{ from: "Room", to: "ChatRoom" }] },
+      ]);
+      expect(config.durable_objects?.bindings).toEqual([{ name: "ROOM", class_name: "ChatRoom" }]);
+      expect(config.kv_namespaces).toEqual([{ binding: "STORE", id: ID }]);
+      expect(text).toContain("\n# my own note, keep me\n");
+      // Every line of the old config is still there but the two renamed ones.
+      const changed = configBefore.split("\n").filter((line) => !text.split("\n").includes(line));
+      expect(changed).toEqual(['class_name = "Room"', 'binding = "CACHE"']);
 
-    const index = readFileSync(join(root, "src", "index.ts"), "utf8");
-    expect(index).toContain('import { ChatRoom } from "./durable-object";');
-    expect(index).toContain("export { ChatRoom };");
-    expect(index).toContain("return env.STORE ? label : \"none\";");
-    expect(index).toContain('const label = "CACHE holds Room values";');
-    expect(index).toContain("const CACHE = 1;\n\tconst Room = 2;\n\treturn CACHE + Room;");
-    const durableObject = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
-    expect(durableObject).toContain("export class ChatRoom extends DurableObject<Env>");
-    expect(durableObject).not.toMatch(/\bCACHE\b/);
-    expect(readFileSync(join(root, "test", "index.test.ts"), "utf8")).not.toMatch(/\benv\.CACHE\b|\bRoom\b(?! )/);
-    expect(JSON.parse(readFileSync(join(root, "create-do-kv.json"), "utf8"))).toMatchObject({
-      durableObjects: [{ binding: "ROOM", class: "ChatRoom" }],
-      kv: [{ binding: "STORE", id: ID }],
-    });
-    expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain("STORE: KVNamespace;");
-  }, STEP);
+      const index = readFileSync(join(root, "src", "index.ts"), "utf8");
+      expect(index).toContain('import { ChatRoom } from "./durable-object";');
+      expect(index).toContain("export { ChatRoom };");
+      expect(index).toContain('return env.STORE ? label : "none";');
+      expect(index).toContain('const label = "CACHE holds Room values";');
+      expect(index).toContain("const CACHE = 1;\n\tconst Room = 2;\n\treturn CACHE + Room;");
+      const durableObject = readFileSync(join(root, "src", "durable-object.ts"), "utf8");
+      expect(durableObject).toContain("export class ChatRoom extends DurableObject<Env>");
+      expect(durableObject).not.toMatch(/\bCACHE\b/);
+      expect(readFileSync(join(root, "test", "index.test.ts"), "utf8")).not.toMatch(/\benv\.CACHE\b|\bRoom\b(?! )/);
+      expect(JSON.parse(readFileSync(join(root, "create-do-kv.json"), "utf8"))).toMatchObject({
+        durableObjects: [{ binding: "ROOM", class: "ChatRoom" }],
+        kv: [{ binding: "STORE", id: ID }],
+      });
+      expect(readFileSync(join(root, "worker-configuration.d.ts"), "utf8")).toContain("STORE: KVNamespace;");
+    },
+    STEP,
+  );
 
-  it("leaves a project whose own tests, typecheck and deploy dry-run pass", async () => {
-    const dry = await expectProjectChecksPass(root);
-    expect(dry).toContain("env.ROOM (ChatRoom)");
-    expect(dry).toContain(`env.STORE (${ID})`);
-  }, STEP);
+  it(
+    "leaves a project whose own tests, typecheck and deploy dry-run pass",
+    async () => {
+      const dry = await expectProjectChecksPass(root);
+      expect(dry).toContain("env.ROOM (ChatRoom)");
+      expect(dry).toContain(`env.STORE (${ID})`);
+    },
+    STEP,
+  );
 
-  it("a second run changes nothing, and says so in --json", async () => {
-    const before = sources(root);
-    const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE", "--json");
-    expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain("Nothing to change.");
-    expect(JSON.parse(result.stdout)).toMatchObject({
-      command: "rename",
-      status: "ok",
-      durableObjects: [{ binding: "ROOM", class: "ChatRoom" }],
-      kv: [{ binding: "STORE", id: ID }],
-    });
-    expect(sources(root)).toEqual(before);
-  }, STEP);
+  it(
+    "a second run changes nothing, and says so in --json",
+    async () => {
+      const before = sources(root);
+      const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE", "--json");
+      expect(result.exitCode).toBe(0);
+      expect(result.stderr).toContain("Nothing to change.");
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        command: "rename",
+        status: "ok",
+        durableObjects: [{ binding: "ROOM", class: "ChatRoom" }],
+        kv: [{ binding: "STORE", id: ID }],
+      });
+      expect(sources(root)).toEqual(before);
+    },
+    STEP,
+  );
 
-  it("a changed Worker name is refused by sync, untouched", async () => {
-    const configPath = join(root, "wrangler.toml");
-    const original = readFileSync(configPath, "utf8");
-    writeFileSync(configPath, original.replace('name = "rn-toml"', 'name = "renamed-worker"'));
-    const before = sources(root);
-    const result = await runCli(["sync", "--no-create-kv"], { cwd: root });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("transferred_classes");
-    expect(sources(root)).toEqual(before);
-    writeFileSync(configPath, original);
-  }, STEP);
+  it(
+    "a changed Worker name is refused by sync, untouched",
+    async () => {
+      const configPath = join(root, "wrangler.toml");
+      const original = readFileSync(configPath, "utf8");
+      writeFileSync(configPath, original.replace('name = "rn-toml"', 'name = "renamed-worker"'));
+      const before = sources(root);
+      const result = await runCli(["sync", "--no-create-kv"], { cwd: root });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("transferred_classes");
+      expect(sources(root)).toEqual(before);
+      writeFileSync(configPath, original);
+    },
+    STEP,
+  );
 });
 
 describe("sync after a hand edit of a jsonc project", () => {
@@ -164,86 +185,102 @@ describe("sync after a hand edit of a jsonc project", () => {
     root = await makeProject("rn-jsonc", "jsonc");
   }, STEP);
 
-  it("a binding and its class both renamed by hand: sync asks instead of guessing, and the rename it names finishes the job", async () => {
-    const configPath = join(root, "wrangler.jsonc");
-    const handEdited = readFileSync(configPath, "utf8")
-      .replace('"name": "ROOM", "class_name": "Room"', '"name": "LOBBIES", "class_name": "Lobby"')
-      .replace('{ "binding": "CACHE", "id"', '{ "binding": "DATA", "id"')
-      .replace('"kv_namespaces": [', '"kv_namespaces": [\n\t\t// a comment of my own');
-    writeFileSync(configPath, handEdited);
-    const before = sources(root);
+  it(
+    "a binding and its class both renamed by hand: sync asks instead of guessing, and the rename it names finishes the job",
+    async () => {
+      const configPath = join(root, "wrangler.jsonc");
+      const handEdited = readFileSync(configPath, "utf8")
+        .replace('"name": "ROOM", "class_name": "Room"', '"name": "LOBBIES", "class_name": "Lobby"')
+        .replace('{ "binding": "CACHE", "id"', '{ "binding": "DATA", "id"')
+        .replace('"kv_namespaces": [', '"kv_namespaces": [\n\t\t// a comment of my own');
+      writeFileSync(configPath, handEdited);
+      const before = sources(root);
 
-    const refused = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain("Is the Durable Object binding LOBBIES (class Lobby) the binding ROOM (class Room) renamed?");
-    const command = "npx create-do-kv rename --class Room=Lobby --do-binding ROOM=LOBBIES";
-    expect(refused.stderr).toContain(command);
-    expect(sources(root)).toEqual(before);
+      const refused = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toContain("Is the Durable Object binding LOBBIES (class Lobby) the binding ROOM (class Room) renamed?");
+      const command = "npx create-do-kv rename --class Room=Lobby --do-binding ROOM=LOBBIES";
+      expect(refused.stderr).toContain(command);
+      expect(sources(root)).toEqual(before);
 
-    const dry = await runCli([...command.split(" ").slice(2), "--dry-run"], { cwd: root, timeout: STEP });
-    expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain("+export class Lobby extends DurableObject<Env> {");
-    expect(sources(root)).toEqual(before);
+      const dry = await runCli([...command.split(" ").slice(2), "--dry-run"], { cwd: root, timeout: STEP });
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain("+export class Lobby extends DurableObject<Env> {");
+      expect(sources(root)).toEqual(before);
 
-    const result = await runCli(command.split(" ").slice(2), { cwd: root, timeout: STEP });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const synced = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
-    expect(synced.exitCode, synced.stderr).toBe(0);
-    expect(synced.stdout).toContain("KV binding CACHE -> DATA");
-    const text = readFileSync(configPath, "utf8");
-    expect(text).toContain("// a comment of my own");
-    expect(readConfig(text, "jsonc")).toMatchObject({
-      durable_objects: { bindings: [{ name: "LOBBIES", class_name: "Lobby" }] },
-      kv_namespaces: [{ binding: "DATA", id: ID }],
-      migrations: [
-        { tag: "v1", new_sqlite_classes: ["Room"] },
-        { tag: "v2", renamed_classes: [{ from: "Room", to: "Lobby" }] },
-      ],
-    });
-    // The only change to the hand-edited file is the appended migration.
-    expect(text.replace(/, \{ "tag": "v2", "renamed_classes": \[\{ "from": "Room", "to": "Lobby" \}\] \}/, "")).toBe(handEdited);
-    const index = readFileSync(join(root, "src", "index.ts"), "utf8");
-    expect(index).toContain("env.LOBBIES.getByName(room)");
-    expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.DATA.get(");
-  }, STEP);
+      const result = await runCli(command.split(" ").slice(2), { cwd: root, timeout: STEP });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const synced = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+      expect(synced.exitCode, synced.stderr).toBe(0);
+      expect(synced.stdout).toContain("KV binding CACHE -> DATA");
+      const text = readFileSync(configPath, "utf8");
+      expect(text).toContain("// a comment of my own");
+      expect(readConfig(text, "jsonc")).toMatchObject({
+        durable_objects: { bindings: [{ name: "LOBBIES", class_name: "Lobby" }] },
+        kv_namespaces: [{ binding: "DATA", id: ID }],
+        migrations: [
+          { tag: "v1", new_sqlite_classes: ["Room"] },
+          { tag: "v2", renamed_classes: [{ from: "Room", to: "Lobby" }] },
+        ],
+      });
+      // The only change to the hand-edited file is the appended migration.
+      expect(text.replace(/, \{ "tag": "v2", "renamed_classes": \[\{ "from": "Room", "to": "Lobby" \}\] \}/, "")).toBe(handEdited);
+      const index = readFileSync(join(root, "src", "index.ts"), "utf8");
+      expect(index).toContain("env.LOBBIES.getByName(room)");
+      expect(readFileSync(join(root, "src", "durable-object.ts"), "utf8")).toContain("this.env.DATA.get(");
+    },
+    STEP,
+  );
 
-  it("leaves a project whose own tests, typecheck and deploy dry-run pass, and a second sync changes nothing", async () => {
-    const dry = await expectProjectChecksPass(root);
-    expect(dry).toContain("env.LOBBIES (Lobby)");
-    const before = sources(root);
-    const again = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
-    expect(again.exitCode).toBe(0);
-    expect(sources(root)).toEqual(before);
-  }, STEP);
+  it(
+    "leaves a project whose own tests, typecheck and deploy dry-run pass, and a second sync changes nothing",
+    async () => {
+      const dry = await expectProjectChecksPass(root);
+      expect(dry).toContain("env.LOBBIES (Lobby)");
+      const before = sources(root);
+      const again = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+      expect(again.exitCode).toBe(0);
+      expect(sources(root)).toEqual(before);
+    },
+    STEP,
+  );
 
-  it("records a class rename in the declarative exports map when the config uses one", async () => {
-    const configPath = join(root, "wrangler.jsonc");
-    const withExports = readFileSync(configPath, "utf8").replace(
-      /"migrations": \[.*\],/,
-      '"exports": { "Lobby": { "type": "durable-object", "storage": "sqlite" } },',
-    );
-    expect(readConfig(withExports, "jsonc").migrations).toBeUndefined();
-    writeFileSync(configPath, withExports);
-    const result = await runCli(["rename", "--class", "Lobby=Hall"], { cwd: root, timeout: STEP });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const config = readConfig(readFileSync(configPath, "utf8"), "jsonc");
-    expect(config.exports).toEqual({
-      Lobby: { type: "durable-object", state: "renamed", renamed_to: "Hall" },
-      Hall: { type: "durable-object", storage: "sqlite" },
-    });
-    expect(config.migrations).toBeUndefined();
-    const dry = await expectProjectChecksPass(root);
-    expect(dry).toContain("env.LOBBIES (Hall)");
-  }, STEP);
+  it(
+    "records a class rename in the declarative exports map when the config uses one",
+    async () => {
+      const configPath = join(root, "wrangler.jsonc");
+      const withExports = readFileSync(configPath, "utf8").replace(
+        /"migrations": \[.*\],/,
+        '"exports": { "Lobby": { "type": "durable-object", "storage": "sqlite" } },',
+      );
+      expect(readConfig(withExports, "jsonc").migrations).toBeUndefined();
+      writeFileSync(configPath, withExports);
+      const result = await runCli(["rename", "--class", "Lobby=Hall"], { cwd: root, timeout: STEP });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const config = readConfig(readFileSync(configPath, "utf8"), "jsonc");
+      expect(config.exports).toEqual({
+        Lobby: { type: "durable-object", state: "renamed", renamed_to: "Hall" },
+        Hall: { type: "durable-object", storage: "sqlite" },
+      });
+      expect(config.migrations).toBeUndefined();
+      const dry = await expectProjectChecksPass(root);
+      expect(dry).toContain("env.LOBBIES (Hall)");
+    },
+    STEP,
+  );
 
-  it("without the project's TypeScript installed, says so instead of crashing", async () => {
-    const dir = join(root, "..", "bare-copy");
-    const made = await runCli([dir, "--yes", "--no-install", "--no-git", "--no-create-kv"], { cwd: tempDir() });
-    expect(made.exitCode).toBe(0);
-    const result = await runCli(["rename", "--class", "Room=Hall"], { cwd: dir, timeout: STEP });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("needs TypeScript");
-    expect(result.stderr).toContain("npm install");
-    rmSync(dir, { recursive: true, force: true });
-  }, STEP);
+  it(
+    "without the project's TypeScript installed, says so instead of crashing",
+    async () => {
+      const dir = join(root, "..", "bare-copy");
+      const made = await runCli([dir, "--yes", "--no-install", "--no-git", "--no-create-kv"], { cwd: tempDir() });
+      expect(made.exitCode).toBe(0);
+      const result = await runCli(["rename", "--class", "Room=Hall"], { cwd: dir, timeout: STEP });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("needs TypeScript");
+      expect(result.stderr).toContain("npm install");
+      rmSync(dir, { recursive: true, force: true });
+    },
+    STEP,
+  );
 });

@@ -27,10 +27,14 @@ async function interrupt(args: string[], signal: NodeJS.Signals, ready: (tree: s
     stdin: "ignore",
     timeout: 240_000,
   });
-  const tree = await until(() => {
-    const pids = descendants(cli.pid!);
-    return ready(pids.map(commandLine), cwd) ? pids : undefined;
-  }, `the moment to send ${signal}`, 180_000);
+  const tree = await until(
+    () => {
+      const pids = descendants(cli.pid!);
+      return ready(pids.map(commandLine), cwd) ? pids : undefined;
+    },
+    `the moment to send ${signal}`,
+    180_000,
+  );
   const sent = Date.now();
   process.kill(cli.pid!, signal);
   const result = await cli;
@@ -42,30 +46,36 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
     ["SIGTERM", 143],
     ["SIGHUP", 129],
     ["SIGINT", 130],
-  ] as const)("%s while wrangler creates namespaces: exit %i, the --json object, every wrangler stopped, no id written", async (signal, code) => {
-    cloudflare.fake.latencyMs = 30_000; // the API holds every call: only the signal can end this run soon
-    const name = `sig-${signal.toLowerCase()}`;
-    try {
-      const { cwd, result, tree, tookMs, report } = await interrupt(
-        [name, "--yes", "--no-install", "--no-git", "--kv", "A,B", "--wrangler", WRANGLER],
-        signal,
-        // both wranglers are waiting on the API, which holds their calls
-        (commands) =>
-          commands.filter((command) => command.includes("kv namespace create")).length >= 2 &&
-          cloudflare.fake.requests.filter((request) => request.method === "POST" && JSON.stringify(request.body).includes(name)).length >= 2,
-      );
-      expect(result.exitCode, String(result.stderr)).toBe(code);
-      expect(tookMs).toBeLessThan(15_000);
-      expect(report).toMatchObject({ status: "cancelled", exitCode: code });
-      expect(report.error).toContain(signal === "SIGINT" ? "Cancelled during: Creating KV namespaces" : `Stopped by ${signal} during: Creating KV namespaces`);
-      expect(String(result.stderr)).toContain(`To finish: cd ${name} && npx create-do-kv sync --wrangler ${WRANGLER}`);
-      expect(await survivors(tree)).toEqual([]);
-      const config = readConfig(readFileSync(join(cwd, name, "wrangler.toml"), "utf8"), "toml");
-      expect(config.kv_namespaces?.map((kv) => kv.id)).toEqual([undefined, undefined]);
-    } finally {
-      cloudflare.fake.latencyMs = 0;
-    }
-  }, 240_000);
+  ] as const)(
+    "%s while wrangler creates namespaces: exit %i, the --json object, every wrangler stopped, no id written",
+    async (signal, code) => {
+      cloudflare.fake.latencyMs = 30_000; // the API holds every call: only the signal can end this run soon
+      const name = `sig-${signal.toLowerCase()}`;
+      try {
+        const { cwd, result, tree, tookMs, report } = await interrupt(
+          [name, "--yes", "--no-install", "--no-git", "--kv", "A,B", "--wrangler", WRANGLER],
+          signal,
+          // both wranglers are waiting on the API, which holds their calls
+          (commands) =>
+            commands.filter((command) => command.includes("kv namespace create")).length >= 2 &&
+            cloudflare.fake.requests.filter((request) => request.method === "POST" && JSON.stringify(request.body).includes(name)).length >= 2,
+        );
+        expect(result.exitCode, String(result.stderr)).toBe(code);
+        expect(tookMs).toBeLessThan(15_000);
+        expect(report).toMatchObject({ status: "cancelled", exitCode: code });
+        expect(report.error).toContain(
+          signal === "SIGINT" ? "Cancelled during: Creating KV namespaces" : `Stopped by ${signal} during: Creating KV namespaces`,
+        );
+        expect(String(result.stderr)).toContain(`To finish: cd ${name} && npx create-do-kv sync --wrangler ${WRANGLER}`);
+        expect(await survivors(tree)).toEqual([]);
+        const config = readConfig(readFileSync(join(cwd, name, "wrangler.toml"), "utf8"), "toml");
+        expect(config.kv_namespaces?.map((kv) => kv.id)).toEqual([undefined, undefined]);
+      } finally {
+        cloudflare.fake.latencyMs = 0;
+      }
+    },
+    240_000,
+  );
 
   it("SIGTERM during the install: exit 143, npm's whole tree stopped, the files kept, the command that finishes printed", async () => {
     const { cwd, result, tree, report } = await interrupt(

@@ -47,7 +47,14 @@ async function loadsOf(args: string[], cwd = tempDir(), output: "file" | "pipe" 
 
 function readLoads(out: string): Loads {
   const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as { files: string[]; builtins: string[] };
-  const ours = files.filter((url) => url.startsWith("file:") && !url.endsWith("record-loads.mjs") && !url.endsWith("create-do-kv.cjs") && !url.endsWith("/dist/cli.cjs") && !url.endsWith("/dist/private-folder.cjs"));
+  const ours = files.filter(
+    (url) =>
+      url.startsWith("file:") &&
+      !url.endsWith("record-loads.mjs") &&
+      !url.endsWith("create-do-kv.cjs") &&
+      !url.endsWith("/dist/cli.cjs") &&
+      !url.endsWith("/dist/private-folder.cjs"),
+  );
   return {
     dist: [...new Set(ours.filter((url) => url.startsWith(DIST)).map((url) => url.slice(DIST.length + 1)))],
     other: ours.filter((url) => !url.startsWith(DIST)),
@@ -107,7 +114,11 @@ describe("start-up loads only what the command needs", () => {
     const out = join(tempDir("cdk-loads-"), "loads.json");
     // script(1) gives the run a real pseudo-terminal; stty gives it a width, as a terminal has.
     const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
-    const command = ["stty cols 100 rows 40;", "exec", ...[process.execPath, "--import", RECORDER, BIN, "--no-install", "--no-git", "--no-create-kv"].map(quote)];
+    const command = [
+      "stty cols 100 rows 40;",
+      "exec",
+      ...[process.execPath, "--import", RECORDER, BIN, "--no-install", "--no-git", "--no-create-kv"].map(quote),
+    ];
     const child = spawn("script", ["-q", "-e", "-c", command.join(" "), "/dev/null"], {
       cwd,
       env: childEnv({ CI: undefined, CDK_LOADS_OUT: out }),

@@ -28,7 +28,12 @@ async function onTerminal(waitFor: string, action: "close" | "wait", columns: nu
   const errFile = join(tempDir("cdk-pty-"), "stderr.txt");
   const command = `exec ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ")} 2>'${errFile}'`;
   const env = childEnv({ CI: undefined, NO_COLOR: "1" });
-  const result = await execa("python3", [DRIVER, waitFor, action, String(columns), "sh", "-c", command], { cwd, env, reject: false, timeout: 60_000 });
+  const result = await execa("python3", [DRIVER, waitFor, action, String(columns), "sh", "-c", command], {
+    cwd,
+    env,
+    reject: false,
+    timeout: 60_000,
+  });
   const lines = String(result.stderr).trim().split("\n");
   return {
     cwd,

@@ -51,66 +51,80 @@ describe("runtime types cache", () => {
     expect(unseal(readFileSync(cacheFile, "utf8"))).toBe(section!.text);
   });
 
-  it("a new types file starts from the cache, and wrangler keeps what it finds there", async () => {
-    const original = readFileSync(cacheFile, "utf8");
-    try {
-      writeFileSync(cacheFile, seal(`${unseal(original)}\n${MARK}`));
-      const { failure, text } = await regenerate();
-      expect(failure).toBeUndefined();
-      expect(text).toContain(MARK);
-    } finally {
-      writeFileSync(cacheFile, original);
-    }
-    const { text } = await regenerate();
-    expect(text).toBe(types);
-  }, STEP);
-
-  it("storing keeps the newest few headers, by last use: a seed marks its file used, old ones go", async () => {
-    const dir = cacheDir(env)!;
-    const original = readFileSync(cacheFile, "utf8");
-    const olds = Array.from({ length: CACHE_KEEP + 2 }, (_, i) => join(dir, cacheName(`an older header ${i}`)));
-    olds.forEach((file, i) => {
-      writeFileSync(file, original);
-      utimesSync(file, 1_000_000 + i, 1_000_000 + i);
-    });
-    writeFileSync(join(dir, "unrelated.txt"), "kept");
-    // A seed from the cache marks that file used (newer than every old one) ...
-    utimesSync(cacheFile, 1, 1);
-    expect((await regenerate()).failure).toBeUndefined();
-    expect(statSync(cacheFile).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
-    // ... and storing a new header prunes: wrangler regenerates when our file is gone.
-    rmSync(cacheFile);
-    expect((await regenerate()).text).toBe(types);
-    const left = readdirSync(dir).sort();
-    expect(left).toEqual(
-      [cacheName(header), ...olds.slice(-(CACHE_KEEP - 1)).map((file) => file.slice(dir.length + 1)), "unrelated.txt"].sort(),
-    );
-    for (const file of olds) rmSync(file, { force: true });
-  }, STEP);
-
-  it("a damaged cache file is not used: wrangler generates the types again", async () => {
-    const original = readFileSync(cacheFile, "utf8");
-    try {
-      writeFileSync(cacheFile, `${original}\n${MARK}`); // the checksum no longer matches
-      const { failure, text } = await regenerate();
-      expect(failure).toBeUndefined();
-      expect(text).toBe(types);
-    } finally {
-      writeFileSync(cacheFile, original);
-    }
-  }, STEP);
-
-  it("a cached section under another workerd's header is not used", async () => {
-    const original = readFileSync(cacheFile, "utf8");
-    try {
-      const other = unseal(original)!.replace(header, runtimeHeader("1.20200101.0", COMPATIBILITY_DATE));
-      writeFileSync(cacheFile, seal(`${other}\n${MARK}`));
+  it(
+    "a new types file starts from the cache, and wrangler keeps what it finds there",
+    async () => {
+      const original = readFileSync(cacheFile, "utf8");
+      try {
+        writeFileSync(cacheFile, seal(`${unseal(original)}\n${MARK}`));
+        const { failure, text } = await regenerate();
+        expect(failure).toBeUndefined();
+        expect(text).toContain(MARK);
+      } finally {
+        writeFileSync(cacheFile, original);
+      }
       const { text } = await regenerate();
       expect(text).toBe(types);
-    } finally {
-      writeFileSync(cacheFile, original);
-    }
-  }, STEP);
+    },
+    STEP,
+  );
+
+  it(
+    "storing keeps the newest few headers, by last use: a seed marks its file used, old ones go",
+    async () => {
+      const dir = cacheDir(env)!;
+      const original = readFileSync(cacheFile, "utf8");
+      const olds = Array.from({ length: CACHE_KEEP + 2 }, (_, i) => join(dir, cacheName(`an older header ${i}`)));
+      olds.forEach((file, i) => {
+        writeFileSync(file, original);
+        utimesSync(file, 1_000_000 + i, 1_000_000 + i);
+      });
+      writeFileSync(join(dir, "unrelated.txt"), "kept");
+      // A seed from the cache marks that file used (newer than every old one) ...
+      utimesSync(cacheFile, 1, 1);
+      expect((await regenerate()).failure).toBeUndefined();
+      expect(statSync(cacheFile).mtimeMs).toBeGreaterThan(Date.now() - 600_000);
+      // ... and storing a new header prunes: wrangler regenerates when our file is gone.
+      rmSync(cacheFile);
+      expect((await regenerate()).text).toBe(types);
+      const left = readdirSync(dir).sort();
+      expect(left).toEqual([cacheName(header), ...olds.slice(-(CACHE_KEEP - 1)).map((file) => file.slice(dir.length + 1)), "unrelated.txt"].sort());
+      for (const file of olds) rmSync(file, { force: true });
+    },
+    STEP,
+  );
+
+  it(
+    "a damaged cache file is not used: wrangler generates the types again",
+    async () => {
+      const original = readFileSync(cacheFile, "utf8");
+      try {
+        writeFileSync(cacheFile, `${original}\n${MARK}`); // the checksum no longer matches
+        const { failure, text } = await regenerate();
+        expect(failure).toBeUndefined();
+        expect(text).toBe(types);
+      } finally {
+        writeFileSync(cacheFile, original);
+      }
+    },
+    STEP,
+  );
+
+  it(
+    "a cached section under another workerd's header is not used",
+    async () => {
+      const original = readFileSync(cacheFile, "utf8");
+      try {
+        const other = unseal(original)!.replace(header, runtimeHeader("1.20200101.0", COMPATIBILITY_DATE));
+        writeFileSync(cacheFile, seal(`${other}\n${MARK}`));
+        const { text } = await regenerate();
+        expect(text).toBe(types);
+      } finally {
+        writeFileSync(cacheFile, original);
+      }
+    },
+    STEP,
+  );
 
   it("when wrangler fails after the seed was written, the seed is taken back", async () => {
     const failing = join(tempDir("cdk-fail-"), "wrangler");
@@ -120,13 +134,17 @@ describe("runtime types cache", () => {
     expect(text).toBeUndefined();
   });
 
-  it("a cache that cannot be written is no reason to fail", async () => {
-    const blocked = tempDir("cdk-blocked-");
-    writeFileSync(join(blocked, "file"), "");
-    rmSync(join(root, TYPES_FILE), { force: true });
-    // XDG_CACHE_HOME under a plain file: every cache read and write fails.
-    const failure = await generateTypes(root, { ...env, XDG_CACHE_HOME: join(blocked, "file") });
-    expect(failure).toBeUndefined();
-    expect(readFileSync(join(root, TYPES_FILE), "utf8")).toBe(types);
-  }, STEP);
+  it(
+    "a cache that cannot be written is no reason to fail",
+    async () => {
+      const blocked = tempDir("cdk-blocked-");
+      writeFileSync(join(blocked, "file"), "");
+      rmSync(join(root, TYPES_FILE), { force: true });
+      // XDG_CACHE_HOME under a plain file: every cache read and write fails.
+      const failure = await generateTypes(root, { ...env, XDG_CACHE_HOME: join(blocked, "file") });
+      expect(failure).toBeUndefined();
+      expect(readFileSync(join(root, TYPES_FILE), "utf8")).toBe(types);
+    },
+    STEP,
+  );
 });

@@ -4,7 +4,9 @@ import { REDACTED, secretsOf, shownText } from "../../src/core/child-text.js";
 
 describe("secretsOf", () => {
   it("takes the credentials wrangler reads, not short or empty values", () => {
-    expect(secretsOf({ CLOUDFLARE_API_TOKEN: "abcdefgh1234", CLOUDFLARE_API_KEY: "short", CF_API_TOKEN: "", PATH: "/usr/bin:/bin" })).toEqual(["abcdefgh1234"]);
+    expect(secretsOf({ CLOUDFLARE_API_TOKEN: "abcdefgh1234", CLOUDFLARE_API_KEY: "short", CF_API_TOKEN: "", PATH: "/usr/bin:/bin" })).toEqual([
+      "abcdefgh1234",
+    ]);
   });
 });
 
@@ -17,7 +19,12 @@ describe("shownText", () => {
     ["colours and cursor moves", "\u001b[31mred\u001b[0m \u001b[2Kline", [], "red line"],
     ["carriage returns", "progress\r\ndone\rnext", [], "progress\ndone\nnext"],
     ["tabs and newlines kept", "a\tb\nc", [], "a\tb\nc"],
-    ["text without any of it, unchanged", "✘ [ERROR] A KV namespace with the title \"x\" already exists.", ["abcdefgh1234"], "✘ [ERROR] A KV namespace with the title \"x\" already exists."],
+    [
+      "text without any of it, unchanged",
+      '✘ [ERROR] A KV namespace with the title "x" already exists.',
+      ["abcdefgh1234"],
+      '✘ [ERROR] A KV namespace with the title "x" already exists.',
+    ],
   ])("%s", (_, text, secrets, shown) => {
     expect(shownText(text, secrets)).toBe(shown);
   });

@@ -91,9 +91,7 @@ describe("setKvNamespaceField in JSONC", () => {
 
   it("adds an id to a multi-line entry on a line of its own, keeping the comment", () => {
     const edited = setKvNamespaceField({ source: JSONC, format: "jsonc" }, "SESSIONS", "id", ID);
-    expect(edited).toBe(
-      JSONC.replace(`"binding": "SESSIONS", // sessions\n`, `"binding": "SESSIONS", // sessions\n\t\t\t"id": "${ID}",\n`),
-    );
+    expect(edited).toBe(JSONC.replace(`"binding": "SESSIONS", // sessions\n`, `"binding": "SESSIONS", // sessions\n\t\t\t"id": "${ID}",\n`));
     expect(readConfig(edited, "jsonc").kv_namespaces![1]).toEqual({ binding: "SESSIONS", id: ID, preview_id: ID2 });
     expect(edited).toContain("// sessions");
     expect(edited).toContain("// my worker");

@@ -30,7 +30,11 @@ describe("plannedKvEntries and kvTitleClash", () => {
   });
   it.each([
     [["USER_CACHE", "userCache"], [], 'The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("app-user-cache")'],
-    [["CACHE", "STAGING_CACHE"], ["staging"], 'The KV bindings "STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")'],
+    [
+      ["CACHE", "STAGING_CACHE"],
+      ["staging"],
+      'The KV bindings "STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")',
+    ],
   ])("%j in %j: %s", (bindings, envs, says) => {
     expect(kvTitleClash("app", plannedKvEntries(bindings, envs))).toBe(`${says} and so share one namespace; rename one of them.`);
   });
@@ -38,7 +42,12 @@ describe("plannedKvEntries and kvTitleClash", () => {
 
 describe("parseKvIds", () => {
   it("reads BINDING=ID pairs", () => {
-    expect(parseKvIds([`A=${ID}`, `B=${ID}`])).toEqual(new Map([["A", ID], ["B", ID]]));
+    expect(parseKvIds([`A=${ID}`, `B=${ID}`])).toEqual(
+      new Map([
+        ["A", ID],
+        ["B", ID],
+      ]),
+    );
   });
   it.each([["A"], ["=x"], [`A=${ID}=x`], ["A=XYZ"], [`A=${ID.toUpperCase()}`], [`A=${ID}0`]])("refuses %s", (pair) => {
     expect(() => parseKvIds([pair])).toThrow(/--kv-id/);
@@ -57,7 +66,13 @@ describe("planKvTasks on a hand-edited config whose bindings share a title", () 
     expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow('"USER_CACHE" and "userCache"');
   });
   it("says nothing when nothing is to be created", () => {
-    const config = { name: "app", kv_namespaces: [{ binding: "USER_CACHE", id: ID }, { binding: "userCache", id: "f".repeat(32) }] };
+    const config = {
+      name: "app",
+      kv_namespaces: [
+        { binding: "USER_CACHE", id: ID },
+        { binding: "userCache", id: "f".repeat(32) },
+      ],
+    };
     expect(planKvTasks(config, { preview: false, given: new Map() })).toEqual([]);
   });
 });
@@ -95,8 +110,22 @@ describe("planKvTasks with environments", () => {
   };
   it("plans one namespace per binding per environment, titled <worker>-<env>-<binding>, at its own path", () => {
     expect(planKvTasks(config, { preview: false, given: new Map() })).toEqual([
-      { binding: "CACHE", env: "staging", path: ["env", "staging", "kv_namespaces", 0], field: "id", title: "app-staging-cache", createdTitle: "app-staging-cache" },
-      { binding: "CACHE", env: "production", path: ["env", "production", "kv_namespaces", 0], field: "id", title: "app-production-cache", createdTitle: "app-production-cache" },
+      {
+        binding: "CACHE",
+        env: "staging",
+        path: ["env", "staging", "kv_namespaces", 0],
+        field: "id",
+        title: "app-staging-cache",
+        createdTitle: "app-staging-cache",
+      },
+      {
+        binding: "CACHE",
+        env: "production",
+        path: ["env", "production", "kv_namespaces", 0],
+        field: "id",
+        title: "app-production-cache",
+        createdTitle: "app-production-cache",
+      },
     ]);
   });
   it("takes --kv-id <env>.<BINDING>=<id> for that environment only", () => {
@@ -106,7 +135,9 @@ describe("planKvTasks with environments", () => {
   });
   it("refuses titles that coincide across sections (a top-level STAGING_CACHE and staging's CACHE)", () => {
     const clash = { name: "app", kv_namespaces: [{ binding: "STAGING_CACHE" }], env: { staging: { kv_namespaces: [{ binding: "CACHE" }] } } };
-    expect(() => planKvTasks(clash, { preview: false, given: new Map() })).toThrow('"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")');
+    expect(() => planKvTasks(clash, { preview: false, given: new Map() })).toThrow(
+      '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("app-staging-cache")',
+    );
   });
 });
 
@@ -139,7 +170,12 @@ describe("finishCommand: the sync that finishes a run carries that run's KV flag
       "cd app && pnpm dlx create-do-kv sync --cwd 'it'\\''s' --preview --wrangler '/opt/my tools/wrangler' --timeout 10",
     );
   });
-  it.each([["plain-name_1.2", "plain-name_1.2"], ["a b", "'a b'"], ["$(rm -rf /)", "'$(rm -rf /)'"], ["", "''"]])("quotes %j as %s", (value, quoted) => {
+  it.each([
+    ["plain-name_1.2", "plain-name_1.2"],
+    ["a b", "'a b'"],
+    ["$(rm -rf /)", "'$(rm -rf /)'"],
+    ["", "''"],
+  ])("quotes %j as %s", (value, quoted) => {
     expect(quoteArg(value)).toBe(quoted);
   });
 });

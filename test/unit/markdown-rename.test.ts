@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { renameCodeSpans } from "../../src/core/rename/markdown.js";
 import { noRenames, type Renames } from "../../src/core/rename/plan.js";
 
-const renames: Renames = { ...noRenames(), classes: [{ from: "Room", to: "Chat" }], doBindings: [{ from: "ROOM", to: "HALLS" }], kv: [{ from: "CACHE", to: "STORE" }] };
+const renames: Renames = {
+  ...noRenames(),
+  classes: [{ from: "Room", to: "Chat" }],
+  doBindings: [{ from: "ROOM", to: "HALLS" }],
+  kv: [{ from: "CACHE", to: "STORE" }],
+};
 
 describe("renameCodeSpans", () => {
   it.each([

@@ -12,42 +12,79 @@ describe("replayMigrations", () => {
     ["legacy KV-backed classes too", [{ tag: "v1", new_classes: ["Old"] }], ["Old"], []],
     [
       "a rename moves the class",
-      [{ tag: "v1", new_sqlite_classes: ["Room"] }, { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] }],
+      [
+        { tag: "v1", new_sqlite_classes: ["Room"] },
+        { tag: "v2", renamed_classes: [{ from: "Room", to: "Chat" }] },
+      ],
       ["Chat"],
       [],
     ],
     [
       "a delete ends it",
-      [{ tag: "v1", new_sqlite_classes: ["Room", "Log"] }, { tag: "v2", deleted_classes: ["Log"] }],
+      [
+        { tag: "v1", new_sqlite_classes: ["Room", "Log"] },
+        { tag: "v2", deleted_classes: ["Log"] },
+      ],
       ["Room"],
       [],
     ],
-    [
-      "a transfer in makes it live",
-      [{ tag: "v1", transferred_classes: [{ from: "A", from_script: "other", to: "B" }] }],
-      ["B"],
-      [],
-    ],
+    ["a transfer in makes it live", [{ tag: "v1", transferred_classes: [{ from: "A", from_script: "other", to: "B" }] }], ["B"], []],
     [
       "a deleted name can be created again",
-      [{ tag: "v1", new_sqlite_classes: ["A"] }, { tag: "v2", deleted_classes: ["A"] }, { tag: "v3", new_sqlite_classes: ["A"] }],
+      [
+        { tag: "v1", new_sqlite_classes: ["A"] },
+        { tag: "v2", deleted_classes: ["A"] },
+        { tag: "v3", new_sqlite_classes: ["A"] },
+      ],
       ["A"],
       [],
     ],
-    ["renaming what does not exist", [{ tag: "v1", renamed_classes: [{ from: "Room", to: "Chat" }] }], ["Chat"], ['Migration "v1" renames "Room", which does not exist at that point.']],
+    [
+      "renaming what does not exist",
+      [{ tag: "v1", renamed_classes: [{ from: "Room", to: "Chat" }] }],
+      ["Chat"],
+      ['Migration "v1" renames "Room", which does not exist at that point.'],
+    ],
     [
       "renaming onto a live class",
-      [{ tag: "v1", new_sqlite_classes: ["A", "B"] }, { tag: "v2", renamed_classes: [{ from: "A", to: "B" }] }],
+      [
+        { tag: "v1", new_sqlite_classes: ["A", "B"] },
+        { tag: "v2", renamed_classes: [{ from: "A", to: "B" }] },
+      ],
       ["B"],
       ['Migration "v2" renames "A" to "B", which already exists.'],
     ],
-    ["creating twice", [{ tag: "v1", new_sqlite_classes: ["A"] }, { tag: "v2", new_sqlite_classes: ["A"] }], ["A"], ['Migration "v2" creates "A", which already exists.']],
-    ["deleting what does not exist", [{ tag: "v1", deleted_classes: ["A"] }], [], ['Migration "v1" deletes "A", which does not exist at that point.']],
-    ["a repeated tag", [{ tag: "v1", new_sqlite_classes: ["A"] }, { tag: "v1", new_sqlite_classes: ["B"] }], ["A", "B"], ['Migration "v1" uses a tag an earlier step already used.']],
+    [
+      "creating twice",
+      [
+        { tag: "v1", new_sqlite_classes: ["A"] },
+        { tag: "v2", new_sqlite_classes: ["A"] },
+      ],
+      ["A"],
+      ['Migration "v2" creates "A", which already exists.'],
+    ],
+    [
+      "deleting what does not exist",
+      [{ tag: "v1", deleted_classes: ["A"] }],
+      [],
+      ['Migration "v1" deletes "A", which does not exist at that point.'],
+    ],
+    [
+      "a repeated tag",
+      [
+        { tag: "v1", new_sqlite_classes: ["A"] },
+        { tag: "v1", new_sqlite_classes: ["B"] },
+      ],
+      ["A", "B"],
+      ['Migration "v1" uses a tag an earlier step already used.'],
+    ],
     ["a step without a tag", [{ new_sqlite_classes: ["A"] }], ["A"], ["Migration step 1 has no tag."]],
     [
       "one class twice in a step",
-      [{ tag: "v1", new_sqlite_classes: ["A"] }, { tag: "v2", renamed_classes: [{ from: "A", to: "B" }], deleted_classes: ["A"] }],
+      [
+        { tag: "v1", new_sqlite_classes: ["A"] },
+        { tag: "v2", renamed_classes: [{ from: "A", to: "B" }], deleted_classes: ["A"] },
+      ],
       ["B"],
       ['Migration "v2" names the class "A" more than once.', 'Migration "v2" deletes "A", which does not exist at that point.'],
     ],
@@ -76,7 +113,12 @@ describe("readExports", () => {
       ["Chat"],
       [],
     ],
-    ["a rename into nothing", { Room: { type: "durable-object", state: "renamed", renamed_to: "Chat" } }, [], ['exports.Room is renamed to "Chat", which has no live entry in exports.']],
+    [
+      "a rename into nothing",
+      { Room: { type: "durable-object", state: "renamed", renamed_to: "Chat" } },
+      [],
+      ['exports.Room is renamed to "Chat", which has no live entry in exports.'],
+    ],
     ["a rename without a target", { Room: { type: "durable-object", state: "renamed" } }, [], ["exports.Room is renamed but has no renamed_to."]],
     [
       "two renamed into one",
@@ -86,11 +128,16 @@ describe("readExports", () => {
         C: { type: "durable-object" },
       },
       ["C"],
-      ["exports.B and exports.A are both renamed to \"C\"."],
+      ['exports.B and exports.A are both renamed to "C".'],
     ],
     ["deleted", { Room: { type: "durable-object", state: "deleted" } }, [], []],
     ["expecting a transfer is live", { Room: { type: "durable-object", state: "expecting-transfer" } }, ["Room"], []],
-    ["transferred without a target", { Room: { type: "durable-object", state: "transferred" } }, [], ["exports.Room is transferred but has no transferred_to."]],
+    [
+      "transferred without a target",
+      { Room: { type: "durable-object", state: "transferred" } },
+      [],
+      ["exports.Room is transferred but has no transferred_to."],
+    ],
     ["an unknown state", { Room: { type: "durable-object", state: "paused" } }, [], ['exports.Room has an unknown state "paused".']],
   ])("%s", (_what, entries, live, problems) => {
     const model = readExports(entries as never);

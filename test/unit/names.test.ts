@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { splitList, toKebab, toUpperSnake, validateBindingName, validateClassName, validateKvBindings, validateWorkerName, workerNameFromDirectory, pathNotes } from "../../src/core/project/names.js";
+import {
+  splitList,
+  toKebab,
+  toUpperSnake,
+  validateBindingName,
+  validateClassName,
+  validateKvBindings,
+  validateWorkerName,
+  workerNameFromDirectory,
+  pathNotes,
+} from "../../src/core/project/names.js";
 
 describe("validateWorkerName", () => {
   it.each(["a", "my-app", "app2", "a-b-c", "x".repeat(63), "0day"])("accepts %s", (name) => {

@@ -22,7 +22,16 @@ describe("resolveCreateOptions", () => {
   it("takes every value from flags without asking", async () => {
     const { ask, asked } = scripted({});
     const options = await resolveCreateOptions(
-      { directory: "app", name: "n", class: "ChatRoom", doBinding: "ROOMS", kv: ["A,B", "C"], env: ["staging"], format: "jsonc", template: "broadcast" },
+      {
+        directory: "app",
+        name: "n",
+        class: "ChatRoom",
+        doBinding: "ROOMS",
+        kv: ["A,B", "C"],
+        env: ["staging"],
+        format: "jsonc",
+        template: "broadcast",
+      },
       { yes: false, ask },
       ctx,
     );
@@ -82,12 +91,21 @@ describe("resolveCreateOptions", () => {
     [{ directory: "d", lifecycle: "migration" }, '--lifecycle: "migration" is not a lifecycle form: use migrations or exports.'],
     [{ directory: "d", env: ["Staging"] }, '--env: "Staging" is not a valid environment name'],
     // Found by the hostile suite: "0" would be read back first, out of the config's order.
-    [{ directory: "d", env: ["staging", "0"] }, '--env: "0" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter'],
+    [
+      { directory: "d", env: ["staging", "0"] },
+      '--env: "0" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter',
+    ],
     [{ directory: "d", env: ["staging", "staging"] }, '--env: The environment "staging" is given twice.'],
     [{ directory: "d", name: "a".repeat(60), env: ["prod"] }, "longer than the 63 characters a Worker name may have"],
-    [{ directory: "d", kv: ["CACHE", "STAGING_CACHE"], env: ["staging"] }, '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("d-staging-cache")'],
+    [
+      { directory: "d", kv: ["CACHE", "STAGING_CACHE"], env: ["staging"] },
+      '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("d-staging-cache")',
+    ],
     // Namespace titles are <worker>-<kebab(binding)>: these pairs would share one namespace.
-    [{ directory: "d", kv: ["USER_CACHE", "userCache"] }, '--kv: The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("<worker>-user-cache")'],
+    [
+      { directory: "d", kv: ["USER_CACHE", "userCache"] },
+      '--kv: The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("<worker>-user-cache")',
+    ],
     [{ directory: "d", kv: ["CACHE", "Cache"] }, '"CACHE" and "Cache" would get the same namespace title ("<worker>-cache")'],
     [{ directory: "d", kv: ["CACHE", "$CACHE"] }, '"CACHE" and "$CACHE"'],
     [{ directory: "d", kv: ["_", "$"] }, '"_" and "$"'],

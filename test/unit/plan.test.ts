@@ -102,7 +102,9 @@ describe("planProject", () => {
       expect(Object.keys(manifest.scripts).some((name) => name.startsWith("deploy:"))).toBe(false);
     }
     const agents = files.find((f) => f.path === "AGENTS.md")!.content;
-    expect(agents).toContain(options.lifecycle === "exports" ? "declares classes in the `exports` map" : "declares classes in the `migrations` array");
+    expect(agents).toContain(
+      options.lifecycle === "exports" ? "declares classes in the `exports` map" : "declares classes in the `migrations` array",
+    );
     expect(config.kv_namespaces).toEqual(options.kvBindings.map((binding) => ({ binding })));
     if (options.format === "jsonc") {
       expect(files.find((f) => f.path === "wrangler.jsonc")!.content).toContain('"$schema"');
@@ -123,12 +125,8 @@ describe("planProject", () => {
 
   it("refuses a rendered config that says something other than what was asked", () => {
     const source = planProject(template, base).find((f) => f.path === "wrangler.toml")!.content;
-    expect(() => checkRenderedConfig(source.replace('binding = "CACHE"', 'binding = "OTHER"'), base)).toThrow(
-      /does not read back as asked/,
-    );
-    expect(() => checkRenderedConfig(source.replace('name = "my-app"', 'name = "my-app'), base)).toThrow(
-      /not valid TOML/,
-    );
+    expect(() => checkRenderedConfig(source.replace('binding = "CACHE"', 'binding = "OTHER"'), base)).toThrow(/does not read back as asked/);
+    expect(() => checkRenderedConfig(source.replace('name = "my-app"', 'name = "my-app'), base)).toThrow(/not valid TOML/);
   });
 });
 
@@ -180,7 +178,9 @@ describe("editor files", () => {
   it.each(["toml", "jsonc"] as const)("%s: .vscode settings and extensions parse, and name the extensions the project uses", (format) => {
     const files = new Map(planProject(template, { ...base, format }).map((f) => [f.path, f.content]));
     const settings = jsonc(files.get(".vscode/settings.json")!);
-    expect(settings["json.schemas"]).toEqual([{ fileMatch: ["/wrangler.json", "/wrangler.jsonc"], url: "./node_modules/wrangler/config-schema.json" }]);
+    expect(settings["json.schemas"]).toEqual([
+      { fileMatch: ["/wrangler.json", "/wrangler.jsonc"], url: "./node_modules/wrangler/config-schema.json" },
+    ]);
     const { recommendations } = jsonc(files.get(".vscode/extensions.json")!) as { recommendations: string[] };
     expect(recommendations).toEqual(format === "toml" ? ["vitest.explorer", "tamasfe.even-better-toml"] : ["vitest.explorer"]);
   });
@@ -190,7 +190,10 @@ describe("editor files", () => {
     expect(editorconfig).toMatch(/^\[\*\]\n(?:.*\n)*?indent_style = tab$/m);
     for (const file of files.filter((f) => /\.(ts|json|jsonc)$/.test(f.path))) {
       const indented = file.content.split("\n").filter((line) => /^\s/.test(line) && !/^ \*/.test(line));
-      expect(indented.filter((line) => !line.startsWith("\t")), file.path).toEqual([]);
+      expect(
+        indented.filter((line) => !line.startsWith("\t")),
+        file.path,
+      ).toEqual([]);
     }
   });
   it("AGENTS.md names the project's parts and only scripts package.json has", () => {

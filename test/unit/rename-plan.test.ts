@@ -126,17 +126,24 @@ describe.each([
   it("a binding to this Worker's own class through its own script name (top level: the Worker's name; an environment: <name>-<env>) follows the class", () => {
     const selfBound =
       format === "toml"
-        ? source.replace('script_name = "other-worker"', 'script_name = "other-worker"\n\n[[durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "app"').replace(
-            'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }]',
-            'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }, { name = "SELF", class_name = "Room", script_name = "app-staging" }, { name = "PROD", class_name = "Room", script_name = "app" }]',
-          )
-        : source.replace(
-            '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" }',
-            '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" },\n\t\t\t{ "name": "SELF", "class_name": "Room", "script_name": "app" }',
-          ).replace(
-            '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },',
-            '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }, { "name": "SELF", "class_name": "Room", "script_name": "app-staging" }, { "name": "PROD", "class_name": "Room", "script_name": "app" }] },',
-          );
+        ? source
+            .replace(
+              'script_name = "other-worker"',
+              'script_name = "other-worker"\n\n[[durable_objects.bindings]]\nname = "SELF"\nclass_name = "Room"\nscript_name = "app"',
+            )
+            .replace(
+              'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }]',
+              'durable_objects.bindings = [{ name = "ROOM", class_name = "Room" }, { name = "SELF", class_name = "Room", script_name = "app-staging" }, { name = "PROD", class_name = "Room", script_name = "app" }]',
+            )
+        : source
+            .replace(
+              '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" }',
+              '{ "name": "REMOTE", "class_name": "Room", "script_name": "other-worker" },\n\t\t\t{ "name": "SELF", "class_name": "Room", "script_name": "app" }',
+            )
+            .replace(
+              '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },',
+              '"durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }, { "name": "SELF", "class_name": "Room", "script_name": "app-staging" }, { "name": "PROD", "class_name": "Room", "script_name": "app" }] },',
+            );
     expect(selfBound).not.toBe(source);
     const config = readConfig(plan(selfBound, format, { classes: [{ from: "Room", to: "Chat" }] }).configText, format);
     expect(config.durable_objects?.bindings?.find((b) => b.name === "SELF")).toEqual({ name: "SELF", class_name: "Chat", script_name: "app" });
@@ -149,23 +156,65 @@ describe.each([
 
   it("renames two classes and a binding in one step", () => {
     const result = plan(source, format, {
-      classes: [{ from: "Room", to: "Chat" }, { from: "Log", to: "Journal" }],
+      classes: [
+        { from: "Room", to: "Chat" },
+        { from: "Log", to: "Journal" },
+      ],
       doBindings: [{ from: "ROOM", to: "ROOMS" }],
     });
     const config = readConfig(result.configText, format);
     expect(config.migrations?.[1]).toEqual({
       tag: "v2",
-      renamed_classes: [{ from: "Room", to: "Chat" }, { from: "Log", to: "Journal" }],
+      renamed_classes: [
+        { from: "Room", to: "Chat" },
+        { from: "Log", to: "Journal" },
+      ],
     });
     expect(config.env?.staging?.durable_objects?.bindings).toEqual([{ name: "ROOMS", class_name: "Chat" }]);
   });
 
   it.each<[string, Partial<Renames>, string]>([
     ["two renames into one name", { kv: [{ from: "CACHE", to: "X" }], doBindings: [{ from: "ROOM", to: "X" }] }, 'two things the name "X"'],
-    ["one name renamed twice", { kv: [{ from: "CACHE", to: "X" }, { from: "CACHE", to: "Y" }] }, 'rename "CACHE" twice'],
-    ["two classes into one", { classes: [{ from: "Room", to: "Chat" }, { from: "Log", to: "Chat" }] }, 'two things the name "Chat"'],
-    ["a swap", { doBindings: [{ from: "ROOM", to: "LOG" }, { from: "LOG", to: "ROOM" }] }, "chain or swap"],
-    ["a chain", { classes: [{ from: "Room", to: "Log2" }, { from: "Log2", to: "X" }] }, "chain or swap"],
+    [
+      "one name renamed twice",
+      {
+        kv: [
+          { from: "CACHE", to: "X" },
+          { from: "CACHE", to: "Y" },
+        ],
+      },
+      'rename "CACHE" twice',
+    ],
+    [
+      "two classes into one",
+      {
+        classes: [
+          { from: "Room", to: "Chat" },
+          { from: "Log", to: "Chat" },
+        ],
+      },
+      'two things the name "Chat"',
+    ],
+    [
+      "a swap",
+      {
+        doBindings: [
+          { from: "ROOM", to: "LOG" },
+          { from: "LOG", to: "ROOM" },
+        ],
+      },
+      "chain or swap",
+    ],
+    [
+      "a chain",
+      {
+        classes: [
+          { from: "Room", to: "Log2" },
+          { from: "Log2", to: "X" },
+        ],
+      },
+      "chain or swap",
+    ],
     ["a name held by a var", { kv: [{ from: "CACHE", to: "MODE" }] }, '"MODE" is already the name of a var binding'],
     ["a name held by an R2 bucket", { doBindings: [{ from: "ROOM", to: "FILES" }] }, "R2 bucket"],
     ["a name held by a D1 database in an environment only", { kv: [{ from: "CACHE", to: "DB" }] }, "D1 database binding (env.staging)"],
@@ -297,7 +346,10 @@ describe("every valid config shape", () => {
       Chat: { type: "durable-object", storage: "sqlite" },
     });
     const jsonc = `{ "name": "a", "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },\n  "exports": { "Room": { "type": "durable-object" } } }`;
-    expect(readConfig(plan(jsonc, "jsonc", rename, code("Room")).configText, "jsonc").exports?.Chat).toEqual({ type: "durable-object", storage: "sqlite" });
+    expect(readConfig(plan(jsonc, "jsonc", rename, code("Room")).configText, "jsonc").exports?.Chat).toEqual({
+      type: "durable-object",
+      storage: "sqlite",
+    });
   });
 
   it("refuses to write into a config whose lifecycle is already broken", () => {

@@ -14,7 +14,10 @@ const base: WranglerConfig = {
   kv_namespaces: [{ binding: "CACHE", id: ID }, { binding: "LOG" }],
 };
 const record = recordFromConfig(base);
-const exports = (...names: string[]) => () => new Set(names);
+const exports =
+  (...names: string[]) =>
+  () =>
+    new Set(names);
 const none: Renames = { classes: [], doBindings: [], kv: [] };
 const edit = (change: Partial<WranglerConfig>): WranglerConfig => ({ ...base, ...change });
 const bindings = (...list: { name: string; class_name: string; script_name?: string }[]) => ({ bindings: list });
@@ -53,10 +56,34 @@ describe("inferRenames", () => {
       {},
       0,
     ],
-    ["a DO binding renamed, same class", edit({ durable_objects: bindings({ name: "ROOMS", class_name: "Room" }) }), ["Room"], { doBindings: [{ from: "ROOM", to: "ROOMS" }] }, 0],
-    ["a class renamed in the config, code still has the old one", edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }), ["Room"], { classes: [{ from: "Room", to: "Chat" }] }, 0],
-    ["a class renamed in the editor and the config", edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }), ["Chat"], { classes: [{ from: "Room", to: "Chat" }] }, 0],
-    ["the code exports both: a new class or a rename? asked", edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }), ["Room", "Chat"], {}, 1],
+    [
+      "a DO binding renamed, same class",
+      edit({ durable_objects: bindings({ name: "ROOMS", class_name: "Room" }) }),
+      ["Room"],
+      { doBindings: [{ from: "ROOM", to: "ROOMS" }] },
+      0,
+    ],
+    [
+      "a class renamed in the config, code still has the old one",
+      edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }),
+      ["Room"],
+      { classes: [{ from: "Room", to: "Chat" }] },
+      0,
+    ],
+    [
+      "a class renamed in the editor and the config",
+      edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }),
+      ["Chat"],
+      { classes: [{ from: "Room", to: "Chat" }] },
+      0,
+    ],
+    [
+      "the code exports both: a new class or a rename? asked",
+      edit({ durable_objects: bindings({ name: "ROOM", class_name: "Chat" }) }),
+      ["Room", "Chat"],
+      {},
+      1,
+    ],
     [
       "re-pointed to a class that already exists: not a rename",
       edit({
@@ -67,9 +94,27 @@ describe("inferRenames", () => {
       {},
       0,
     ],
-    ["a binding removed and another added, both names new: asked", edit({ durable_objects: bindings({ name: "HALL", class_name: "Hall" }) }), ["Hall"], {}, 1],
-    ["a KV binding renamed, its id kept", edit({ kv_namespaces: [{ binding: "STORE", id: ID }, { binding: "LOG" }] }), ["Room"], { kv: [{ from: "CACHE", to: "STORE" }] }, 0],
-    ["a KV binding without an id renamed by hand: asked, never guessed", edit({ kv_namespaces: [{ binding: "CACHE", id: ID }, { binding: "EVENTS" }] }), ["Room"], {}, 1],
+    [
+      "a binding removed and another added, both names new: asked",
+      edit({ durable_objects: bindings({ name: "HALL", class_name: "Hall" }) }),
+      ["Hall"],
+      {},
+      1,
+    ],
+    [
+      "a KV binding renamed, its id kept",
+      edit({ kv_namespaces: [{ binding: "STORE", id: ID }, { binding: "LOG" }] }),
+      ["Room"],
+      { kv: [{ from: "CACHE", to: "STORE" }] },
+      0,
+    ],
+    [
+      "a KV binding without an id renamed by hand: asked, never guessed",
+      edit({ kv_namespaces: [{ binding: "CACHE", id: ID }, { binding: "EVENTS" }] }),
+      ["Room"],
+      {},
+      1,
+    ],
     ["a KV binding added", edit({ kv_namespaces: [...base.kv_namespaces!, { binding: "NEW" }] }), ["Room"], {}, 0],
     ["a KV binding removed", edit({ kv_namespaces: [{ binding: "CACHE", id: ID }] }), ["Room"], {}, 0],
     [

@@ -18,7 +18,8 @@ vi.mock("node:fs", async (importOriginal) => {
   const failing =
     <A extends unknown[], R>(name: string, call: (...args: A) => R) =>
     (...args: A): R => {
-      if (fault.calls++ === fault.at) throw Object.assign(new Error(`injected fault in ${name}`), { code: "EIO", syscall: name, path: String(args[0]) });
+      if (fault.calls++ === fault.at)
+        throw Object.assign(new Error(`injected fault in ${name}`), { code: "EIO", syscall: name, path: String(args[0]) });
       return call(...args);
     };
   const mutating = ["mkdirSync", "writeFileSync", "chmodSync", "renameSync", "rmSync", "copyFileSync", "unlinkSync"] as const;

@@ -54,7 +54,15 @@ describe("recoverInterrupted", () => {
     // As a run leaves it when killed after the first of two moves.
     mkdirSync(join(dir, PENDING_DIR));
     writeFileSync(join(dir, PENDING_DIR, "1"), "b2");
-    writeFileSync(join(dir, PENDING_DIR, "journal.json"), JSON.stringify({ files: [{ path: "a.txt", staged: "0" }, { path: "src/b.ts", staged: "1" }] }));
+    writeFileSync(
+      join(dir, PENDING_DIR, "journal.json"),
+      JSON.stringify({
+        files: [
+          { path: "a.txt", staged: "0" },
+          { path: "src/b.ts", staged: "1" },
+        ],
+      }),
+    );
     writeFileSync(join(dir, "a.txt"), "a2");
     expect(await recoverInterrupted(dir, { dryRun: false })).toEqual(["src/b.ts"]);
     expect(snapshotTree(dir)).toEqual({ "a.txt": "a2", "src/b.ts": "b2" });
@@ -134,30 +142,45 @@ describe("a journal from someone else's copy of a project", () => {
   it.each<[string, (dir: string) => void]>([
     ["an absolute path", (dir) => plantJournal(dir, [{ path: join(outside(), "b.ts"), staged: "0" }])],
     ["a path with .. that comes back inside", (dir) => plantJournal(dir, [{ path: "src/../a.txt", staged: "0" }])],
-    ["a folder that is a link out of the project", (dir) => {
-      symlinkSync(outside(), join(dir, "linked"));
-      plantJournal(dir, [{ path: "linked/b.ts", staged: "0" }]);
-    }],
-    ["a file that is a link out of the project", (dir) => {
-      symlinkSync(join(outside(), "b.ts"), join(dir, "link.ts"));
-      plantJournal(dir, [{ path: "link.ts", staged: "0" }]);
-    }],
+    [
+      "a folder that is a link out of the project",
+      (dir) => {
+        symlinkSync(outside(), join(dir, "linked"));
+        plantJournal(dir, [{ path: "linked/b.ts", staged: "0" }]);
+      },
+    ],
+    [
+      "a file that is a link out of the project",
+      (dir) => {
+        symlinkSync(join(outside(), "b.ts"), join(dir, "link.ts"));
+        plantJournal(dir, [{ path: "link.ts", staged: "0" }]);
+      },
+    ],
     ["a folder where the file would go", (dir) => plantJournal(dir, [{ path: "src", staged: "0" }])],
     ["the staging folder itself", (dir) => plantJournal(dir, [{ path: `${PENDING_DIR}/journal.json`, staged: "0" }])],
-    ["a staged file that is a link out of the project", (dir) => {
-      plantJournal(dir, [{ path: "a.txt", staged: "0" }], {});
-      symlinkSync(join(outside(), "b.ts"), join(dir, PENDING_DIR, "0"));
-    }],
-    ["a staging folder that is a link", (dir) => {
-      const other = outside();
-      writeFileSync(join(other, "0"), "planted");
-      writeFileSync(join(other, "journal.json"), JSON.stringify({ files: [{ path: "a.txt", staged: "0" }] }));
-      symlinkSync(other, join(dir, PENDING_DIR));
-    }],
-    ["a journal that is not JSON", (dir) => {
-      mkdirSync(join(dir, PENDING_DIR));
-      writeFileSync(join(dir, PENDING_DIR, "journal.json"), "{");
-    }],
+    [
+      "a staged file that is a link out of the project",
+      (dir) => {
+        plantJournal(dir, [{ path: "a.txt", staged: "0" }], {});
+        symlinkSync(join(outside(), "b.ts"), join(dir, PENDING_DIR, "0"));
+      },
+    ],
+    [
+      "a staging folder that is a link",
+      (dir) => {
+        const other = outside();
+        writeFileSync(join(other, "0"), "planted");
+        writeFileSync(join(other, "journal.json"), JSON.stringify({ files: [{ path: "a.txt", staged: "0" }] }));
+        symlinkSync(other, join(dir, PENDING_DIR));
+      },
+    ],
+    [
+      "a journal that is not JSON",
+      (dir) => {
+        mkdirSync(join(dir, PENDING_DIR));
+        writeFileSync(join(dir, PENDING_DIR, "journal.json"), "{");
+      },
+    ],
   ])("%s: refused with exit 2, nothing moved", async (_, plant) => {
     const dir = project();
     plant(dir);
@@ -223,7 +246,11 @@ describe("the point of no return", () => {
   it("types that fail after the moves: exit 1 saying so, the journal stays, and the next run finishes it", async () => {
     const dir = project();
     const error = await thrown(() =>
-      commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], steps(() => Promise.reject(new Error("wrangler failed")))),
+      commitWrites(
+        dir,
+        [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }],
+        steps(() => Promise.reject(new Error("wrangler failed"))),
+      ),
     );
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(1);
@@ -241,15 +268,25 @@ describe("the point of no return", () => {
   it("a signal during the types step keeps its exit code and says the files were written", async () => {
     const dir = project();
     const cancel = new CancelledError("Stopped by SIGTERM during: wrangler types. What was done before it was kept.", undefined, 143);
-    const error = await thrown(() => commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], steps(() => Promise.reject(cancel))));
+    const error = await thrown(() =>
+      commitWrites(
+        dir,
+        [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }],
+        steps(() => Promise.reject(cancel)),
+      ),
+    );
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as CancelledError).exitCode).toBe(143);
-    expect(error.message).toBe("Stopped by SIGTERM during: wrangler types. The files were written; worker-configuration.d.ts is not regenerated yet.");
+    expect(error.message).toBe(
+      "Stopped by SIGTERM during: wrangler types. The files were written; worker-configuration.d.ts is not regenerated yet.",
+    );
   });
 
   it("not enough room for the types file: refused before anything is written", async () => {
     const dir = project();
-    const error = await thrown(() => commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], { typesBytes: Number.MAX_SAFE_INTEGER, types: async () => {} }));
+    const error = await thrown(() =>
+      commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], { typesBytes: Number.MAX_SAFE_INTEGER, types: async () => {} }),
+    );
     expect(error.message).toContain("Not enough free space");
     expect(readFileSync(join(dir, "a.txt"), "utf8")).toBe("a1");
     expect(existsSync(join(dir, PENDING_DIR))).toBe(false);

@@ -30,10 +30,4 @@ export function inline(value: unknown, format: ConfigFormat): string {
 }
 
 /** Records a class rename in the `exports` map: the old entry becomes `renamed`, a live one follows it. */
-export type ExportsRenameEdit = (
-  source: string,
-  from: string,
-  to: string,
-  renamed: Record<string, unknown>,
-  live: Record<string, unknown>,
-) => string;
+export type ExportsRenameEdit = (source: string, from: string, to: string, renamed: Record<string, unknown>, live: Record<string, unknown>) => string;

@@ -18,7 +18,6 @@ export { ConfigEditError };
 /** An edit the policy refused: the user's config is left as it is (exit 2). */
 export class UnsafeEditError extends UsageError {}
 
-
 /** Sorted-key JSON, so two configs compare by meaning. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
@@ -94,13 +93,7 @@ export function setStrings(target: EditTarget, sets: readonly StringSet[], what:
 }
 
 /** Sets `id` or `preview_id` of the KV binding at `entryPath` (default: the top-level one named `binding`). */
-export function setKvNamespaceField(
-  target: EditTarget,
-  binding: string,
-  field: KvIdField,
-  value: string,
-  entryPath?: ConfigPath,
-): string {
+export function setKvNamespaceField(target: EditTarget, binding: string, field: KvIdField, value: string, entryPath?: ConfigPath): string {
   const what = `Setting ${field} of KV binding "${binding}"`;
   const config = readConfig(target.source, target.format, target.file);
   const index = (config.kv_namespaces ?? []).findIndex((e) => e.binding === binding);

@@ -6,7 +6,6 @@
 import type { ConfigSection, DurableObjectBinding, KvNamespaceEntry, WranglerConfig } from "./read.js";
 import type { ConfigPath } from "./types.js";
 
-
 export interface Section {
   /** undefined for the top level. */
   env?: string;
@@ -18,9 +17,7 @@ export function sectionsOf(config: WranglerConfig): Section[] {
   const envs = config.env && typeof config.env === "object" ? Object.entries(config.env) : [];
   return [
     { path: [], value: config },
-    ...envs
-      .filter(([, value]) => value && typeof value === "object")
-      .map(([env, value]) => ({ env, path: ["env", env] as ConfigPath, value })),
+    ...envs.filter(([, value]) => value && typeof value === "object").map(([env, value]) => ({ env, path: ["env", env] as ConfigPath, value })),
   ];
 }
 

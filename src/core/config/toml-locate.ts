@@ -218,5 +218,4 @@ export function scanToml(source: string): TomlLayout {
 }
 
 export const samePath = (a: ConfigPath, b: ConfigPath) => a.length === b.length && a.every((part, k) => part === b[k]);
-export const startsWith = (path: ConfigPath, prefix: ConfigPath) =>
-  path.length >= prefix.length && prefix.every((part, k) => path[k] === part);
+export const startsWith = (path: ConfigPath, prefix: ConfigPath) => path.length >= prefix.length && prefix.every((part, k) => path[k] === part);

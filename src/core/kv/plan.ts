@@ -129,11 +129,7 @@ export function planKvTasks(config: WranglerConfig, options: { preview: boolean;
   return tasks;
 }
 
-export type KvDecision =
-  | { action: "create" }
-  | { action: "offer-login" }
-  | { action: "skip"; reason: string }
-  | { action: "fail"; reason: string };
+export type KvDecision = { action: "create" } | { action: "offer-login" } | { action: "skip"; reason: string } | { action: "fail"; reason: string };
 
 /**
  * Whether to create namespaces now. Explicit --no-create-kv skips; a token (or a stored wrangler

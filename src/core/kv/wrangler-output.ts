@@ -39,8 +39,7 @@ export function parseNamespaceList(stdout: string): NamespaceListing[] {
   const value: unknown = JSON.parse(text.slice(start));
   if (!Array.isArray(value)) throw new Error("wrangler kv namespace list did not print an array.");
   return value.filter(
-    (item): item is NamespaceListing =>
-      typeof item?.id === "string" && typeof item?.title === "string" && NAMESPACE_ID.test(item.id),
+    (item): item is NamespaceListing => typeof item?.id === "string" && typeof item?.title === "string" && NAMESPACE_ID.test(item.id),
   );
 }
 

@@ -24,14 +24,62 @@ const RESERVED_WORDS = new Set(
  * would shadow it and break the project. A test keeps this list in step with the templates.
  */
 export const TAKEN_CLASS_NAMES = new Set([
-  "DurableObject", "DurableObjectNamespace", "DurableObjectState", "DurableObjectStub", "Env",
-  "ExportedHandler", "KVNamespace", "Request", "RequestInit", "Response", "HeadersInit", "Headers",
-  "TextEncoder", "URL", "Promise", "Array", "Object", "Error", "JSON", "Map", "Set", "String",
-  "Number", "Boolean", "Symbol", "Date", "Math", "RegExp", "Function", "Pick", "Partial",
-  "Record", "Readonly", "ReturnType", "Awaited", "Cloudflare", "Rpc", "WebSocket", "WebSocketPair",
-  "MessageEvent", "Event", "EventTarget", "AbortController", "AbortSignal", "ArrayBuffer",
-  "Uint8Array", "ReadableStream", "WritableStream", "Blob", "FormData", "Crypto", "CryptoKey",
-  "TextDecoder", "ServerMessage", "SetMessage", "ROUTES",
+  "DurableObject",
+  "DurableObjectNamespace",
+  "DurableObjectState",
+  "DurableObjectStub",
+  "Env",
+  "ExportedHandler",
+  "KVNamespace",
+  "Request",
+  "RequestInit",
+  "Response",
+  "HeadersInit",
+  "Headers",
+  "TextEncoder",
+  "URL",
+  "Promise",
+  "Array",
+  "Object",
+  "Error",
+  "JSON",
+  "Map",
+  "Set",
+  "String",
+  "Number",
+  "Boolean",
+  "Symbol",
+  "Date",
+  "Math",
+  "RegExp",
+  "Function",
+  "Pick",
+  "Partial",
+  "Record",
+  "Readonly",
+  "ReturnType",
+  "Awaited",
+  "Cloudflare",
+  "Rpc",
+  "WebSocket",
+  "WebSocketPair",
+  "MessageEvent",
+  "Event",
+  "EventTarget",
+  "AbortController",
+  "AbortSignal",
+  "ArrayBuffer",
+  "Uint8Array",
+  "ReadableStream",
+  "WritableStream",
+  "Blob",
+  "FormData",
+  "Crypto",
+  "CryptoKey",
+  "TextDecoder",
+  "ServerMessage",
+  "SetMessage",
+  "ROUTES",
 ]);
 
 export function validateWorkerName(name: string): string | undefined {
@@ -75,7 +123,8 @@ export function validateBindingName(name: string): string | undefined {
     return `"${name}" is not a valid binding name: use letters, digits, _ and $, not starting with a digit (e.g. CACHE).`;
   }
   if (RESERVED_WORDS.has(name)) return `"${name}" is a reserved word in JavaScript or TypeScript; choose another binding name.`;
-  if (OBJECT_MEMBERS.has(name)) return `"${name}" is a member of every JavaScript object, which wrangler cannot take as a binding name; choose another.`;
+  if (OBJECT_MEMBERS.has(name))
+    return `"${name}" is a member of every JavaScript object, which wrangler cannot take as a binding name; choose another.`;
   if (name.startsWith(VITEST_RESERVED_PREFIX)) {
     return `"${name}" starts with ${VITEST_RESERVED_PREFIX}, which the Workers vitest integration keeps for its own bindings (the project's tests would fail); choose another.`;
   }
@@ -148,7 +197,10 @@ export function toUpperSnake(name: string): string {
 
 /** "SESSION_STORE" -> "session-store", "userCache" -> "user-cache". */
 export function toKebab(name: string): string {
-  return toUpperSnake(name).toLowerCase().replace(/[_$]+/g, "-").replace(/^-+|-+$/g, "");
+  return toUpperSnake(name)
+    .toLowerCase()
+    .replace(/[_$]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /**
@@ -167,7 +219,10 @@ export function workerNameFromDirectory(directoryName: string, fallback = "do-kv
 
 /** Splits "A, B" and repeated flags into a clean list. */
 export function splitList(values: readonly string[]): string[] {
-  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+  return values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -5,7 +5,16 @@
  */
 import { basename, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
-import { splitList, toUpperSnake, validateBindingName, validateClassName, validateEnvironments, validateKvBindings, validateWorkerName, workerNameFromDirectory } from "./names.js";
+import {
+  splitList,
+  toUpperSnake,
+  validateBindingName,
+  validateClassName,
+  validateEnvironments,
+  validateKvBindings,
+  validateWorkerName,
+  workerNameFromDirectory,
+} from "./names.js";
 import { kvTitleClash, plannedKvEntries } from "../kv/plan.js";
 import { CONFIG_FORMATS, type ConfigFormat } from "../config/types.js";
 
@@ -135,16 +144,22 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     option: { spec: "--kv <NAME>", help: `KV binding; repeat or comma-separate for several (default: ${DEFAULT_KV.join(",")})`, repeatable: true },
     message: "KV binding names (comma-separated)",
     raw: (flags) => (flags.kv && flags.kv.length > 0 ? flags.kv.join(",") : undefined),
-    validate: (raw, before) => validateKvBindings(splitList([raw]), before.doBinding) ?? envTitleClash([], { ...before, kvBindings: splitList([raw]) }),
+    validate: (raw, before) =>
+      validateKvBindings(splitList([raw]), before.doBinding) ?? envTitleClash([], { ...before, kvBindings: splitList([raw]) }),
     fallback: () => DEFAULT_KV.join(", "),
     parse: (raw) => splitList([raw]),
   },
   {
     key: "environments",
-    option: { spec: "--env <name>", help: "an environment ([env.<name>]) with the same bindings and KV namespaces of its own; repeat or comma-separate (default: none)", repeatable: true },
+    option: {
+      spec: "--env <name>",
+      help: "an environment ([env.<name>]) with the same bindings and KV namespaces of its own; repeat or comma-separate (default: none)",
+      repeatable: true,
+    },
     message: "Environments, each with its own KV namespaces (comma-separated, e.g. staging,production; empty for none)",
     raw: (flags) => (flags.env && flags.env.length > 0 ? flags.env.join(",") : undefined),
-    validate: (raw, before) => validateEnvironments(splitList([raw]), before.name, before.kvBindings?.length ?? 1) ?? envTitleClash(splitList([raw]), before),
+    validate: (raw, before) =>
+      validateEnvironments(splitList([raw]), before.name, before.kvBindings?.length ?? 1) ?? envTitleClash(splitList([raw]), before),
     fallback: () => "",
     parse: (raw) => splitList([raw]),
   },
@@ -166,20 +181,24 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
   },
   {
     key: "template",
-    option: { spec: "--template <name>", help: `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}` },
+    option: {
+      spec: "--template <name>",
+      help: `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}`,
+    },
     message: "Template",
     choices: TEMPLATES,
     raw: (flags) => flags.template,
     validate: (raw) =>
-      TEMPLATES.some((t) => t.value === trimmed(raw))
-        ? undefined
-        : `"${raw}" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`,
+      TEMPLATES.some((t) => t.value === trimmed(raw)) ? undefined : `"${raw}" is not a template: use ${TEMPLATES.map((t) => t.value).join(" or ")}.`,
     fallback: () => "default",
     parse: trimmed,
   },
   {
     key: "lifecycle",
-    option: { spec: "--lifecycle <form>", help: `how the config declares Durable Object classes (default: migrations):\n${LIFECYCLES.map((l) => `  ${l.value}: ${l.hint}`).join("\n")}` },
+    option: {
+      spec: "--lifecycle <form>",
+      help: `how the config declares Durable Object classes (default: migrations):\n${LIFECYCLES.map((l) => `  ${l.value}: ${l.hint}`).join("\n")}`,
+    },
     message: "Durable Object classes declared with",
     choices: LIFECYCLES,
     // migrations is what every peer and most docs use; exports is for those who ask for it.
@@ -222,11 +241,7 @@ function flagError(input: Input, problem: string): UsageError {
  * Resolves every input. Throws UsageError (exit 2) naming the flag for an invalid flag value, or
  * for a required value that is missing when nothing may be asked.
  */
-export async function resolveCreateOptions(
-  flags: CreateFlags,
-  mode: ResolveMode,
-  ctx: ResolveContext,
-): Promise<CreateOptions> {
+export async function resolveCreateOptions(flags: CreateFlags, mode: ResolveMode, ctx: ResolveContext): Promise<CreateOptions> {
   // Flags are checked on their own first, so a typo fails before any question is asked.
   for (const input of CREATE_INPUTS) {
     const raw = input.raw(flags);

@@ -15,9 +15,7 @@ export interface PackageManager {
 /** `npm_config_user_agent` as set by `npm create`, `pnpm create`, `yarn create`, `bunx`: "pnpm/9.1.0 node/v22 ...". */
 export function fromUserAgent(userAgent: string | undefined): PackageManager | undefined {
   const [name, version] = (userAgent ?? "").split(" ")[0]!.split("/");
-  return (PACKAGE_MANAGERS as readonly string[]).includes(name ?? "")
-    ? { name: name as PackageManagerName, version }
-    : undefined;
+  return (PACKAGE_MANAGERS as readonly string[]).includes(name ?? "") ? { name: name as PackageManagerName, version } : undefined;
 }
 
 /** --pm wins, then the manager that ran us, then npm. */

@@ -82,7 +82,8 @@ function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
   if (options.environments.length === 0) return "";
   const words = managerWords(pm);
   const rows = options.environments.map(
-    (env) => `| \`${env}\` | \`${options.name}-${env}\` | \`${words.run} deploy:${env}\` | ${options.kvBindings.map((b) => `\`${namespaceTitle(options.name, b, env)}\``).join(", ")} |`,
+    (env) =>
+      `| \`${env}\` | \`${options.name}-${env}\` | \`${words.run} deploy:${env}\` | ${options.kvBindings.map((b) => `\`${namespaceTitle(options.name, b, env)}\``).join(", ")} |`,
   );
   return [
     "## Environments",
@@ -216,12 +217,18 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
     migrations: options.lifecycle === "exports" ? undefined : [{ tag: "v1", new_sqlite_classes: [options.className] }],
     exports: options.lifecycle === "exports" ? { [options.className]: { type: "durable-object", storage: "sqlite" } } : undefined,
     observability: { enabled: true },
-    env: options.environments.length === 0 ? undefined : Object.fromEntries(
-      options.environments.map((env) => [env, {
-        do: [{ name: options.doBinding, class_name: options.className }],
-        kv: options.kvBindings,
-      }]),
-    ),
+    env:
+      options.environments.length === 0
+        ? undefined
+        : Object.fromEntries(
+            options.environments.map((env) => [
+              env,
+              {
+                do: [{ name: options.doBinding, class_name: options.className }],
+                kv: options.kvBindings,
+              },
+            ]),
+          ),
   };
   const actual = {
     name: config.name,
@@ -230,12 +237,18 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
     migrations: config.migrations,
     exports: config.exports,
     observability: config.observability,
-    env: config.env === undefined ? undefined : Object.fromEntries(
-      Object.entries(config.env).map(([env, section]) => [env, {
-        do: (section.durable_objects?.bindings ?? []).map(({ name, class_name }) => ({ name, class_name })),
-        kv: (section.kv_namespaces ?? []).map((entry) => entry.binding),
-      }]),
-    ),
+    env:
+      config.env === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(config.env).map(([env, section]) => [
+              env,
+              {
+                do: (section.durable_objects?.bindings ?? []).map(({ name, class_name }) => ({ name, class_name })),
+                kv: (section.kv_namespaces ?? []).map((entry) => entry.binding),
+              },
+            ]),
+          ),
   };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new PlanError(`The rendered ${configFileName(options)} does not read back as asked: ${JSON.stringify(actual)}`);

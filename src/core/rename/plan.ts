@@ -100,9 +100,7 @@ function checkRequest(renames: Renames, origin: Origin): void {
       }
       const chained = group.find((b) => b.from === a.to && b !== a);
       if (chained && a.from !== a.to) {
-        throw new UsageError(
-          `${pair(a)} and ${pair(chained)} chain or swap names in one command; rename in two commands instead.`,
-        );
+        throw new UsageError(`${pair(a)} and ${pair(chained)} chain or swap names in one command; rename in two commands instead.`);
       }
     }
   }
@@ -176,7 +174,9 @@ export function planRenames(target: EditTarget, config: WranglerConfig, requeste
       throw new UsageError(`${label}: no Durable Object binding of this Worker uses the class "${from}".`);
     }
     if (withFrom.length > 0 && withTo.length > 0) {
-      throw new UsageError(`${label}: "${to}" is already the class of the binding "${withTo[0]!.binding.name}" (${where(withTo[0]!.env)}); choose another name.`);
+      throw new UsageError(
+        `${label}: "${to}" is already the class of the binding "${withTo[0]!.binding.name}" (${where(withTo[0]!.env)}); choose another name.`,
+      );
     }
     const liveFrom = model.live.has(from);
     const liveTo = model.live.has(to);
@@ -242,7 +242,10 @@ export function codeView(config: WranglerConfig, renames: Renames): WranglerConf
 
 /** The next migration tag: v<n+1> after the highest v<n>, else v<count+1>. */
 export function nextMigrationTag(migrations: readonly MigrationStep[]): string {
-  const numbers = migrations.map((m) => /^v(\d+)$/.exec(m.tag)?.[1]).filter(Boolean).map(Number);
+  const numbers = migrations
+    .map((m) => /^v(\d+)$/.exec(m.tag)?.[1])
+    .filter(Boolean)
+    .map(Number);
   let next = Math.max(0, ...numbers, migrations.length) + 1;
   const tags = new Set(migrations.map((m) => m.tag));
   while (tags.has(`v${next}`)) next++;

@@ -54,11 +54,7 @@ export function parseRecord(text: string): ProjectRecord {
  * a hand edit the rename did not cover (another binding renamed in the config) is still seen by
  * the next `sync`. Without an old record, the config's names are all there is.
  */
-export function renamedRecord(
-  old: ProjectRecord | undefined,
-  config: WranglerConfig,
-  renames: Renames,
-): ProjectRecord {
+export function renamedRecord(old: ProjectRecord | undefined, config: WranglerConfig, renames: Renames): ProjectRecord {
   if (!old) return recordFromConfig(config);
   const to = (changes: NameChange[], name: string) => changes.find((c) => c.from === name)?.to ?? name;
   return {

@@ -84,7 +84,9 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
     }
 
     // KV bindings: the same namespace id is the same binding, whatever its name; then names.
-    const kvNow = kvBindings(config).filter((l) => l.env === undefined).map((l) => l.binding);
+    const kvNow = kvBindings(config)
+      .filter((l) => l.env === undefined)
+      .map((l) => l.binding);
     const kvOld = [...record.kv];
     const kvNew = [...kvNow];
     for (const old of record.kv) {
@@ -129,7 +131,10 @@ export function inferRenames(record: ProjectRecord | undefined, config: Wrangler
 
   // A class renamed in the editor only: the config binds a live class the code no longer
   // exports, and the code exports one class nothing binds. Likely a rename; only the user knows.
-  const settled = new Set([...renames.classes.flatMap((c) => [c.from, c.to]), ...questions.flatMap((q) => q.renames.classes.flatMap((c) => [c.from, c.to]))]);
+  const settled = new Set([
+    ...renames.classes.flatMap((c) => [c.from, c.to]),
+    ...questions.flatMap((q) => q.renames.classes.flatMap((c) => [c.from, c.to])),
+  ]);
   const missing = [...boundClasses].filter((name) => model.live.has(name) && !settled.has(name));
   const classes = missing.length > 0 ? exported() : undefined;
   if (classes) {
