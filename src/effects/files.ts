@@ -41,9 +41,12 @@ function notEmpty(path: string): string {
 
 /** Why a directory cannot take a new project, or undefined when it can. */
 export function directoryProblem(path: string, force: boolean, platform: NodeJS.Platform = process.platform): string | undefined {
-  // Legal in a POSIX name, but TypeScript reads it as a separator: the project's tsc would fail.
+  // Legal in a POSIX name, but the toolchain misreads them there: the project's type-check fails.
   if (platform !== "win32" && path.includes("\\")) {
     return `${path} holds a backslash, which TypeScript reads as a path separator, so the new project's type-check would fail there; choose a path without "\\".`;
+  }
+  if (path.includes("*")) {
+    return `${path} holds a "*", which \`wrangler types\` takes for a wildcard: the types it writes there miss the Durable Object class and the new project's type-check fails; choose a path without "*".`;
   }
   const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
   if (long !== undefined) return `A folder name is at most 255 bytes on most file systems; "${long.slice(0, 40)}…" has ${Buffer.byteLength(long)}.`;

@@ -66,6 +66,14 @@ describe("directory names and places", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("a path with a * is refused with exit 2 (wrangler types takes it for a wildcard; found by the hostile suite)", async () => {
+    const cwd = tempDir();
+    const result = await create(cwd, "a*)b", "--name", "starred");
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('holds a "*", which `wrangler types` takes for a wildcard');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("a dangling link is refused with exit 2", async () => {
     const cwd = tempDir();
     symlinkSync(join(cwd, "nowhere"), join(cwd, "link"));
