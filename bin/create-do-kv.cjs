@@ -14,8 +14,8 @@ if (!process.env.NODE_DISABLE_COMPILE_CACHE) {
 }
 
 const cli = require("../dist/cli.cjs");
-const stdout = cli.standardOutput(1, () => process.stdout);
-const stderr = cli.standardOutput(2, () => process.stderr);
+const stdout = cli.standardOutput(process.stdout);
+const stderr = cli.standardOutput(process.stderr);
 cli
   .main({
     argv: process.argv.slice(2),

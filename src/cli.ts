@@ -99,7 +99,7 @@ function addCommonOptions(command: Command, io: MainIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      // From the io, not process.stdout, whose creation alone loads node:net on a pipe.
+      // From the io, which tests replace, not process.stdout.
       // 80 is commander's own width where it knows none.
       getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
       getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,

@@ -1,6 +1,6 @@
 /**
  * The bin itself (bin/create-do-kv.cjs): Node's compile cache only in a private folder of the
- * user's, and output written straight to a pipe or file. Each through the built bin, as a user runs it.
+ * user's, and output to a pipe or a file that is whole, in order, and a failure to write it an exit 1. Each through the built bin, as a user runs it.
  */
 import { execa } from "execa";
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -99,7 +99,7 @@ describe("Node's compile cache", () => {
   });
 });
 
-describe("output straight to a pipe or file", () => {
+describe("output to a pipe or a file", () => {
   it("--json through a pipe is whole, and a second run`s JSON equals the first`s", async () => {
     const cache = tempDir("cdk-cc-");
     const runs = [await run(["app", ...OFFLINE, "--json"], cache), await run(["app", ...OFFLINE, "--json"], cache)];

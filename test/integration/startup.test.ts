@@ -85,13 +85,6 @@ describe("start-up loads only what the command needs", () => {
     expect(loads.builtins).not.toContain("crypto"); // only the runtime-types cache hashes, after an install
   });
 
-  it.each([["--help"], ["app", ...OFFLINE]])("%s with stdout and stderr as pipes: written without Node's streams (no node:net)", async (...args) => {
-    const cwd = tempDir();
-    const loads = await loadsOf(args, cwd, "pipe");
-    expect(loads.builtins).not.toContain("net");
-    expect(loads.builtins).not.toContain("tty");
-  });
-
   it("git init does load the spawning library and child_process (the checks above can see them)", async () => {
     const loads = await loadsOf(["app", "--yes", "--no-install", "--no-create-kv"]);
     expect(loads.dist).toEqual(["spawn.cjs"]);
