@@ -45,7 +45,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /**
  * CI=true (or any value but "false"/"0") means never prompt, whatever the streams say. stdin is
- * looked at last: opening process.stdin costs 5 to 10 ms, so a run that cannot prompt never does.
+ * looked at last: opening process.stdin has a cost (BENCHMARKS.md), so a run that cannot prompt never does.
  */
 export function isInteractive(io: Pick<MainIo, "env" | "stdin" | "stdout">): boolean {
   return whyNotInteractive(io) === undefined;

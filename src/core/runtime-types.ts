@@ -1,8 +1,8 @@
 /**
  * The runtime half of `wrangler types` output. wrangler reuses the runtime types already in the
  * file it is about to overwrite when their header line matches the one it would write (workerd
- * version, compatibility date, flags), and otherwise starts a local workerd to make them (2.5 s
- * here, most of a fresh `wrangler types`). These functions let a new file start with a copy.
+ * version, compatibility date, flags), and otherwise starts a local workerd to make them (most
+ * of a fresh `wrangler types`). These functions let a new file start with a copy.
  * wrangler stays the judge: a header it would not write makes it regenerate, so a wrong guess
  * here costs time, never correctness.
  */

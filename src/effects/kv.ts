@@ -163,10 +163,9 @@ async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise
 
 /**
  * How many wrangler calls run at once, sized by the memory free. Each call is two Node processes
- * (wrangler's bin starts a second) that peaked at 260 MB together here; 20 bindings at once were
- * 40 processes and 5 GB. Not sized by cores: on 2 cores, capping 8 bindings at 4 calls made them
- * 1.12 times slower, 16 at 8 calls 1.06 (the last wave waits for the slowest), so the cap is as
- * high as memory allows, with half of it kept free, and at most 16.
+ * (wrangler's bin starts a second) that together peak at about 260 MB. Not sized by cores: a
+ * lower cap made the calls slower on 2 cores (the last wave waits for the slowest; BENCHMARKS.md),
+ * so the cap is as high as memory allows, with half of it kept free, and at most 16.
  */
 const MEMORY_PER_CALL = 2 * 260 * 1024 * 1024;
 export function wranglerConcurrency(free = freemem()): number {

@@ -1,7 +1,7 @@
 /**
  * Reads a template folder into memory: relative path (with /) -> text. Synchronous: a dozen
  * small files, read before anything else can happen. A plain walk rather than readdirSync's
- * recursive mode, which builds a Dirent and a joined path for every entry (measured slower).
+ * recursive mode, which builds a Dirent and a joined path for every entry (slower; BENCHMARKS.md).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 /**
  * A per-user cache of wrangler's runtime types, keyed by the header wrangler writes above them.
  * A new types file starts as a copy of the cached section, so `wrangler types` keeps it instead
- * of starting workerd (measured: 4.3 s to 1.7 s for a new project). Only ever a speed-up: every
+ * of starting workerd (the time saved is in BENCHMARKS.md). Only ever a speed-up: every
  * failure here is ignored, and wrangler regenerates whatever does not match its own header.
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";

@@ -93,7 +93,7 @@ export function validateWorkerName(name: string): string | undefined {
 
 /**
  * Local Durable Object storage (wrangler dev, the tests) is a folder named `<worker>-<class>`,
- * and a folder name has at most 255 bytes: measured, the project's tests failed with "File name
+ * and a folder name has at most 255 bytes: the project's tests failed with "File name
  * too long" at 240 characters and passed at 230 (their worker is "vitest-plugin-runner-"). With
  * the longest Worker name (63), 191 fits everywhere.
  */

@@ -35,14 +35,13 @@ export interface CommandLine {
 
 /**
  * Managers whose install takes --prefer-offline: cached metadata is used without asking the
- * registry again, which halved a warm install (21 s to 9 s for the template). Safe because the
+ * registry again, which halves a warm install (BENCHMARKS.md). Safe because the
  * template pins exact versions: a version missing from the cache is still fetched. yarn berry,
  * bun and deno have no such flag (bun is cache-first already).
  */
 const PREFER_OFFLINE = new Set(["npm", "pnpm", "pnpm@6", "yarn"]);
 /**
- * npm's audit and funding requests after an install: about 0.6 s of a 7.9 s warm install here,
- * for a report on the template's pinned devDependencies that the user never sees (the output is
+ * npm's audit and funding requests after an install: time for a report on the template's pinned devDependencies that the user never sees (the output is
  * hidden). `npm audit` in the project gives it when wanted.
  */
 const NPM_QUIET = ["--no-audit", "--no-fund"];
