@@ -4,12 +4,16 @@
 // side in BENCHMARKS.md ("Start-up devices"); what did not save 5 % is gone.
 import { build } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /**
  * Three built-ins the CLI's libraries import at load but rarely use (commander's child_process
  * for executable sub-commands, none here; package-manager-detector's fs/promises; node:crypto
- * for the runtime-types cache): each becomes an object that requires the module on first use.
+ * for the runtime-types cache): each becomes a module whose functions require it on first call.
+ * Named wrappers, not just a proxy: an ES import copies a module's names when it is loaded, and
+ * a proxy has none to copy without loading the module.
  */
+const require = createRequire(import.meta.url);
 const loadOnFirstUse = {
   name: "load-on-first-use",
   setup(build) {
@@ -17,11 +21,18 @@ const loadOnFirstUse = {
       path: path.startsWith("node:") ? path : `node:${path}`,
       namespace: "on-first-use",
     }));
-    build.onLoad({ filter: /.*/, namespace: "on-first-use" }, ({ path }) => ({
-      loader: "js",
-      contents: `let m; const load = () => (m ??= require(${JSON.stringify(path)}));
-module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
-    }));
+    build.onLoad({ filter: /.*/, namespace: "on-first-use" }, ({ path }) => {
+      const functions = Object.keys(require(path)).filter((name) => /^[a-z]\w*$/.test(name) && typeof require(path)[name] === "function");
+      return {
+        loader: "js",
+        contents: [
+          // Not require(): esbuild would resolve it to this very module.
+          `let m; const load = () => (m ??= process.getBuiltinModule(${JSON.stringify(path)}));`,
+          "export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });",
+          ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ].join("\n"),
+      };
+    });
   },
 };
 
