@@ -36,7 +36,7 @@ export function stopSignal(): AbortSignal {
 export function interruption(doing?: string, kept = "What was done before it was kept."): CancelledError | undefined {
   if (!received) return undefined;
   // Ctrl-C is the user's own cancel; another signal came from something else, so it is named.
-  const how = received === "SIGINT" ? "Cancelled" : received === "SIGHUP" ? "The terminal closed (SIGHUP)" : `Stopped by ${received}`;
+  const how = received === "SIGINT" ? "Cancelled" : `Stopped by ${received}`;
   const what = doing ? `${how} during: ${doing}.` : `${how}.`;
   return new CancelledError(`${what} ${kept}`, undefined, CODES[received]);
 }

@@ -47,7 +47,7 @@ describe.runIf(process.platform !== "win32" && hasPython)("on a real terminal", 
   it("closed at the first prompt: one line, exit 129 (a hangup), nothing written, no stack trace", async () => {
     const run = await onTerminal("Where should the project go?", "close", 80);
     expect(run.exitCode, run.stderr).toBe(129);
-    expect(run.stderr).toBe("✖ The terminal closed (SIGHUP). Nothing was written.\n");
+    expect(run.stderr).toBe("✖ Stopped by SIGHUP. Nothing was written.\n");
     expect(readdirSync(run.cwd)).toEqual([]);
   }, 60_000);
 
