@@ -7,7 +7,7 @@
  * end-to-end run with installs (slow).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -176,27 +176,47 @@ if (!e2eOnly && !startupOnly) {
   const project = join(work, "rename-project");
   const made = await run(process.execPath, [bin.ours, project, "--yes", "--no-git", "--no-create-kv"], { cwd: work, env });
   if (made.exitCode !== 0) throw new Error(`create failed:\n${made.all}`);
-  const projectBin = (name: string) => join(project, "node_modules", ".bin", name);
-  execFileSync(projectBin("wrangler"), ["types"], { cwd: project, env, stdio: "ignore" });
-  let className = "Room";
-  const baseline = `const { execFileSync } = require("node:child_process");
-  execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(project)}], { stdio: "ignore" });
-  execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(project)}, stdio: "ignore" });`;
-  const renameResult = await compare(
-    "rename a class (code, config, migration, types)",
-    {
-      rename: () => {
-        // Back and forth: each run appends one more renamed_classes step, as a user's would.
-        const next = className === "Room" ? "Chat" : "Room";
-        const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", project];
-        className = next;
-        return args;
+  execFileSync(join(project, "node_modules", ".bin", "wrangler"), ["types"], { cwd: project, env, stdio: "ignore" });
+  // The same project on each TypeScript line a rename works with: 6 as pinned; 5 (what
+  // create-cloudflare's templates take) and 7 (the native compiler, through its language server)
+  // swapped in, each a hard-linked copy with its own typescript and tsc.
+  const engines: [string, string][] = [["TypeScript 6 (pinned)", project]];
+  for (const [line, spec] of [
+    ["5", "typescript@^5.5.2"],
+    ["7", "typescript@^7.0.2"],
+  ] as const) {
+    const side = join(work, `typescript-${line}`);
+    sh("npm", ["install", "--no-audit", "--no-fund", "--prefix", side, spec]);
+    const copy = join(work, `rename-project-${line}`);
+    sh("cp", ["-al", project, copy]);
+    rmSync(join(copy, "node_modules", "typescript"), { recursive: true, force: true });
+    symlinkSync(join(side, "node_modules", "typescript"), join(copy, "node_modules", "typescript"));
+    rmSync(join(copy, "node_modules", ".bin", "tsc"), { force: true });
+    symlinkSync(join(side, "node_modules", "typescript", "bin", "tsc"), join(copy, "node_modules", ".bin", "tsc"));
+    engines.push([`TypeScript ${line}`, copy]);
+  }
+  for (const [engine, dir] of engines) {
+    const projectBin = (name: string) => join(dir, "node_modules", ".bin", name);
+    let className = "Room";
+    const baseline = `const { execFileSync } = require("node:child_process");
+  execFileSync(${JSON.stringify(projectBin("tsc"))}, ["--noEmit", "-p", ${JSON.stringify(dir)}], { stdio: "ignore" });
+  execFileSync(${JSON.stringify(projectBin("wrangler"))}, ["types"], { cwd: ${JSON.stringify(dir)}, stdio: "ignore" });`;
+    const renameResult = await compare(
+      `rename a class (code, config, migration, types), ${engine}`,
+      {
+        rename: () => {
+          // Back and forth: each run appends one more renamed_classes step, as a user's would.
+          const next = className === "Room" ? "Chat" : "Room";
+          const args = [bin.ours, "rename", "--class", `${className}=${next}`, "--cwd", dir];
+          className = next;
+          return args;
+        },
+        "tsc --noEmit + wrangler types": () => ["-e", baseline],
       },
-      "tsc --noEmit + wrangler types": () => ["-e", baseline],
-    },
-    { rounds: 7 },
-  );
-  results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
+      { rounds: 7 },
+    );
+    results.push({ result: renameResult, ratios: [ratio(renameResult, "rename", "tsc --noEmit + wrangler types")] });
+  }
 }
 if (full) {
   fake.latencyMs = 0;

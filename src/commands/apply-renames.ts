@@ -14,7 +14,8 @@ import { CliError, UsageError } from "../errors.js";
 import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
 import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
 import { findConfig } from "../effects/config-file.js";
-import { loadTypeScript, openCode, TYPES_FILE, type FileChange } from "../effects/ts-rename.js";
+import { openCode } from "../effects/code/open.js";
+import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
 import { generateTypes, typesIntoNewFile } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
@@ -69,17 +70,27 @@ async function unifiedDiff(projectDir: string, change: FileChange): Promise<stri
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });
 }
 
-function planAll(input: ApplyInput, typesFile: string): ApplyResult {
+async function planAll(input: ApplyInput, typesFile: string): Promise<ApplyResult> {
   const file = basename(input.configPath);
-  const code = openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
-  const exportedClasses = input.renames.classes.length > 0 ? code.exportedClasses() : new Set<string>();
-  const plan = planRenames({ source: input.configText, format: input.format, file }, input.config, input.renames, { exportedClasses }, input.origin);
-  const changes: FileChange[] = [
-    ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
-    ...code.planRenames(plan.code),
-    ...docChanges(input.projectDir, input.renames),
-  ];
-  return { plan, changes: changes.map((change) => ({ ...change, path: codePath(input.projectDir, change.path) })) };
+  const code = await openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
+  try {
+    const exportedClasses = input.renames.classes.length > 0 ? await code.exportedClasses() : new Set<string>();
+    const plan = planRenames(
+      { source: input.configText, format: input.format, file },
+      input.config,
+      input.renames,
+      { exportedClasses },
+      input.origin,
+    );
+    const changes: FileChange[] = [
+      ...(plan.configText === input.configText ? [] : [{ path: input.configPath, before: input.configText, after: plan.configText }]),
+      ...(await code.planRenames(plan.code)),
+      ...docChanges(input.projectDir, input.renames),
+    ];
+    return { plan, changes: changes.map((change) => ({ ...change, path: codePath(input.projectDir, change.path) })) };
+  } finally {
+    code.close();
+  }
 }
 
 /** The generated README.md and AGENTS.md: code spans that name a renamed class or binding follow it. */
@@ -107,7 +118,7 @@ function codePath(projectDir: string, path: string): string {
 export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   const { projectDir, ui } = input;
   if (isEmpty(input.renames)) throw new Error("applyRenames called with nothing to rename");
-  loadTypeScript(projectDir); // a clear message before any work
+  projectTypeScript(projectDir); // a clear message before any work
   // The language service needs the runtime types; make them if the project has none yet, in a
   // file of their own that goes when planning ends, so a dry run or a refusal leaves nothing behind.
   let typesFile = join(projectDir, TYPES_FILE);
@@ -119,7 +130,7 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
       if ("failure" in made) throw new CliError(`\`wrangler types\` failed:\n${made.failure}`);
       typesFile = temporaryTypes = made.file;
     }
-    result = planAll(input, typesFile);
+    result = await planAll(input, typesFile);
   } finally {
     if (temporaryTypes) rmSync(temporaryTypes, { force: true });
   }

@@ -20,7 +20,8 @@ import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
 import { generateTypes } from "../effects/wrangler.js";
-import { openCode, TYPES_FILE } from "../effects/ts-rename.js";
+import { openCode } from "../effects/code/open.js";
+import { type CodeProject, TYPES_FILE } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
 import { settleProject } from "./settle.js";
@@ -59,24 +60,33 @@ function checkWorkerName(record: ProjectRecord | undefined, config: WranglerConf
   );
 }
 
+/** The classes the code exports, or undefined when its TypeScript is not installed (then the code is no evidence). */
+async function exportedClasses(project: ProjectConfig): Promise<ReadonlySet<string> | undefined> {
+  const typesFile = join(project.projectDir, TYPES_FILE);
+  let code: CodeProject;
+  try {
+    code = await openCode(project.projectDir, project.config, readRegularFileIfAny(typesFile) === undefined ? undefined : typesFile);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return undefined;
+  }
+  try {
+    return await code.exportedClasses();
+  } finally {
+    code.close();
+  }
+}
+
 /** What the evidence proves, plus what the user confirms in a terminal; refused without one. */
 async function decideRenames(project: ProjectConfig, record: ProjectRecord | undefined, deps: SyncDeps): Promise<Renames> {
-  const typesFile = join(project.projectDir, TYPES_FILE);
-  let exported: { classes?: ReadonlySet<string> } | undefined;
-  const exportedClasses = () => {
-    if (!exported) {
-      try {
-        const types = readRegularFileIfAny(typesFile) === undefined ? undefined : typesFile;
-        exported = { classes: openCode(project.projectDir, project.config, types).exportedClasses() };
-      } catch (error) {
-        // No TypeScript in the project (not installed yet): the code is no evidence then.
-        if (!(error instanceof UsageError)) throw error;
-        exported = {};
-      }
-    }
-    return exported.classes;
-  };
-  const { renames, questions } = inferRenames(record, project.config, exportedClasses);
+  // The code is read only when the evidence needs it: a first pass says whether it does.
+  let needsCode = false;
+  const first = inferRenames(record, project.config, () => {
+    needsCode = true;
+    return undefined;
+  });
+  const classes = needsCode ? await exportedClasses(project) : undefined;
+  const { renames, questions } = needsCode ? inferRenames(record, project.config, () => classes) : first;
   if (questions.length === 0) return renames;
   if (!deps.interactive || !deps.confirm) {
     const { message, hint } = unanswered(questions);

@@ -1,111 +1,49 @@
 /**
- * Code renames with TypeScript's own language service (findRenameLocations): every reference
- * TypeScript would rename, and nothing else (no strings, no comments, no unrelated names).
- *
- * The engine is the TypeScript the generated project pins (6.0.x, the last line with the classic
- * JS API; 7 is the native compiler without a stable one), loaded from the project's own
- * node_modules. So create-do-kv itself ships no compiler, and the create path never loads one.
+ * The rename engine for TypeScript 5.x and 6.x: the classic JS API's language service
+ * (findRenameLocations), loaded from the project's own node_modules. Every reference TypeScript
+ * would rename, and nothing else (no strings, no comments, no unrelated names).
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
-import type { WranglerConfig } from "../core/config/read.js";
-import type { NameChange } from "../core/rename/plan.js";
-import { UsageError } from "../errors.js";
-import { openToOthers } from "./project-files.js";
-
-export { TYPES_FILE } from "./wrangler.js";
-import { TYPES_FILE } from "./wrangler.js";
-
-export interface CodeChanges {
-  classes: NameChange[];
-  /** Properties of Env: the Durable Object and KV bindings. */
-  envProperties: NameChange[];
-}
-
-export interface FileChange {
-  path: string;
-  before: string;
-  after: string;
-}
-
-function readableFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function readRegularFileOrNothing(file: string): string | undefined {
-  return readableFile(file) ? readFileSync(file, "utf8") : undefined;
-}
-
-export function loadTypeScript(projectDir: string): typeof TS {
-  const require = createRequire(join(projectDir, "package.json"));
-  let file: string;
-  try {
-    file = realpathSync(require.resolve("typescript"));
-  } catch {
-    throw new UsageError(
-      "Renaming code needs TypeScript, which is loaded from the project's own node_modules, and it is not installed there.",
-      "Install the project's dependencies (npm install), then run the command again.",
-    );
-  }
-  const open = openToOthers(file, realpathSync(projectDir));
-  if (open) {
-    throw new UsageError(
-      `TypeScript would be loaded from ${file}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
-      `Make it writable only by you (chmod o-w), then run the command again.`,
-    );
-  }
-  return require(file) as typeof TS;
-}
-
-/** The Env interface as `wrangler types` writes it, for the names in `config`. */
-export function envInterface(config: WranglerConfig): string {
-  const main = (config.main ?? "src/index.ts").replace(/\.[cm]?[jt]s$/, "");
-  const properties = [
-    ...(config.kv_namespaces ?? []).map((e) => `\t${e.binding}: KVNamespace;`),
-    ...(config.durable_objects?.bindings ?? []).map((b) => `\t${b.name}: DurableObjectNamespace<import("./${main}").${b.class_name}>;`),
-  ];
-  return `interface __BaseEnv_Env {\n${properties.join("\n")}\n}`;
-}
-
-const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{[^}]*\n\}/;
-
-export interface CodeProject {
-  /** The names the Worker's main module exports that are classes (re-exports followed). */
-  exportedClasses(): Set<string>;
-  /** The edits that rename `changes` everywhere TypeScript would; refuses any that would change meaning. */
-  planRenames(changes: CodeChanges): FileChange[];
-}
+import type { WranglerConfig } from "../../core/config/read.js";
+import type { NameChange } from "../../core/rename/plan.js";
+import { UsageError } from "../../errors.js";
+import {
+  captureError,
+  type CodeProject,
+  patchedTypes,
+  type ProjectTypeScript,
+  readableFile,
+  readRegularFileOrNothing,
+  TYPES_FILE,
+} from "./typescript.js";
 
 /**
  * Opens the project with TypeScript's language service. `before` describes the names the code
  * uses now; the generated types file is served with an Env built from it, so `env.X` resolves to
  * the binding being renamed whatever the config on disk says.
  */
-export function openCode(projectDir: string, before: WranglerConfig, typesFile: string | undefined): CodeProject {
-  const ts = loadTypeScript(projectDir);
+export function openLanguageService(
+  projectDir: string,
+  found: ProjectTypeScript,
+  before: WranglerConfig,
+  typesFile: string | undefined,
+): CodeProject {
+  const ts = createRequire(join(projectDir, "package.json"))(found.dir) as typeof TS;
   // Every file is read as a regular file or not at all: a FIFO in the project must not hang us.
   const sys: TS.System = { ...ts.sys, readFile: (file) => readRegularFileOrNothing(file), fileExists: (file) => readableFile(file) };
   const configPath = ts.findConfigFile(projectDir, sys.fileExists, "tsconfig.json");
   if (!configPath) throw new UsageError(`No tsconfig.json in ${projectDir}; cannot find the code to rename.`);
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, sys.readFile).config, sys, projectDir);
   const typesPath = resolve(projectDir, TYPES_FILE);
-  // Without the generated types, the code's classes can still be listed, not its uses of env.
-  const typesText = typesFile === undefined ? "interface Env {\n}" : readRegularFileOrNothing(typesFile);
-  if (typesText === undefined) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
-  if (!ENV_BLOCK.test(typesText)) throw new UsageError(`${TYPES_FILE} has no Env interface; run \`npx wrangler types\`.`);
-  const patchedTypes = typesText.replace(ENV_BLOCK, envInterface(before));
+  const types = patchedTypes(typesFile, before);
 
   const fileNames = [...new Set([...parsed.fileNames.map((f) => resolve(f)), typesPath])];
   const contents = new Map<string, string>();
   const read = (file: string) => {
     const full = resolve(file);
-    if (full === typesPath) return patchedTypes;
+    if (full === typesPath) return types;
     if (!contents.has(full)) contents.set(full, readRegularFileOrNothing(full) ?? "");
     return contents.get(full)!;
   };
@@ -119,7 +57,7 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
     getCompilationSettings: () => parsed.options,
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: exists,
-    readFile: (file) => (resolve(file) === typesPath ? patchedTypes : sys.readFile(file)),
+    readFile: (file) => (resolve(file) === typesPath ? types : sys.readFile(file)),
     readDirectory: sys.readDirectory,
     directoryExists: sys.directoryExists,
     getDirectories: sys.getDirectories,
@@ -190,14 +128,17 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
   const SCOPE = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace | ts.SymbolFlags.Alias;
 
   return {
-    exportedClasses() {
+    async exportedClasses() {
       return new Set(
         mainExports()
           .filter((s) => resolveAlias(s).flags & ts.SymbolFlags.Class)
           .map((s) => s.name),
       );
     },
-    planRenames(changes) {
+    close() {
+      service.dispose();
+    },
+    async planRenames(changes) {
       const edits = new Map<string, { start: number; length: number; text: string }[]>();
       // A class is renamed through imports and exports (wrangler finds it by its exported name);
       // a binding keeps the local names the code destructured it into (`{ STORE: CACHE }`).
@@ -223,9 +164,7 @@ export function openCode(projectDir: string, before: WranglerConfig, typesFile: 
                 declared && ours(declared.getSourceFile().fileName)
                   ? `declared at ${where(declared)}`
                   : "a global of the Workers runtime or TypeScript";
-              throw new UsageError(
-                `Renaming "${change.from}" to "${change.to}" would change what ${where(at)} refers to: "${change.to}" is already ${what}; choose another name.`,
-              );
+              throw captureError(change, where(at), what);
             }
           }
           const list = edits.get(resolve(location.fileName)) ?? [];

@@ -1,0 +1,126 @@
+/**
+ * Code renames with the project's own TypeScript, whatever its line: TypeScript's rename is the
+ * judge of what refers to what, so a rename changes what the compiler would and nothing else.
+ * 5.x and 6.x have the classic JS API (its language service: classic.ts); 7.x, the native
+ * compiler, has none that is stable, but its language server answers the same questions over
+ * the Language Server Protocol (lsp.ts). create-do-kv ships no compiler of its own.
+ */
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { WranglerConfig } from "../../core/config/read.js";
+import type { NameChange } from "../../core/rename/plan.js";
+import { UsageError } from "../../errors.js";
+import { openToOthers } from "../project-files.js";
+import { TYPES_FILE } from "../wrangler.js";
+
+export { TYPES_FILE };
+
+export interface CodeChanges {
+  classes: NameChange[];
+  /** Properties of Env: the Durable Object and KV bindings. */
+  envProperties: NameChange[];
+}
+
+export interface FileChange {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/** The project's code, as one TypeScript engine sees it; close() ends the engine. */
+export interface CodeProject {
+  /** The names the Worker's main module exports that are classes (re-exports followed). */
+  exportedClasses(): Promise<Set<string>>;
+  /** The edits that rename `changes` everywhere TypeScript would; refuses any that would change meaning. */
+  planRenames(changes: CodeChanges): Promise<FileChange[]>;
+  close(): void;
+}
+
+/** The lowest TypeScript a rename is made with: the oldest line create-cloudflare's templates take. */
+export const MIN_TYPESCRIPT = 5;
+
+export interface ProjectTypeScript {
+  version: string;
+  major: number;
+  /** The package's folder, real path. */
+  dir: string;
+}
+
+export function readableFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A file's text when it is a regular file; undefined otherwise (a FIFO must not hang us). */
+export function readRegularFileOrNothing(file: string): string | undefined {
+  return readableFile(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/**
+ * The TypeScript installed in the project, refused (exit 2, before anything is written) when it
+ * is missing, older than 5, or in a folder other users can write.
+ */
+export function projectTypeScript(projectDir: string): ProjectTypeScript {
+  const require = createRequire(join(projectDir, "package.json"));
+  let manifest: string;
+  try {
+    manifest = realpathSync(require.resolve("typescript/package.json"));
+  } catch {
+    throw new UsageError(
+      `Renaming code needs TypeScript ${MIN_TYPESCRIPT} or newer in the project's own node_modules, and none is installed there.`,
+      "Install the project's dependencies (npm install), then run the command again.",
+    );
+  }
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version?: string };
+  const major = Number(/^(\d+)\./.exec(version ?? "")?.[1] ?? Number.NaN);
+  if (!(major >= MIN_TYPESCRIPT)) {
+    throw new UsageError(
+      `Renaming code needs TypeScript ${MIN_TYPESCRIPT} or newer; the project has ${version ?? "a version without a number"}.`,
+      `Update it (npm i -D typescript@6), then run the command again.`,
+    );
+  }
+  const dir = dirname(manifest);
+  const open = openToOthers(manifest, realpathSync(projectDir));
+  if (open) {
+    throw new UsageError(
+      `TypeScript would be run from ${dir}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
+      "Make it writable only by you (chmod o-w), then run the command again.",
+    );
+  }
+  return { version: version!, major, dir };
+}
+
+/** The Env interface as `wrangler types` writes it, for the names in `config`. */
+export function envInterface(config: WranglerConfig): string {
+  const main = (config.main ?? "src/index.ts").replace(/\.[cm]?[jt]s$/, "");
+  const properties = [
+    ...(config.kv_namespaces ?? []).map((e) => `\t${e.binding}: KVNamespace;`),
+    ...(config.durable_objects?.bindings ?? []).map((b) => `\t${b.name}: DurableObjectNamespace<import("./${main}").${b.class_name}>;`),
+  ];
+  return `interface __BaseEnv_Env {\n${properties.join("\n")}\n}`;
+}
+
+const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{[^}]*\n\}/;
+
+/**
+ * The types file as the engine is shown it: its Env built from `before` (the names the code uses
+ * now), so `env.X` resolves to the binding being renamed whatever the config on disk says.
+ * Without a types file the code's classes can still be listed, not its uses of env.
+ */
+export function patchedTypes(typesFile: string | undefined, before: WranglerConfig): string {
+  const text = typesFile === undefined ? "interface Env {\n}" : readRegularFileOrNothing(typesFile);
+  if (text === undefined) throw new UsageError(`${TYPES_FILE} is missing; run \`npx wrangler types\` first.`);
+  if (!ENV_BLOCK.test(text)) throw new UsageError(`${TYPES_FILE} has no Env interface; run \`npx wrangler types\`.`);
+  return text.replace(ENV_BLOCK, envInterface(before));
+}
+
+/** A refusal for a new name that would change what some code refers to. */
+export function captureError(change: NameChange, at: string, what: string): UsageError {
+  return new UsageError(
+    `Renaming "${change.from}" to "${change.to}" would change what ${at} refers to: "${change.to}" is already ${what}; choose another name.`,
+  );
+}

@@ -1,0 +1,44 @@
+/** Which TypeScript a rename runs with: the project's own, 5 or newer, or a typed refusal before any work. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MIN_TYPESCRIPT, projectTypeScript } from "../../src/effects/code/typescript.js";
+import { UsageError } from "../../src/errors.js";
+import { tempDir } from "../helpers/tmp.js";
+
+/** A project whose node_modules holds a typescript package of `version` (nothing else needed to tell). */
+function projectWith(version: string | undefined): string {
+  const dir = tempDir("cdk-ts-");
+  writeFileSync(join(dir, "package.json"), "{}");
+  if (version !== undefined) {
+    mkdirSync(join(dir, "node_modules", "typescript"), { recursive: true });
+    writeFileSync(join(dir, "node_modules", "typescript", "package.json"), JSON.stringify({ name: "typescript", version }));
+  }
+  return dir;
+}
+
+describe("projectTypeScript", () => {
+  it.each([
+    ["5.5.2", 5],
+    ["5.9.3", 5],
+    ["6.0.3", 6],
+    ["7.0.2", 7],
+  ])("takes %s (major %i)", (version, major) => {
+    expect(projectTypeScript(projectWith(version))).toMatchObject({ version, major });
+  });
+
+  it.each([
+    [undefined, `needs TypeScript ${MIN_TYPESCRIPT} or newer in the project's own node_modules, and none is installed there`],
+    ["4.9.5", "needs TypeScript 5 or newer; the project has 4.9.5"],
+    ["next", "needs TypeScript 5 or newer; the project has next"],
+  ])("refuses %s with exit 2, saying what it found and what is needed", (version, says) => {
+    let error: unknown;
+    try {
+      projectTypeScript(projectWith(version));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain(says);
+  });
+});
