@@ -13,6 +13,7 @@
  * - whether a new name changes what some code refers to: the edits applied in the server's
  *   memory, then every renamed place must still lead to a renamed declaration.
  */
+import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { WranglerConfig } from "../../core/config/read.js";
@@ -27,6 +28,7 @@ import {
   type FileChange,
   patchedTypes,
   type ProjectTypeScript,
+  readableFile,
   readRegularFileOrNothing,
   TYPES_FILE,
 } from "./typescript.js";
@@ -74,6 +76,23 @@ function offsetOf(text: string, position: Position): number {
   return offset + position.character;
 }
 
+/**
+ * The native compiler itself, from the platform package TypeScript 7 installs beside it (the
+ * `tsc` bin is a Node script that only starts it: one process fewer); the bin where there is none.
+ */
+function serverCommand(found: ProjectTypeScript): [string, string[]] {
+  try {
+    const platform = createRequire(join(found.dir, "package.json")).resolve(
+      `@typescript/typescript-${process.platform}-${process.arch}/package.json`,
+    );
+    const exe = join(dirname(platform), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+    if (readableFile(exe)) return [exe, ["--lsp", "--stdio"]];
+  } catch {
+    // no platform package where we looked: the bin finds it its own way
+  }
+  return [process.execPath, [join(found.dir, "bin", "tsc"), "--lsp", "--stdio"]];
+}
+
 export async function openLanguageServer(
   projectDir: string,
   found: ProjectTypeScript,
@@ -89,7 +108,7 @@ export async function openLanguageServer(
   const textOf = (path: string) => documents.get(path)?.text ?? readRegularFileOrNothing(path) ?? "";
   // What the server asks of us: its preferences, switched between kinds of rename.
   let preferences = { useAliasesForRenames: false };
-  const server: LanguageServer = await startLanguageServer(process.execPath, [join(found.dir, "bin", "tsc"), "--lsp", "--stdio"], {
+  const server: LanguageServer = await startLanguageServer(...serverCommand(found), {
     cwd: projectDir,
     env: process.env,
     name: `TypeScript ${found.version}'s language server`,
@@ -244,12 +263,13 @@ export async function openLanguageServer(
         return (report?.items ?? []).filter((d) => d.severity === undefined || d.severity === 1);
       };
       const known = new Map<string, Map<string, number>>();
-      for (const path of edits.keys()) {
-        if (!ours(path)) continue;
-        const counts = new Map<string, number>();
-        for (const d of await errorsIn(path)) counts.set(d.message, (counts.get(d.message) ?? 0) + 1);
-        known.set(path, counts);
-      }
+      await Promise.all(
+        [...edits.keys()].filter(ours).map(async (path) => {
+          const counts = new Map<string, number>();
+          for (const d of await errorsIn(path)) counts.set(d.message, (counts.get(d.message) ?? 0) + 1);
+          known.set(path, counts);
+        }),
+      );
 
       // Every file after the edits, then, in the server's memory, the check that nothing was captured.
       const after = new Map<string, string>();
@@ -270,34 +290,38 @@ export async function openLanguageServer(
         renamedRanges.set(path, ranges);
       }
       for (const [path, text] of after) change(path, text);
-      for (const [path, ranges] of renamedRanges) {
-        if (!ours(path)) continue;
-        const text = after.get(path)!;
-        for (const range of ranges) {
-          const definition = await server.request<Location[] | Location | null>("textDocument/definition", {
+      // Asked all at once: the server answers them side by side.
+      const checks = [...renamedRanges]
+        .filter(([path]) => ours(path))
+        .flatMap(([path, ranges]) => ranges.map((range) => ({ path, range, text: after.get(path)! })));
+      const definitions = await Promise.all(
+        checks.map(({ path, range, text }) =>
+          server.request<Location[] | Location | null>("textDocument/definition", {
             textDocument: { uri: uri(path) },
             position: positionOf(text, range.start),
-          });
-          const targets = Array.isArray(definition) ? definition : definition ? [definition] : [];
-          const foreign = targets.find((target) => {
-            const targetPath = pathOf(target.uri);
-            const targetText = textOf(targetPath);
-            const start = offsetOf(targetText, target.range.start);
-            return !(renamedRanges.get(targetPath) ?? []).some((r) => r.start <= start && start < r.end);
-          });
-          if (!foreign) continue;
-          const line = positionOf(text, range.start).line;
-          const targetPath = pathOf(foreign.uri);
-          const what = ours(targetPath)
-            ? `declared at ${where(targetPath, foreign.range.start.line)}`
-            : "a global of the Workers runtime or TypeScript";
-          throw captureError(range.change, where(path, line), what);
-        }
+          }),
+        ),
+      );
+      for (const [i, { path, range, text }] of checks.entries()) {
+        const definition = definitions[i]!;
+        const targets = Array.isArray(definition) ? definition : definition ? [definition] : [];
+        const foreign = targets.find((target) => {
+          const targetPath = pathOf(target.uri);
+          const start = offsetOf(textOf(targetPath), target.range.start);
+          return !(renamedRanges.get(targetPath) ?? []).some((r) => r.start <= start && start < r.end);
+        });
+        if (!foreign) continue;
+        const targetPath = pathOf(foreign.uri);
+        const what = ours(targetPath)
+          ? `declared at ${where(targetPath, foreign.range.start.line)}`
+          : "a global of the Workers runtime or TypeScript";
+        throw captureError(range.change, where(path, positionOf(text, range.start).line), what);
       }
       // A new name that clashes where it lands (a declaration of that name already in the scope)
       // is an error TypeScript reports after the edits and not before.
-      for (const [path, counts] of known) {
-        for (const d of await errorsIn(path)) {
+      const errorsAfter = await Promise.all([...known.keys()].map((path) => errorsIn(path)));
+      for (const [i, [path, counts]] of [...known].entries()) {
+        for (const d of errorsAfter[i]!) {
           const left = counts.get(d.message) ?? 0;
           if (left > 0) {
             counts.set(d.message, left - 1);
