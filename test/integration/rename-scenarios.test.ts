@@ -708,9 +708,23 @@ async function projectChecks(dir: string, config: WranglerConfig) {
 describe("rename and sync hand-edit scenarios", () => {
   const bases = new Map<Base, string>();
   let installed: string;
+  /** node_modules of each other engine, installed from the registry beside the bases. */
+  const engines = new Map<string, string>();
 
   beforeAll(async () => {
     const root = tempDir("cdk-scenarios-");
+    const enginesInstalled = Promise.all(
+      OTHER_ENGINES.map(async ({ name, spec }) => {
+        const prefix = join(root, name.replace(/\W+/g, "-"));
+        const result = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, spec], {
+          env: childEnv(),
+          reject: false,
+          all: true,
+        });
+        expect(result.exitCode, result.all).toBe(0);
+        engines.set(name, join(prefix, "node_modules"));
+      }),
+    );
     const made = await runCli(["installed", "--yes", "--no-git", "--no-create-kv"], { cwd: root, timeout: STEP });
     expect(made.exitCode, made.stderr).toBe(0);
     installed = join(root, "installed", "node_modules");
@@ -754,6 +768,7 @@ describe("rename and sync hand-edit scenarios", () => {
         expect(synced.exitCode, synced.stderr).toBe(0);
       }),
     );
+    await enginesInstalled;
   }, STEP);
 
   it("covers at least 40 scenarios, and names only scenarios that exist for the other engines", () => {
@@ -761,24 +776,6 @@ describe("rename and sync hand-edit scenarios", () => {
     expect(new Set(SCENARIOS.map((s) => s.name)).size).toBe(SCENARIOS.length);
     expect([...ENGINE_SCENARIOS].filter((name) => !SCENARIOS.some((s) => s.name === name))).toEqual([]);
   });
-
-  /** node_modules of each other engine, installed from the registry beside the bases. */
-  const engines = new Map<string, string>();
-  beforeAll(async () => {
-    const root = tempDir("cdk-engines-");
-    await Promise.all(
-      OTHER_ENGINES.map(async ({ name, spec }) => {
-        const prefix = join(root, name.replace(/\W+/g, "-"));
-        const installed = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, spec], {
-          env: childEnv(),
-          reject: false,
-          all: true,
-        });
-        expect(installed.exitCode, installed.all).toBe(0);
-        engines.set(name, join(prefix, "node_modules"));
-      }),
-    );
-  }, STEP);
 
   /** The project's TypeScript (and its tsc) swapped for another line's. */
   function useEngine(dir: string, modules: string): void {
