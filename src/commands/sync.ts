@@ -159,6 +159,7 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     ui: deps.ui,
     confirm: deps.confirm,
     finishCommand: finishCommand(settings, { dlx: "npx", cwd: flags.cwd }),
+    adoptExisting: true,
   });
   settleProject(project, deps.report, kvResult);
   await typesIfMissing(projectDir, deps.env, settings.wrangler, deps.ui);

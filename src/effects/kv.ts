@@ -48,6 +48,8 @@ export interface KvOptions {
   confirm?: (message: string) => Promise<boolean>;
   /** The command that finishes the job later, shown when something is left undone. */
   finishCommand: string;
+  /** List first and adopt namespaces that exist under the titles (sync: a deploy may have made them). */
+  adoptExisting?: boolean;
 }
 
 export interface KvReport {
@@ -55,7 +57,8 @@ export interface KvReport {
   skipped?: string;
 }
 
-async function lookUpByTitle(wrangler: WranglerCommand, title: string, options: KvOptions): Promise<{ id?: string; message?: string }> {
+/** The account's namespaces, from `wrangler kv namespace list`, or why they could not be listed. */
+async function listNamespaces(wrangler: WranglerCommand, options: KvOptions): Promise<{ items?: { id: string; title: string }[]; message?: string }> {
   const listed = await runWrangler(wrangler, ["kv", "namespace", "list"], {
     cwd: options.projectDir,
     timeoutMs: options.timeoutMs,
@@ -64,10 +67,32 @@ async function lookUpByTitle(wrangler: WranglerCommand, title: string, options: 
   if (listed.timedOut) return { message: `wrangler kv namespace list did not finish within ${options.timeoutMs / 1000} s.` };
   if (listed.exitCode !== 0) return { message: wranglerErrorMessage(listed.stderr, listed.stdout) };
   try {
-    return { id: parseNamespaceList(listed.stdout).find((item) => item.title === title)?.id };
+    return { items: parseNamespaceList(listed.stdout) };
   } catch (error) {
     return { message: (error as Error).message };
   }
+}
+
+async function lookUpByTitle(wrangler: WranglerCommand, title: string, options: KvOptions): Promise<{ id?: string; message?: string }> {
+  const listed = await listNamespaces(wrangler, options);
+  return listed.items ? { id: listed.items.find((item) => item.title === title)?.id } : { message: listed.message };
+}
+
+/**
+ * The namespaces that exist already under the titles the tasks would create (a `wrangler deploy`
+ * provisions them for bindings without an id, and from CI does not write the ids back): adopted,
+ * with no create. A list that fails adopts nothing; the creates then say what is wrong.
+ */
+async function adoptExisting(wrangler: WranglerCommand, tasks: readonly KvTask[], options: KvOptions): Promise<KvOutcome[]> {
+  const listed = await options.ui.step("Looking for namespaces that exist already (a deploy makes them)", undefined, () =>
+    listNamespaces(wrangler, options),
+  );
+  return tasks.flatMap((task) => {
+    const id = listed.items?.find((item) => item.title === task.createdTitle)?.id;
+    if (!id) return [];
+    const where = { binding: task.binding, ...(task.env === undefined ? {} : { env: task.env }), path: task.path, field: task.field };
+    return [{ ...where, title: task.createdTitle, status: "reused" as const, id }];
+  });
 }
 
 async function runTask(wrangler: WranglerCommand, task: KvTask, options: KvOptions): Promise<KvOutcome> {
@@ -235,7 +260,12 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
     const wrangler = findWrangler(options.projectDir, options.env, options.wrangler);
     skipped = await mayCreate(wrangler, options);
     if (skipped) options.ui.warn(`KV namespaces not created: ${skipped}. To create them later: ${options.finishCommand}`);
-    else outcomes.push(...(await createAll(wrangler, tasks, options)));
+    else {
+      const adopted = options.adoptExisting ? await adoptExisting(wrangler, tasks, options) : [];
+      outcomes.push(...adopted);
+      const rest = tasks.filter((task) => !adopted.some((a) => a.title === task.createdTitle));
+      if (rest.length > 0) outcomes.push(...(await createAll(wrangler, rest, options)));
+    }
   }
   writeIds(options, original, outcomes);
 

@@ -27,6 +27,8 @@ export interface FakeCloudflare {
   latencyMs: number;
   /** The most POSTs that were being answered at one time. */
   maxConcurrentPosts: number;
+  /** Workers a `wrangler deploy` uploaded, by script name. */
+  deployed: Set<string>;
   /** Environment that points real wrangler here. */
   env(home: string): Record<string, string>;
   posts(): FakeRequest[];
@@ -48,7 +50,36 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString();
-  return text ? JSON.parse(text) : undefined;
+  // A Worker upload is multipart; only JSON bodies are read as values.
+  return text && String(req.headers["content-type"]).includes("json") ? JSON.parse(text) : text || undefined;
+}
+
+const WORKERS = /^\/client\/v4\/accounts\/([0-9a-f]{32})\/workers\/(.+)$/;
+
+/**
+ * What `wrangler deploy` asks of the Workers API, enough for it to upload a Worker and finish
+ * (the routes seen in its requests): a Worker is new until its script is PUT.
+ */
+function workersAnswer(method: string, route: string, deployed: Set<string>): [number, unknown] {
+  const ok = (result: unknown): [number, unknown] => [200, { success: true, errors: [], messages: [], result }];
+  const script = /^(?:services|scripts|workers)\/([^/]+)/.exec(route)?.[1];
+  if (route === "subdomain") return ok({ subdomain: "fake" });
+  if (/^services\/[^/]+$/.test(route) && method === "GET") {
+    return script && deployed.has(script)
+      ? ok({ id: script, default_environment: { environment: "production" } })
+      : [404, failure(10090, "This Worker does not exist on your account.")];
+  }
+  if (/^scripts\/[^/]+$/.test(route) && method === "PUT") {
+    deployed.add(script!);
+    return ok({ id: script, etag: "fake", handlers: ["fetch"], deployment_id: "fake-deployment" });
+  }
+  if (/^scripts\/[^/]+\/secrets$/.test(route)) return ok([]);
+  if (/^scripts\/[^/]+\/deployments$/.test(route)) return ok({ deployments: [] });
+  if (/^workers\/[^/]+$/.test(route)) return ok({ subdomain: { enabled: true, previews_enabled: true } });
+  if (/^scripts\/[^/]+\/subdomain$/.test(route)) return ok({ enabled: true, previews_enabled: true });
+  if (/^scripts\/[^/]+\/schedules$/.test(route)) return ok({ schedules: [] });
+  if (/^scripts\/[^/]+\/settings$/.test(route)) return ok({ bindings: [], logpush: false, tail_consumers: [] });
+  return ok({});
 }
 
 export async function startFakeCloudflare(): Promise<FakeCloudflare> {
@@ -61,6 +92,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     mode: "ok" as FakeMode,
     latencyMs: 0,
     maxConcurrentPosts: 0,
+    /** Workers a `wrangler deploy` uploaded. */
+    deployed: new Set<string>(),
   };
   let postsInFlight = 0;
 
@@ -81,6 +114,9 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
       return send(res, 400, failure(10000, `Token ${token} is not allowed here\u0000\u0001\u0007 (header: ${req.headers.authorization})`));
     }
+
+    const workers = WORKERS.exec(url.pathname);
+    if (workers && workers[1] === accountId) return send(res, ...workersAnswer(req.method ?? "GET", workers[2]!, fake.deployed));
 
     const match = NAMESPACES.exec(url.pathname);
     if (!match || match[1] !== accountId) return send(res, 404, failure(7003, `Could not route to ${url.pathname}`));

@@ -2,6 +2,7 @@
  * KV namespace creation with the real wrangler binary against a fake Cloudflare API on loopback.
  * Each test checks what the user sees, the exit code, the config on disk and what the API received.
  */
+import { execa } from "execa";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -349,6 +350,42 @@ describe("sync", () => {
     expect(second.exitCode).toBe(0);
     expect(cloudflare.fake.posts()).toHaveLength(posts);
     expect(config(cwd, "later", "toml").text).toBe(after.text);
+  }, 60_000);
+
+  it("adopts the namespace a real `wrangler deploy` provisioned for a binding without an id: same id, no second namespace", async () => {
+    const cwd = tempDir();
+    const made = await runCli(["dep", "--yes", "--kv", "userCache", "--no-create-kv", "--no-install", "--no-git"], { cwd, env: childEnv() });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const env = childEnv(cloudflare.env());
+    // From CI: wrangler provisions the namespace and does not write its id back.
+    const deployed = await execa(WRANGLER, ["deploy"], { cwd: join(cwd, "dep"), env, reject: false, all: true, timeout: 120_000 });
+    expect(deployed.exitCode, deployed.all).toBe(0);
+    expect(cloudflare.fake.deployed.has("dep")).toBe(true);
+    const titles = () => [...cloudflare.fake.namespaces.keys()].filter((title) => title.startsWith("dep-"));
+    expect(titles()).toEqual(["dep-usercache"]);
+    expect(config(cwd, "dep", "toml").parsed.kv_namespaces).toEqual([{ binding: "userCache" }]);
+    const posts = cloudflare.fake.posts().length;
+
+    const synced = await runCli(["sync", "--wrangler", WRANGLER], { cwd: join(cwd, "dep"), env, timeout: 60_000 });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(synced.stdout).toContain("userCache: dep-usercache already exists; reusing it");
+    expect(config(cwd, "dep", "toml").parsed.kv_namespaces).toEqual([{ binding: "userCache", id: cloudflare.fake.namespaces.get("dep-usercache") }]);
+    expect(cloudflare.fake.posts()).toHaveLength(posts);
+    expect(titles()).toEqual(["dep-usercache"]);
+  }, 240_000);
+
+  it("create titles a namespace as wrangler deploy would (no camelCase split): a later deploy finds it", async () => {
+    const { cwd, run } = create(["titled", "--yes", "--kv", "userCache,SESSION_STORE"]);
+    const result = await run;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect([...cloudflare.fake.namespaces.keys()].filter((t) => t.startsWith("titled-")).sort()).toEqual([
+      "titled-session-store",
+      "titled-usercache",
+    ]);
+    expect(config(cwd, "titled", "toml").parsed.kv_namespaces?.map((e) => e.id)).toEqual([
+      cloudflare.fake.namespaces.get("titled-usercache"),
+      cloudflare.fake.namespaces.get("titled-session-store"),
+    ]);
   }, 60_000);
 
   it("says so when there is no config", async () => {

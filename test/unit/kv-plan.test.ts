@@ -10,9 +10,14 @@ describe("namespaceTitle", () => {
   it.each([
     ["my-app", "CACHE", "my-app-cache"],
     ["my-app", "USER_SESSIONS", "my-app-user-sessions"],
-    ["x", "userCache", "x-user-cache"],
-  ])("%s + %s = %s", (worker, binding, title) => {
+    // wrangler's own rule: lower-cased, "_" as "-", and nothing else (no camelCase split).
+    ["x", "userCache", "x-usercache"],
+    ["x", "$CACHE_2", "x-$cache-2"],
+  ])("%s + %s = %s, as wrangler deploy titles what it provisions", (worker, binding, title) => {
     expect(namespaceTitle(worker, binding)).toBe(title);
+  });
+  it("in an environment, the script is <worker>-<env>", () => {
+    expect(namespaceTitle("app", "USER_CACHE", "staging")).toBe("app-staging-user-cache");
   });
 });
 
@@ -29,7 +34,7 @@ describe("plannedKvEntries and kvTitleClash", () => {
     expect(kvTitleClash("app", plannedKvEntries(["CACHE", "SESSIONS"], ["staging", "production"]))).toBeUndefined();
   });
   it.each([
-    [["USER_CACHE", "userCache"], [], 'The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("app-user-cache")'],
+    [["USER_CACHE", "user_cache"], [], 'The KV bindings "USER_CACHE" and "user_cache" would get the same namespace title ("app-user-cache")'],
     [
       ["CACHE", "STAGING_CACHE"],
       ["staging"],
@@ -61,9 +66,9 @@ describe("parseKvIds", () => {
 
 describe("planKvTasks on a hand-edited config whose bindings share a title", () => {
   it("refuses (exit 2) instead of binding both to one namespace", () => {
-    const config = { name: "app", kv_namespaces: [{ binding: "USER_CACHE", id: ID }, { binding: "userCache" }] };
+    const config = { name: "app", kv_namespaces: [{ binding: "USER_CACHE", id: ID }, { binding: "user_cache" }] };
     expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow(UsageError);
-    expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow('"USER_CACHE" and "userCache"');
+    expect(() => planKvTasks(config, { preview: false, given: new Map() })).toThrow('"USER_CACHE" and "user_cache"');
   });
   it("says nothing when nothing is to be created", () => {
     const config = {

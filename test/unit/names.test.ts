@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   splitList,
-  toKebab,
   toUpperSnake,
   validateBindingName,
   validateClassName,
@@ -104,14 +103,6 @@ describe("name conversions", () => {
     ["Room2Go", "ROOM2_GO"],
   ])("toUpperSnake(%s) = %s", (input, output) => {
     expect(toUpperSnake(input)).toBe(output);
-  });
-  it.each([
-    ["CACHE", "cache"],
-    ["SESSION_STORE", "session-store"],
-    ["userCache", "user-cache"],
-    ["_X_", "x"],
-  ])("toKebab(%s) = %s", (input, output) => {
-    expect(toKebab(input)).toBe(output);
   });
   it.each([
     ["my-app", "my-app"],

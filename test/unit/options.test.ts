@@ -101,14 +101,12 @@ describe("resolveCreateOptions", () => {
       { directory: "d", kv: ["CACHE", "STAGING_CACHE"], env: ["staging"] },
       '"STAGING_CACHE" and "staging.CACHE" would get the same namespace title ("d-staging-cache")',
     ],
-    // Namespace titles are <worker>-<kebab(binding)>: these pairs would share one namespace.
+    // Namespace titles are <worker>-<binding lower-cased, "_" as "-">: these pairs would share one namespace.
     [
-      { directory: "d", kv: ["USER_CACHE", "userCache"] },
-      '--kv: The KV bindings "USER_CACHE" and "userCache" would get the same namespace title ("<worker>-user-cache")',
+      { directory: "d", kv: ["USER_CACHE", "user_cache"] },
+      '--kv: The KV bindings "USER_CACHE" and "user_cache" would get the same namespace title ("<worker>-user-cache")',
     ],
     [{ directory: "d", kv: ["CACHE", "Cache"] }, '"CACHE" and "Cache" would get the same namespace title ("<worker>-cache")'],
-    [{ directory: "d", kv: ["CACHE", "$CACHE"] }, '"CACHE" and "$CACHE"'],
-    [{ directory: "d", kv: ["_", "$"] }, '"_" and "$"'],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: "STORE" is already the Durable Object binding'],
     // --class Cache derives the DO binding CACHE, the default KV binding: the message says so, not only --kv.

@@ -4,7 +4,6 @@
  */
 import type { KvNamespaceEntry, WranglerConfig } from "../config/read.js";
 import { UsageError } from "../../errors.js";
-import { toKebab } from "../project/names.js";
 import { kvBindings } from "../config/sections.js";
 import { NAMESPACE_ID } from "./wrangler-output.js";
 import type { ConfigPath, KvIdField } from "../config/types.js";
@@ -35,11 +34,14 @@ export interface KvTask {
 }
 
 /**
- * `<worker>-<binding in kebab-case>`, the title wrangler's deploy-time provisioning would use;
- * in an environment `<worker>-<env>-<binding>`, naming the Worker, the environment and the binding.
+ * The title `wrangler deploy` gives a namespace it creates for a binding without an id (its
+ * auto-provisioning, wrangler 4.45+): `<script>-<binding lower-cased, every "_" as "-">`, where the
+ * script is the Worker, `<worker>-<env>` in an environment. The same rule here, so a namespace a
+ * deploy made is found and adopted, never made twice under another title.
  */
 export function namespaceTitle(workerName: string, binding: string, env?: string): string {
-  return env === undefined ? `${workerName}-${toKebab(binding)}` : `${workerName}-${env}-${toKebab(binding)}`;
+  const script = env === undefined ? workerName : `${workerName}-${env}`;
+  return `${script}-${binding.toLowerCase().replaceAll("_", "-")}`;
 }
 
 /** How --kv-id and messages name a binding: `CACHE` at the top level, `staging.CACHE` in an environment. */

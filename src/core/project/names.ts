@@ -195,14 +195,6 @@ export function toUpperSnake(name: string): string {
     .toUpperCase();
 }
 
-/** "SESSION_STORE" -> "session-store", "userCache" -> "user-cache". */
-export function toKebab(name: string): string {
-  return toUpperSnake(name)
-    .toLowerCase()
-    .replace(/[_$]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
 /**
  * A Worker name derived from a directory name: "My App!" -> "my-app". Falls back to the given
  * default when nothing usable remains.
