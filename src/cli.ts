@@ -8,6 +8,7 @@ import type { Readable } from "node:stream";
 import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
 import type { RenameFlags } from "./commands/rename.js";
+import type { CheckFlags } from "./commands/check.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv/flags.js";
 import { PACKAGE_MANAGERS } from "./core/project/package-manager-names.js";
 import { emptyReport, type Report } from "./core/project/report.js";
@@ -117,12 +118,15 @@ Examples:
   Rename, in the project (code, config, types and the migration):
     npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE
   After editing the config by hand, bring the rest into agreement and fill in KV ids:
-    npx create-do-kv sync`;
+    npx create-do-kv sync
+  Before a deploy (exit 1 if a Durable Object's data is at risk):
+    npx create-do-kv check`;
 
 export interface Handlers {
   create(flags: CreateFlagsAll & CommonFlags): Promise<void>;
   sync(flags: SyncFlags & CommonFlags): Promise<void>;
   rename(flags: RenameFlags & CommonFlags): Promise<void>;
+  check(flags: CheckFlags & CommonFlags): Promise<void>;
 }
 
 export interface CommonFlags {
@@ -201,6 +205,20 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .addHelpText("after", EXAMPLES)
     .action(async (options: SyncFlags) => {
       await handlers.sync(options);
+    });
+
+  const check = program
+    .command("check")
+    .description(
+      "Check, offline and without writing anything, that the next deploy is safe for the Durable Objects and KV:\n" +
+        "every bound class live, every live class exported, no committed migration step edited, no rename\n" +
+        "without its step, config, code, types and create-do-kv.json in agreement. Exit 1 with findings.",
+    )
+    .option("--cwd <dir>", "the project directory (default: the current directory)");
+  addCommonOptions(check, io)
+    .addHelpText("after", EXAMPLES)
+    .action(async (options: CheckFlags) => {
+      await handlers.check(options);
     });
   return program;
 }
@@ -286,6 +304,12 @@ export async function main(io: MainIo): Promise<ExitCode> {
         const { runRename } = await import("./commands/rename.js");
         const p = await prompts();
         await runRename(flags, { cwd: io.cwd, env: io.env, ui, report, ask: p?.createTextAsk(streams) });
+      },
+      async check(flags) {
+        working();
+        report = emptyReport("check", false);
+        const { runCheck } = await import("./commands/check.js");
+        await runCheck(flags, { cwd: io.cwd, env: io.env, ui, report });
       },
       async sync(flags) {
         working();

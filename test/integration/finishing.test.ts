@@ -210,7 +210,7 @@ describe("--json", () => {
 
 describe("help", () => {
   const io = makeIo({ argv: [], cwd: "/" }).io;
-  const program = buildProgram(io, { create: async () => {}, sync: async () => {}, rename: async () => {} });
+  const program = buildProgram(io, { create: async () => {}, sync: async () => {}, rename: async () => {}, check: async () => {} });
   const commands = [program, ...program.commands];
   // The reference: the README and every page of docs/.
   const docs = new URL("../../docs/", import.meta.url);

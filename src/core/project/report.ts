@@ -5,6 +5,7 @@
 import type { ExportEntry, MigrationStep, WranglerConfig } from "../config/read.js";
 import { kvEntries, type KvOutcome } from "../kv/plan.js";
 import type { ConfigFormat } from "../config/types.js";
+import type { Finding } from "../check/findings.js";
 
 export interface KvBindingReport {
   binding: string;
@@ -19,7 +20,7 @@ export interface KvBindingReport {
 }
 
 export interface Report {
-  command: "create" | "sync" | "rename";
+  command: "create" | "sync" | "rename" | "check";
   status: "ok" | "failed" | "invalid" | "cancelled";
   exitCode: number;
   dryRun: boolean;
@@ -37,6 +38,8 @@ export interface Report {
   files: string[];
   warnings: string[];
   error: string | null;
+  /** `check`: what makes the next deploy unsafe, each with file:line and what to do. */
+  findings?: Finding[];
 }
 
 export function emptyReport(command: Report["command"], dryRun: boolean): Report {

@@ -3,7 +3,7 @@
  * It is how `sync` tells a rename from a removal: the config says what the names are now, the
  * record what they were. A KV binding whose id stayed while its name changed was renamed.
  */
-import type { WranglerConfig } from "../config/read.js";
+import type { ExportEntry, MigrationStep, WranglerConfig } from "../config/read.js";
 import type { NameChange, Renames } from "./plan.js";
 import { ownDurableObjectBindings } from "../config/sections.js";
 import { UsageError } from "../../errors.js";
@@ -15,6 +15,17 @@ export interface ProjectRecord {
   worker: string;
   durableObjects: { binding: string; class: string }[];
   kv: { binding: string; id: string | null }[];
+  /** The lifecycle as last written, the reference `check` holds later steps against outside git. */
+  migrations?: MigrationStep[];
+  exports?: Record<string, ExportEntry>;
+}
+
+/** The config's lifecycle, as the record keeps it. */
+function lifecycleOfConfig(config: WranglerConfig): Pick<ProjectRecord, "migrations" | "exports"> {
+  return {
+    ...(Array.isArray(config.migrations) ? { migrations: config.migrations } : {}),
+    ...(config.exports && typeof config.exports === "object" ? { exports: config.exports } : {}),
+  };
 }
 
 export function recordFromConfig(config: WranglerConfig): ProjectRecord {
@@ -27,6 +38,7 @@ export function recordFromConfig(config: WranglerConfig): ProjectRecord {
       .filter((l) => l.env === undefined)
       .map(({ binding }) => ({ binding: binding.name, class: binding.class_name })),
     kv: (config.kv_namespaces ?? []).map((e) => ({ binding: e.binding, id: e.id ?? null })),
+    ...lifecycleOfConfig(config),
   };
 }
 
@@ -59,6 +71,7 @@ export function renamedRecord(old: ProjectRecord | undefined, config: WranglerCo
   const to = (changes: NameChange[], name: string) => changes.find((c) => c.from === name)?.to ?? name;
   return {
     ...old,
+    ...lifecycleOfConfig(config),
     durableObjects: old.durableObjects.map((d) => ({ binding: to(renames.doBindings, d.binding), class: to(renames.classes, d.class) })),
     kv: old.kv.map((k) => ({ ...k, binding: to(renames.kv, k.binding) })),
   };

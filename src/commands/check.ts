@@ -1,0 +1,126 @@
+/**
+ * `check`: whether the next deploy is safe, offline and read-only; exit 0 when it is, 1 with the
+ * findings (each with file:line and what to do). The reading is here; the judging is
+ * core/check/findings.ts.
+ */
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { checkProject, type Finding } from "../core/check/findings.js";
+import { scanExports } from "../core/check/exports.js";
+import { readConfig, type WranglerConfig } from "../core/config/read.js";
+import { describeConfig, type Report } from "../core/project/report.js";
+import { parseRecord, RECORD_FILE } from "../core/rename/record.js";
+import { CliError, UsageError } from "../errors.js";
+import { findConfig } from "../effects/config-file.js";
+import { run } from "../effects/process.js";
+import { readRegularFile, readRegularFileIfAny } from "../effects/project-files.js";
+import type { Ui } from "../effects/ui.js";
+import { TYPES_FILE } from "../effects/wrangler.js";
+
+export interface CheckFlags {
+  cwd?: string;
+}
+
+export interface CheckDeps {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  ui: Ui;
+  report: Report;
+}
+
+/** The module a relative specifier names, as TypeScript's bundler resolution finds it. */
+function moduleFile(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith(".")) return undefined;
+  const base = resolve(dirname(from), specifier.replace(/\.[cm]?js$/, ""));
+  for (const candidate of [`${base}.ts`, `${base}.mts`, `${base}.tsx`, join(base, "index.ts"), base]) {
+    if (readRegularFileIfAny(candidate) !== undefined) return candidate;
+  }
+  return undefined;
+}
+
+/** The classes `file` exports under each name, re-exports followed through relative modules. */
+function exportedClasses(file: string, seen = new Set<string>()): Set<string> {
+  const text = readRegularFileIfAny(file);
+  if (text === undefined || seen.has(file)) return new Set();
+  seen.add(file);
+  const scanned = scanExports(text);
+  const classes = new Set(scanned.classes);
+  const isClassThere = (specifier: string, name: string) => {
+    const target = moduleFile(file, specifier);
+    return target !== undefined && exportedClasses(target, new Set(seen)).has(name);
+  };
+  for (const [exported, [specifier, name]] of [...scanned.reexports, ...scanned.importedExports]) {
+    if (isClassThere(specifier, name)) classes.add(exported);
+  }
+  for (const specifier of scanned.stars) {
+    const target = moduleFile(file, specifier);
+    if (target) for (const name of exportedClasses(target, new Set(seen))) classes.add(name);
+  }
+  return classes;
+}
+
+/** The config as the last commit has it, or undefined outside git (or before the first commit). */
+async function committedConfig(
+  projectDir: string,
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  format: "toml" | "jsonc",
+): Promise<WranglerConfig | undefined> {
+  const top = await run("git", ["rev-parse", "--show-toplevel"], { cwd: projectDir, env, timeoutMs: 60_000 });
+  if (top.exitCode !== 0) return undefined;
+  const path = relative(realpathSync(top.stdout.trim()), configPath).split("\\").join("/");
+  const shown = await run("git", ["show", `HEAD:${path}`], { cwd: projectDir, env, timeoutMs: 60_000 });
+  if (shown.exitCode !== 0) return undefined;
+  try {
+    return readConfig(shown.stdout, format, `${basename(configPath)} at HEAD`);
+  } catch {
+    return undefined; // a commit with a broken config is no reference
+  }
+}
+
+/** The names the types file's Env declares, or undefined without one. */
+function typesEnv(projectDir: string): Set<string> | undefined {
+  const text = readRegularFileIfAny(join(projectDir, TYPES_FILE));
+  const block = text && /interface (?:__BaseEnv_Env|Env) \{([^}]*)\n\}/.exec(text);
+  if (!block) return undefined;
+  return new Set([...block[1]!.matchAll(/^\t([A-Za-z_$][\w$]*)\??:/gm)].map((m) => m[1]!));
+}
+
+export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void> {
+  const { ui, report } = deps;
+  let projectDir: string;
+  try {
+    projectDir = realpathSync(resolve(deps.cwd, flags.cwd ?? "."));
+  } catch {
+    throw new UsageError(`${resolve(deps.cwd, flags.cwd ?? ".")} does not exist.`, "Run it in the project, or pass --cwd <dir>.");
+  }
+  const found = findConfig(projectDir);
+  const source = readRegularFile(found.path);
+  const file = basename(found.path);
+  const config = readConfig(source, found.format, file);
+  Object.assign(report, { directory: projectDir, config: { path: found.path, format: found.format }, ...describeConfig(config, [], undefined) });
+  const recordText = readRegularFileIfAny(join(projectDir, RECORD_FILE));
+  const committed = await committedConfig(projectDir, found.path, deps.env, found.format);
+  const main = config.main ?? "src/index.ts";
+  const mainFile = resolve(projectDir, main);
+  const findings: Finding[] = checkProject({
+    file,
+    format: found.format,
+    source,
+    config,
+    ...(committed ? { committed: { config: committed, where: "the last commit" } } : {}),
+    ...(recordText === undefined ? {} : { record: parseRecord(recordText) }),
+    main,
+    mainClasses: readRegularFileIfAny(mainFile) === undefined ? undefined : exportedClasses(mainFile),
+    typesEnv: typesEnv(projectDir),
+  });
+  report.findings = findings;
+  if (findings.length === 0) {
+    ui.success(
+      `The next deploy is safe for the Durable Objects and KV of ${config.name ?? file}${committed ? "" : " (no commit to compare with: create-do-kv.json is the reference)"}.`,
+    );
+    return;
+  }
+  for (const finding of findings) ui.error(`${finding.file}:${finding.line} ${finding.message}\n    ${finding.fix}`);
+  throw new CliError(`${findings.length} finding${findings.length === 1 ? "" : "s"}: the next deploy is not safe as it stands.`);
+}
