@@ -1,5 +1,5 @@
 /** Which TypeScript a rename runs with: the project's own, 5 or newer, or a typed refusal before any work. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIN_TYPESCRIPT, projectTypeScript } from "../../src/effects/code/typescript.js";
@@ -11,8 +11,12 @@ function projectWith(version: string | undefined): string {
   const dir = tempDir("cdk-ts-");
   writeFileSync(join(dir, "package.json"), "{}");
   if (version !== undefined) {
-    mkdirSync(join(dir, "node_modules", "typescript"), { recursive: true });
-    writeFileSync(join(dir, "node_modules", "typescript", "package.json"), JSON.stringify({ name: "typescript", version }));
+    mkdirSync(join(dir, "node_modules", "typescript", "lib"), { recursive: true });
+    writeFileSync(
+      join(dir, "node_modules", "typescript", "package.json"),
+      JSON.stringify({ name: "typescript", version, main: "lib/typescript.js" }),
+    );
+    writeFileSync(join(dir, "node_modules", "typescript", "lib", "typescript.js"), "");
   }
   return dir;
 }
@@ -31,14 +35,26 @@ describe("projectTypeScript", () => {
     [undefined, `needs TypeScript ${MIN_TYPESCRIPT} or newer in the project's own node_modules, and none is installed there`],
     ["4.9.5", "needs TypeScript 5 or newer; the project has 4.9.5"],
     ["next", "needs TypeScript 5 or newer; the project has next"],
+    ["5.9.3-without-its-module", "node_modules/typescript is incomplete"],
   ])("refuses %s with exit 2, saying what it found and what is needed", (version, says) => {
     let error: unknown;
+    const dir = projectWith(version?.replace("-without-its-module", ""));
+    if (version?.endsWith("-without-its-module")) rmSync(join(dir, "node_modules", "typescript", "lib"), { recursive: true });
     try {
-      projectTypeScript(projectWith(version));
+      projectTypeScript(dir);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain(says);
   });
+
+  it.runIf(process.getuid !== undefined)(
+    "refuses the module it would load when its folder is writable by others, even if the package folder is not",
+    () => {
+      const dir = projectWith("5.9.3");
+      chmodSync(join(dir, "node_modules", "typescript", "lib"), 0o777);
+      expect(() => projectTypeScript(dir)).toThrow(/lib can be written by other users/);
+    },
+  );
 });

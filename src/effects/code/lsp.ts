@@ -31,6 +31,7 @@ import {
   readableFile,
   readRegularFileOrNothing,
   TYPES_FILE,
+  trustedToRun,
 } from "./typescript.js";
 
 interface Position {
@@ -80,17 +81,18 @@ function offsetOf(text: string, position: Position): number {
  * The native compiler itself, from the platform package TypeScript 7 installs beside it (the
  * `tsc` bin is a Node script that only starts it: one process fewer); the bin where there is none.
  */
-function serverCommand(found: ProjectTypeScript): [string, string[]] {
+function serverCommand(projectDir: string, found: ProjectTypeScript): [string, string[]] {
+  let exe: string | undefined;
   try {
     const platform = createRequire(join(found.dir, "package.json")).resolve(
       `@typescript/typescript-${process.platform}-${process.arch}/package.json`,
     );
-    const exe = join(dirname(platform), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
-    if (readableFile(exe)) return [exe, ["--lsp", "--stdio"]];
+    exe = join(dirname(platform), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
   } catch {
     // no platform package where we looked: the bin finds it its own way
   }
-  return [process.execPath, [join(found.dir, "bin", "tsc"), "--lsp", "--stdio"]];
+  if (exe && readableFile(exe)) return [trustedToRun(exe, projectDir), ["--lsp", "--stdio"]];
+  return [process.execPath, [trustedToRun(join(found.dir, "bin", "tsc"), projectDir), "--lsp", "--stdio"]];
 }
 
 export async function openLanguageServer(
@@ -108,7 +110,7 @@ export async function openLanguageServer(
   const textOf = (path: string) => documents.get(path)?.text ?? readRegularFileOrNothing(path) ?? "";
   // What the server asks of us: its preferences, switched between kinds of rename.
   let preferences = { useAliasesForRenames: false };
-  const server: LanguageServer = await startLanguageServer(...serverCommand(found), {
+  const server: LanguageServer = await startLanguageServer(...serverCommand(projectDir, found), {
     cwd: projectDir,
     env: process.env,
     name: `TypeScript ${found.version}'s language server`,

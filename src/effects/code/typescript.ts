@@ -7,7 +7,7 @@
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
@@ -84,14 +84,37 @@ export function projectTypeScript(projectDir: string): ProjectTypeScript {
     );
   }
   const dir = dirname(manifest);
-  const open = openToOthers(manifest, realpathSync(projectDir));
+  trustedToRun(manifest, projectDir);
+  // 5.x and 6.x run as the module the package names; 7.x as its native compiler (lsp.ts checks that).
+  if (major < 7) {
+    let entry: string;
+    try {
+      entry = require.resolve("typescript");
+    } catch {
+      throw new UsageError(
+        `${relative(projectDir, dir)} is incomplete: its module is missing.`,
+        "Reinstall the project's dependencies, then run the command again.",
+      );
+    }
+    trustedToRun(entry, projectDir);
+  }
+  return { version: version!, major, dir };
+}
+
+/**
+ * Refuses (exit 2, nothing run) code that other users could have changed: the file, or a folder
+ * above it up to the project, writable by others or owned by someone else.
+ */
+export function trustedToRun(file: string, projectDir: string): string {
+  const real = realpathSync(file);
+  const open = openToOthers(real, realpathSync(projectDir));
   if (open) {
     throw new UsageError(
-      `TypeScript would be run from ${dir}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
+      `TypeScript would be run from ${dirname(real)}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
       "Make it writable only by you (chmod o-w), then run the command again.",
     );
   }
-  return { version: version!, major, dir };
+  return real;
 }
 
 /** The Env interface as `wrangler types` writes it, for the names in `config`. */
