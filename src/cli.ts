@@ -9,20 +9,21 @@ import type { CreateFlagsAll } from "./commands/create.js";
 import type { SyncFlags } from "./commands/sync.js";
 import type { RenameFlags } from "./commands/rename.js";
 import type { CheckFlags } from "./commands/check.js";
+import type { AddFlags } from "./commands/add.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv/flags.js";
 import { PACKAGE_MANAGERS } from "./core/project/package-manager-names.js";
 import { emptyReport, type Report } from "./core/project/report.js";
-import { CREATE_INPUTS } from "./core/project/options.js";
+import { ADD_INPUTS, CREATE_INPUTS, type Input } from "./core/project/options.js";
 import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
 import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
 import { guardTerminal, stopSignal, watchSignals } from "./effects/interrupt.js";
+import { VERSION } from "./version.js";
 
 // For the bin, which builds the io of a real run.
 export { outputFailure, standardOutput } from "./effects/stdio.js";
 
-declare const __VERSION__: string | undefined;
-export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
+export { VERSION };
 
 export interface MainIo {
   argv: string[];
@@ -119,6 +120,8 @@ Examples:
     npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE
   After editing the config by hand, bring the rest into agreement and fill in KV ids:
     npx create-do-kv sync
+  Into a Worker that exists (create-cloudflare's, say), in its folder:
+    npx create-do-kv add --class Room --kv CACHE
   Before a deploy (exit 1 if a Durable Object's data is at risk):
     npx create-do-kv check`;
 
@@ -127,12 +130,28 @@ export interface Handlers {
   sync(flags: SyncFlags & CommonFlags): Promise<void>;
   rename(flags: RenameFlags & CommonFlags): Promise<void>;
   check(flags: CheckFlags & CommonFlags): Promise<void>;
+  add(flags: AddFlags & CommonFlags): Promise<void>;
 }
 
 export interface CommonFlags {
   json?: boolean;
   color?: boolean;
   verbose?: boolean;
+}
+
+/** The project's inputs are declared once, in CREATE_INPUTS (flag, help, choices, prompt). */
+function addInputOptions(command: Command, inputs: readonly Input[]): void {
+  for (const input of inputs) {
+    const { spec, help, repeatable } = input.option;
+    if (spec.startsWith("[")) {
+      command.argument(spec, help);
+      continue;
+    }
+    const option = new Option(spec, help);
+    if (input.choices) option.choices(input.choices.map((choice) => choice.value));
+    if (repeatable) option.argParser(collect);
+    command.addOption(option);
+  }
 }
 
 export function buildProgram(io: MainIo, handlers: Handlers): Command {
@@ -146,18 +165,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .helpCommand("help [command]", "show help for a command")
     // Sub-commands have flags of the same names (--kv, --class) with other meanings.
     .enablePositionalOptions();
-  // The project's inputs are declared once, in CREATE_INPUTS (flag, help, choices, prompt).
-  for (const input of CREATE_INPUTS) {
-    const { spec, help, repeatable } = input.option;
-    if (spec.startsWith("[")) {
-      program.argument(spec, help);
-      continue;
-    }
-    const option = new Option(spec, help);
-    if (input.choices) option.choices(input.choices.map((choice) => choice.value));
-    if (repeatable) option.argParser(collect);
-    program.addOption(option);
-  }
+  addInputOptions(program, CREATE_INPUTS);
   program
     .option("-y, --yes", "accept the default for every value not given")
     .option("--force", "write into a non-empty directory (files with the same names are replaced, after a copy to <directory>.backup-<time>)")
@@ -205,6 +213,25 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .addHelpText("after", EXAMPLES)
     .action(async (options: SyncFlags) => {
       await handlers.sync(options);
+    });
+
+  const add = program
+    .command("add")
+    .description(
+      "Add a Durable Object that is the one reader and writer of its KV to a Worker that exists (made by\n" +
+        "create-cloudflare, by hand, or by create-do-kv): the class in its own file, exported from main, its\n" +
+        "binding and KV bindings in every environment, its migration, KV namespaces and types. Your fetch\n" +
+        "handler is not edited: the lines that call the class are printed.",
+    );
+  addInputOptions(add, ADD_INPUTS);
+  add
+    .option("-y, --yes", "accept the default for every value not given")
+    .option("--cwd <dir>", "the Worker's directory (default: the current directory)")
+    .option("--dry-run", "print the changes as a unified diff; write nothing");
+  addCommonOptions(addKvOptions(add), io)
+    .addHelpText("after", EXAMPLES)
+    .action(async (options: AddFlags) => {
+      await handlers.add(options);
     });
 
   const check = program
@@ -310,6 +337,22 @@ export async function main(io: MainIo): Promise<ExitCode> {
         report = emptyReport("check", false);
         const { runCheck } = await import("./commands/check.js");
         await runCheck(flags, { cwd: io.cwd, env: io.env, ui, report });
+      },
+      async add(flags) {
+        working();
+        report = emptyReport("add", flags.dryRun ?? false);
+        const { runAdd } = await import("./commands/add.js");
+        const p = await prompts();
+        await runAdd(flags, {
+          cwd: io.cwd,
+          env: io.env,
+          templatesDir: io.templatesDir ?? defaultTemplatesDir(),
+          ui,
+          report,
+          notInteractive,
+          ask: p?.createAsk(streams),
+          confirm: p?.createConfirm(streams),
+        });
       },
       async sync(flags) {
         working();

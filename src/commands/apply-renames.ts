@@ -64,7 +64,7 @@ export function typesStep(projectDir: string, env: NodeJS.ProcessEnv, wrangler: 
 }
 
 /** A small unified diff, made by the `diff` package, loaded only when printing one. */
-async function unifiedDiff(projectDir: string, change: FileChange): Promise<string> {
+export async function unifiedDiff(projectDir: string, change: FileChange): Promise<string> {
   const { createTwoFilesPatch } = await import("../vendor/diff.js");
   const name = relative(projectDir, change.path);
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });

@@ -4,15 +4,15 @@
  * core/check/findings.ts.
  */
 import { realpathSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { checkProject, type Finding } from "../core/check/findings.js";
-import { scanExports } from "../core/check/exports.js";
 import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { describeConfig, type Report } from "../core/project/report.js";
 import { parseRecord, RECORD_FILE } from "../core/rename/record.js";
 import { CliError, UsageError } from "../errors.js";
 import { findConfig } from "../effects/config-file.js";
 import { run } from "../effects/process.js";
+import { exportedClasses } from "../effects/module-exports.js";
 import { readRegularFile, readRegularFileIfAny } from "../effects/project-files.js";
 import type { Ui } from "../effects/ui.js";
 import { TYPES_FILE } from "../effects/wrangler.js";
@@ -26,37 +26,6 @@ export interface CheckDeps {
   env: NodeJS.ProcessEnv;
   ui: Ui;
   report: Report;
-}
-
-/** The module a relative specifier names, as TypeScript's bundler resolution finds it. */
-function moduleFile(from: string, specifier: string): string | undefined {
-  if (!specifier.startsWith(".")) return undefined;
-  const base = resolve(dirname(from), specifier.replace(/\.[cm]?js$/, ""));
-  for (const candidate of [`${base}.ts`, `${base}.mts`, `${base}.tsx`, join(base, "index.ts"), base]) {
-    if (readRegularFileIfAny(candidate) !== undefined) return candidate;
-  }
-  return undefined;
-}
-
-/** The classes `file` exports under each name, re-exports followed through relative modules. */
-function exportedClasses(file: string, seen = new Set<string>()): Set<string> {
-  const text = readRegularFileIfAny(file);
-  if (text === undefined || seen.has(file)) return new Set();
-  seen.add(file);
-  const scanned = scanExports(text);
-  const classes = new Set(scanned.classes);
-  const isClassThere = (specifier: string, name: string) => {
-    const target = moduleFile(file, specifier);
-    return target !== undefined && exportedClasses(target, new Set(seen)).has(name);
-  };
-  for (const [exported, [specifier, name]] of [...scanned.reexports, ...scanned.importedExports]) {
-    if (isClassThere(specifier, name)) classes.add(exported);
-  }
-  for (const specifier of scanned.stars) {
-    const target = moduleFile(file, specifier);
-    if (target) for (const name of exportedClasses(target, new Set(seen))) classes.add(name);
-  }
-  return classes;
 }
 
 /** The config as the last commit has it, or undefined outside git (or before the first commit). */

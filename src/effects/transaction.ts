@@ -39,8 +39,8 @@ const JOURNAL = "journal.json";
 export interface PlannedWrite {
   /** Absolute, real path of the file inside the project. */
   path: string;
-  /** The text the change was planned from; undefined: written whatever the file holds now. */
-  before?: string;
+  /** The text the change was planned from; undefined: written whatever the file holds now; null: a new file, so nothing may be there. */
+  before?: string | null;
   after: string;
 }
 
@@ -188,9 +188,20 @@ export async function recoverInterrupted(projectDir: string, options: { dryRun: 
   return finish(projectDir, pending, journal, options.steps);
 }
 
+/** Whether anything is at `path`, a dangling link included. */
+function occupied(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function changedOnDisk(projectDir: string, writes: readonly PlannedWrite[]): void {
   for (const write of writes) {
-    if (write.before !== undefined && readRegularFileIfAny(write.path) !== write.before) {
+    const changed = write.before === null ? occupied(write.path) : write.before !== undefined && readRegularFileIfAny(write.path) !== write.before;
+    if (changed) {
       throw new CliError(
         `${relative(projectDir, write.path)} changed on disk while this ran, so nothing was written.`,
         undefined,

@@ -34,8 +34,15 @@ export async function packAs(version: string): Promise<Packed> {
     mkdirSync(dirname(join(copy, path)), { recursive: true });
     cpSync(join(REPO, path), join(copy, path));
   }
-  const manifest = { ...(JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as Manifest), version };
+  const original = JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as Manifest;
+  const manifest = { ...original, version };
   writeFileSync(join(copy, "package.json"), JSON.stringify(manifest, null, 2));
+  // The build wrote its version into the bundle once (the deploy script it generates pins it):
+  // the copy says the version it is served as.
+  const bundle = join(copy, "dist", "cli.cjs");
+  const parts = readFileSync(bundle, "utf8").split(JSON.stringify(original.version));
+  if (parts.length !== 2) throw new Error(`dist/cli.cjs holds its version ${parts.length - 1} times, not once`);
+  writeFileSync(bundle, parts.join(JSON.stringify(version)));
   const out = tempDir("cdk-pack-");
   const packed = await execa("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", out], { cwd: copy, env: childEnv() });
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];

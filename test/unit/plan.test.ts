@@ -6,6 +6,8 @@ import { validateClassName } from "../../src/core/project/names.js";
 import { TEMPLATES, type CreateOptions, type TemplateName } from "../../src/core/project/options.js";
 import { checkRenderedConfig, planProject, templateValues } from "../../src/core/project/plan.js";
 import { fill, placeholdersIn, RenderError } from "../../src/core/project/render.js";
+import { VERSION } from "../../src/version.js";
+import { checkScript } from "../../src/core/project/plan.js";
 import { COMPATIBILITY_DATE } from "../../src/core/project/versions.js";
 import { parse as parseJsonc, type ParseError } from "jsonc-parser";
 import { managerWords, type PackageManager } from "../../src/core/project/package-manager.js";
@@ -92,7 +94,10 @@ describe("planProject", () => {
       });
     }
     const manifest = JSON.parse(files.find((f) => f.path === "package.json")!.content) as { scripts: Record<string, string> };
-    for (const env of options.environments) expect(manifest.scripts[`deploy:${env}`]).toBe(`wrangler deploy --env ${env}`);
+    // Every deploy checks first, with the create-do-kv that made the project, pinned.
+    expect(manifest.scripts.check).toBe(`npx --yes create-do-kv@${VERSION} check`);
+    expect(manifest.scripts.deploy).toBe("npm run check && wrangler deploy");
+    for (const env of options.environments) expect(manifest.scripts[`deploy:${env}`]).toBe(`npm run check && wrangler deploy --env ${env}`);
     const readme = files.find((f) => f.path === "README.md")!.content;
     if (options.environments.length > 0) {
       expect(readme).toContain("## Environments");
@@ -143,11 +148,11 @@ describe("the broadcast template", () => {
 
 describe("the package manager in the generated files", () => {
   const managers: [PackageManager, string][] = [
-    [{ name: "npm" }, "npm ci && npm run test && npx wrangler deploy"],
-    [{ name: "pnpm", version: "12.21.0" }, "pnpm i --frozen-lockfile && pnpm run test && pnpm exec wrangler deploy"],
-    [{ name: "yarn", version: "1.22.22" }, "yarn install --frozen-lockfile && yarn run test && yarn wrangler deploy"],
-    [{ name: "yarn", version: "4.18.1" }, "yarn install --immutable && yarn run test && yarn wrangler deploy"],
-    [{ name: "bun", version: "1.4.5" }, "bun install --frozen-lockfile && bun run test && bun x wrangler deploy"],
+    [{ name: "npm" }, "npm ci && npm run test && npm run deploy"],
+    [{ name: "pnpm", version: "12.21.0" }, "pnpm i --frozen-lockfile && pnpm run test && pnpm run deploy"],
+    [{ name: "yarn", version: "1.22.22" }, "yarn install --frozen-lockfile && yarn run test && yarn run deploy"],
+    [{ name: "yarn", version: "4.18.1" }, "yarn install --immutable && yarn run test && yarn run deploy"],
+    [{ name: "bun", version: "1.4.5" }, "bun install --frozen-lockfile && bun run test && bun run deploy"],
   ];
   it.each(managers)("%j: the README's CI recipe, AGENTS.md and .gitignore speak it", (pm, recipe) => {
     for (const { value } of TEMPLATES) {
@@ -157,6 +162,8 @@ describe("the package manager in the generated files", () => {
       expect(files.get("README.md")).toContain(`\`${recipe}\``);
       expect(files.get("README.md")).toContain(`${managerWords(pm).dlx} create-do-kv sync`);
       expect(files.get("AGENTS.md")).toContain(`\`${managerWords(pm).run} test\``);
+      expect(files.get("AGENTS.md")).toContain(`\`${managerWords(pm).run} check\``);
+      expect(JSON.parse(files.get("package.json")!).scripts.deploy).toBe(`${managerWords(pm).run} check && wrangler deploy`);
       expect(files.get(".gitignore")!.includes(".yarn/*")).toBe(pm.name === "yarn");
       expect(files.has(".yarnrc.yml")).toBe(pm.name === "yarn");
       expect(files.has("pnpm-workspace.yaml")).toBe(pm.name === "pnpm");
@@ -265,5 +272,15 @@ describe("class names the templates already use", () => {
     expect(readFileSync(new URL("../../templates/default/wrangler.toml", import.meta.url), "utf8")).toContain(
       'compatibility_date = "__COMPATIBILITY_DATE__"',
     );
+  });
+});
+
+describe("checkScript", () => {
+  it("runs the pinned create-do-kv the manager's own way; npx with --yes, which CI cannot answer otherwise", () => {
+    expect(checkScript({ name: "npm" }, "1.2.3")).toBe("npx --yes create-do-kv@1.2.3 check");
+    expect(checkScript({ name: "pnpm", version: "12.21.0" }, "1.2.3")).toBe("pnpm dlx create-do-kv@1.2.3 check");
+    expect(checkScript({ name: "yarn", version: "1.22.22" }, "1.2.3")).toBe("npx --yes create-do-kv@1.2.3 check");
+    expect(checkScript({ name: "yarn", version: "4.18.1" }, "1.2.3")).toBe("yarn dlx create-do-kv@1.2.3 check");
+    expect(checkScript({ name: "bun" }, "1.2.3")).toBe("bun x create-do-kv@1.2.3 check");
   });
 });

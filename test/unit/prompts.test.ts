@@ -150,6 +150,28 @@ describe("interactive rename", () => {
   });
 });
 
+describe("interactive add", () => {
+  it("asks for each value with create's defaults; a name the project has is refused at the prompt, as a flag would be", async () => {
+    const cwd = tempDir();
+    const made = makeIo({ argv: ["p", "--yes", "--no-install", "--no-git", "--no-create-kv"], cwd });
+    expect(await main(made.io)).toBe(0);
+    const dir = join(cwd, "p");
+    const before = readFileSync(join(dir, "wrangler.toml"), "utf8");
+    const s = terminal(["add", "--dry-run"], dir);
+    await s.answer("Durable Object class name", ENTER); // the default, Room, is this project's class
+    await s.answer('"Room" is already a Durable Object class of this Worker', `${CLEAR}Chat${ENTER}`);
+    await s.answer("Durable Object binding name", ENTER); // CHAT, from the class
+    await s.answer("KV binding names", `${CLEAR}CACHE, ROOM${ENTER}`);
+    await s.answer('"ROOM" is already the name of a Durable Object binding', `${CLEAR}CACHE, NOTES${ENTER}`);
+    await s.answer("Template", ENTER);
+    expect(await s.done).toBe(0);
+    expect(s.stdout.text).toContain('+name = "CHAT"');
+    expect(s.stdout.text).toContain('+binding = "NOTES"');
+    expect(s.stdout.text).toContain('+export { Chat } from "./chat";');
+    expect(readFileSync(join(dir, "wrangler.toml"), "utf8")).toBe(before);
+  });
+});
+
 describe("interactive sync", () => {
   async function project(): Promise<string> {
     const cwd = tempDir();

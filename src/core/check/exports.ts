@@ -14,6 +14,10 @@ export interface ModuleExports {
   importedExports: Map<string, [string, string]>;
   /** `export * from "m"`. */
   stars: string[];
+  /** Every class the module declares, exported or not. */
+  declaredClasses: Set<string>;
+  /** Every name the module exports explicitly, of any kind (a second export of one is an error; a star export is not). */
+  names: Set<string>;
 }
 
 /** The text with comments and string contents replaced by spaces (quotes of import paths kept). */
@@ -45,9 +49,22 @@ export function scanExports(text: string): ModuleExports {
   for (const m of source.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["']([^"']+)["']/g)) {
     for (const [name, local] of specifiers(m[1]!)) imported.set(local, [m[2]!, name]);
   }
-  const result: ModuleExports = { classes: new Set(exportedClassDeclarations), reexports: new Map(), importedExports: new Map(), stars: [] };
+  const declaredExports = [
+    ...source.matchAll(
+      /\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:(?:const|let|var|class|enum|interface|type|namespace)\s+|(?:async\s+)?function\s*\*?\s*)([A-Za-z_$][\w$]*)/g,
+    ),
+  ].map((m) => m[1]!);
+  const result: ModuleExports = {
+    classes: new Set(exportedClassDeclarations),
+    reexports: new Map(),
+    importedExports: new Map(),
+    stars: [],
+    names: new Set(declaredExports),
+    declaredClasses,
+  };
   for (const m of source.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}\s*(?:from\s*["']([^"']+)["'])?/g)) {
     for (const [local, exported] of specifiers(m[1]!)) {
+      result.names.add(exported);
       if (m[2]) result.reexports.set(exported, [m[2], local]);
       else if (declaredClasses.has(local) && exported === local) result.classes.add(exported);
       else if (imported.has(local)) result.importedExports.set(exported, imported.get(local)!);

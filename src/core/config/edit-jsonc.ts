@@ -51,27 +51,73 @@ export function insertJsoncField(source: string, entryPath: ConfigPath, anchorKe
 
 /** Appends an entry to the top-level array `key`, creating the array when there is none. */
 export function appendJsoncArrayEntry(source: string, key: string, entry: Record<string, unknown>): string {
-  const tree = parseTree(source, [], { allowTrailingComma: true });
-  const array = tree && findNodeAtLocation(tree, [key]);
-  const text = inline(entry, "jsonc");
-  if (!array) {
-    if (tree?.type !== "object") throw new ConfigEditError("the config is not an object");
-    const eol = eolOf(source);
-    const members = tree.children ?? [];
-    const last = members[members.length - 1];
-    if (!last) return `${source.slice(0, tree.offset + 1)}${JSON.stringify(key)}: [${text}]${source.slice(tree.offset + 1)}`;
-    const end = last.offset + last.length;
-    const indent = lineAt(source, last.offset).indent;
-    return `${source.slice(0, end)},${eol}${indent}${JSON.stringify(key)}: [${text}]${source.slice(end)}`;
+  return appendJsoncArrayAt(source, [key], entry);
+}
+
+/** How a new member is laid out: on lines of its own (indent, one level, line end) or, undefined, on one line. */
+type Layout = { indent: string; unit: string; eol: string } | undefined;
+
+/** `[entry]` under the keys `rest`: `{ "a": { "b": [entry] } }`, laid out as its neighbours are. */
+function nested(rest: ConfigPath, entry: string, layout: Layout): string {
+  if (!layout) return rest.reduceRight<string>((inner, key) => `{ ${JSON.stringify(key)}: ${inner} }`, `[${entry}]`);
+  const { indent, unit, eol } = layout;
+  const inner = `${indent}${unit}`;
+  if (rest.length === 0) return `[${eol}${inner}${entry}${eol}${indent}]`;
+  return `{${eol}${inner}${JSON.stringify(rest[0])}: ${nested(rest.slice(1), entry, { indent: inner, unit, eol })}${eol}${indent}}`;
+}
+
+/** Adds `"key": value` as the last member of the object `object`, on a line of its own when its members are. */
+function insertMember(source: string, object: Node, key: string, value: (layout: Layout) => string): string {
+  const members = object.children ?? [];
+  const last = members[members.length - 1];
+  if (!last) {
+    // An empty object is written anew; one holding only comments is left to the user.
+    if (source.slice(object.offset + 1, object.offset + object.length - 1).trim() !== "")
+      throw new ConfigEditError("an object holding only comments");
+    return `${source.slice(0, object.offset)}{ ${JSON.stringify(key)}: ${value(undefined)} }${source.slice(object.offset + object.length)}`;
   }
-  if (array.type !== "array") throw new ConfigEditError(`"${key}" is not an array`);
-  const items = array.children ?? [];
-  const lastItem = items[items.length - 1];
-  if (!lastItem) return source.slice(0, array.offset + 1) + text + source.slice(array.offset + 1);
-  const after = lastItem.offset + lastItem.length;
-  const multiline = source.slice(array.offset, lastItem.offset).includes("\n");
-  const separator = multiline ? `,${eolOf(source)}${lineAt(source, lastItem.offset).indent}` : ", ";
-  return source.slice(0, after) + separator + text + source.slice(after);
+  const end = last.offset + last.length;
+  const multiline = source.slice(object.offset, last.offset).includes("\n");
+  if (!multiline) return `${source.slice(0, end)}, ${JSON.stringify(key)}: ${value(undefined)}${source.slice(end)}`;
+  const eol = eolOf(source);
+  const indent = lineAt(source, last.offset).indent;
+  const unit = indent.slice(lineAt(source, object.offset).indent.length) || "\t";
+  return `${source.slice(0, end)},${eol}${indent}${JSON.stringify(key)}: ${value({ indent, unit, eol })}${source.slice(end)}`;
+}
+
+/**
+ * Appends an entry to the array at `path` (`["env", "staging", "kv_namespaces"]`), making the
+ * array, and the objects on the way to it, where there are none. The rest of the text stays.
+ */
+export function appendJsoncArrayAt(source: string, path: ConfigPath, entry: Record<string, unknown>): string {
+  const tree = parseTree(source, [], { allowTrailingComma: true });
+  if (tree?.type !== "object") throw new ConfigEditError("the config is not an object");
+  const text = inline(entry, "jsonc");
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? tree : findNodeAtLocation(tree, path.slice(0, depth));
+    if (!node) continue;
+    if (depth < path.length) {
+      if (node.type !== "object") throw new ConfigEditError(`"${path.slice(0, depth).join(".")}" is not an object`);
+      return insertMember(source, node, String(path[depth]), (layout) => nested(path.slice(depth + 1), text, layout));
+    }
+    if (node.type !== "array") throw new ConfigEditError(`"${path.join(".")}" is not an array`);
+    const items = node.children ?? [];
+    const lastItem = items[items.length - 1];
+    if (!lastItem) return source.slice(0, node.offset + 1) + text + source.slice(node.offset + 1);
+    const after = lastItem.offset + lastItem.length;
+    const multiline = source.slice(node.offset, lastItem.offset).includes("\n");
+    const separator = multiline ? `,${eolOf(source)}${lineAt(source, lastItem.offset).indent}` : ", ";
+    return source.slice(0, after) + separator + text + source.slice(after);
+  }
+  throw new ConfigEditError(`no place for "${path.join(".")}"`);
+}
+
+/** Adds `"key": value` to the object at `path` (which must exist), after its last member. */
+export function addJsoncMember(source: string, path: ConfigPath, key: string, value: Record<string, unknown>): string {
+  const tree = parseTree(source, [], { allowTrailingComma: true });
+  const node = tree && (path.length === 0 ? tree : findNodeAtLocation(tree, path));
+  if (node?.type !== "object") throw new ConfigEditError(`no object at ${path.join(".")}`);
+  return insertMember(source, node, key, () => inline(value, "jsonc"));
 }
 
 /** Records a class rename in `exports`: the old entry becomes `renamed`, a live one follows it. */

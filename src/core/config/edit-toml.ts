@@ -4,7 +4,7 @@
  * policy in config-edit.ts parses before and after.
  */
 import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./edit-text.js";
-import { samePath, scanToml, type TomlValue } from "./toml-locate.js";
+import { samePath, scanToml, type TomlTable, type TomlValue } from "./toml-locate.js";
 import type { ConfigPath } from "./types.js";
 
 function valueAt(source: string, path: ConfigPath): TomlValue | undefined {
@@ -45,11 +45,40 @@ export function insertTomlField(source: string, entryPath: ConfigPath, anchorKey
 
 /** Appends a step to `migrations`, whichever form it has; earlier steps are never touched. */
 export function appendTomlArrayEntry(source: string, key: string, entry: Record<string, unknown>): string {
+  return appendTomlArrayAt(source, [key], entry);
+}
+
+/** A dotted key as a header writes it: bare parts, quoted where they must be. */
+const header = (path: readonly string[]) => path.map((part) => (/^[A-Za-z0-9_-]+$/.test(part) ? part : JSON.stringify(part))).join(".");
+
+const startsWith = (path: ConfigPath, prefix: readonly string[]) => path.length > prefix.length && prefix.every((part, i) => path[i] === part);
+
+/** Where a new table goes: after the last table of `group` and its body, before what leads into the next. */
+function afterGroup(source: string, group: TomlTable[], block: string, eol: string): string {
+  if (group.length === 0) return `${source.replace(/\s*$/, "")}${eol}${eol}${block}${eol}`;
+  const last = group.reduce((a, b) => (b.headerStart > a.headerStart ? b : a));
+  const body = source.slice(last.headerEnd, last.end);
+  const end = last.headerEnd + body.replace(/(?:\r?\n[ \t]*(?:#[^\r\n]*)?)*\s*$/, "").length;
+  return `${source.slice(0, end)}${eol}${eol}${block}${source.slice(end)}`;
+}
+
+const lines = (entry: Record<string, unknown>, eol: string) =>
+  Object.entries(entry)
+    .map(([k, v]) => `${k} = ${inline(v, "toml")}`)
+    .join(eol);
+
+/**
+ * Appends an entry to the array at `path` (`["env", "staging", "kv_namespaces"]`) in the form
+ * it has: into an inline array, or as one more `[[...]]` table after the group's last.
+ */
+export function appendTomlArrayAt(source: string, path: string[], entry: Record<string, unknown>): string {
   const eol = eolOf(source);
   const layout = scanToml(source);
-  const array = layout.values.find((v) => samePath(v.path, [key]) && v.kind === "array");
+  const array = layout.values.find((v) => samePath(v.path, path) && v.kind === "array");
   if (array) {
-    const items = layout.values.filter((v) => v.path.length === 2 && v.path[0] === key && typeof v.path[1] === "number");
+    const items = layout.values.filter(
+      (v) => v.path.length === path.length + 1 && startsWith(v.path, path) && typeof v.path[path.length] === "number",
+    );
     const text = inline(entry, "toml");
     if (items.length === 0) return `${source.slice(0, array.start + 1)}${text}${source.slice(array.start + 1)}`;
     const last = items.reduce((a, b) => (b.end > a.end ? b : a));
@@ -58,17 +87,26 @@ export function appendTomlArrayEntry(source: string, key: string, entry: Record<
     const separator = multiline ? `,${eol}${lineAt(source, first.start).indent}` : ", ";
     return `${source.slice(0, last.end)}${separator}${text}${source.slice(last.end)}`;
   }
-  const block = `[[${key}]]${eol}${Object.entries(entry)
-    .map(([k, v]) => `${k} = ${inline(v, "toml")}`)
-    .join(eol)}`;
-  const group = layout.tables.filter((t) => t.path[0] === key);
-  if (group.length === 0) return `${source.replace(/\s*$/, "")}${eol}${eol}${block}${eol}`;
-  // After the last table of the group (a step's own sub-tables included), before the blank lines
-  // and comments that lead into whatever follows.
-  const last = group.reduce((a, b) => (b.headerStart > a.headerStart ? b : a));
-  const body = source.slice(last.headerEnd, last.end);
-  const end = last.headerEnd + body.replace(/(?:\r?\n[ \t]*(?:#[^\r\n]*)?)*\s*$/, "").length;
-  return `${source.slice(0, end)}${eol}${eol}${block}${source.slice(end)}`;
+  // A step's own sub-tables belong to its group too.
+  return afterGroup(
+    source,
+    layout.tables.filter((t) => startsWith(t.path, path)),
+    `[[${header(path)}]]${eol}${lines(entry, eol)}`,
+    eol,
+  );
+}
+
+/** Adds the table `[path]` with `entry`'s keys, after the last table of its parent (`[exports.X]` among the other exports). */
+export function addTomlTable(source: string, path: string[], entry: Record<string, unknown>): string {
+  const eol = eolOf(source);
+  const layout = scanToml(source);
+  const parent = path.slice(0, -1);
+  return afterGroup(
+    source,
+    layout.tables.filter((t) => startsWith(t.path, parent)),
+    `[${header(path)}]${eol}${lines(entry, eol)}`,
+    eol,
+  );
 }
 
 /**

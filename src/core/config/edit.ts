@@ -4,9 +4,16 @@
  * parser; the result must equal the old config with exactly the intended change, or the edit is
  * refused and nothing is written. The text work is in config-edit-toml.ts and config-edit-jsonc.ts.
  */
-import { appendJsoncArrayEntry, insertJsoncField, renameInJsoncExports, replaceJsoncString } from "./edit-jsonc.js";
+import {
+  addJsoncMember,
+  appendJsoncArrayAt,
+  appendJsoncArrayEntry,
+  insertJsoncField,
+  renameInJsoncExports,
+  replaceJsoncString,
+} from "./edit-jsonc.js";
 import { ConfigEditError } from "./edit-text.js";
-import { appendTomlArrayEntry, insertTomlField, renameInTomlExports, replaceTomlString } from "./edit-toml.js";
+import { addTomlTable, appendTomlArrayAt, appendTomlArrayEntry, insertTomlField, renameInTomlExports, replaceTomlString } from "./edit-toml.js";
 import { BOM, readConfig, type ExportEntry, type MigrationStep, type WranglerConfig } from "./read.js";
 import { compareText } from "../compare.js";
 import { UsageError } from "../../errors.js";
@@ -136,5 +143,44 @@ export function renameInExports(target: EditTarget, from: string, to: string): s
     what,
     (text) => edit(text, from, to, { ...renamed }, { ...live }),
     (config) => ({ ...config, exports: { ...config.exports, [from]: renamed, [to]: live } }),
+  );
+}
+
+/** `config` with `value` at `path`, making the objects on the way where there are none. */
+function setDeep(config: WranglerConfig, path: readonly string[], value: unknown): WranglerConfig {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  let at = copy;
+  for (const part of path.slice(0, -1)) {
+    if (!at[part] || typeof at[part] !== "object") at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[path[path.length - 1]!] = value;
+  return copy as WranglerConfig;
+}
+
+const getDeep = (config: WranglerConfig, path: readonly string[]): unknown =>
+  path.reduce<unknown>((at, part) => (at && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined), config);
+
+/** Appends `entry` to the array at `path` (a binding list, in any section), making it where there is none. */
+export function appendEntry(target: EditTarget, path: string[], entry: Record<string, unknown>, what: string): string {
+  return checkedEdit(
+    target,
+    what,
+    (text) => (target.format === "toml" ? appendTomlArrayAt(text, path, entry) : appendJsoncArrayAt(text, path, entry)),
+    (config) => {
+      const list = getDeep(config, path);
+      return setDeep(config, path, [...(Array.isArray(list) ? list : []), entry]);
+    },
+  );
+}
+
+/** Adds the entry `name` to the declarative `exports` map, which exists. */
+export function addExportsEntry(target: EditTarget, name: string, entry: ExportEntry): string {
+  return checkedEdit(
+    target,
+    `Adding exports.${name}`,
+    (text) =>
+      target.format === "toml" ? addTomlTable(text, ["exports", name], { ...entry }) : addJsoncMember(text, ["exports"], name, { ...entry }),
+    (config) => ({ ...config, exports: { ...config.exports, [name]: entry } }),
   );
 }

@@ -241,16 +241,29 @@ function flagError(input: Input, problem: string): UsageError {
  * Resolves every input. Throws UsageError (exit 2) naming the flag for an invalid flag value, or
  * for a required value that is missing when nothing may be asked.
  */
-export async function resolveCreateOptions(flags: CreateFlags, mode: ResolveMode, ctx: ResolveContext): Promise<CreateOptions> {
+export function resolveCreateOptions(flags: CreateFlags, mode: ResolveMode, ctx: ResolveContext): Promise<CreateOptions> {
+  return resolveInputs(CREATE_INPUTS, flags, mode, ctx) as Promise<CreateOptions>;
+}
+
+/** The inputs `add` takes (the project exists: its name, format and lifecycle are the project's). */
+export const ADD_INPUTS: readonly Input[] = CREATE_INPUTS.filter((input) => ["className", "doBinding", "kvBindings", "template"].includes(input.key));
+
+/** Resolves `inputs`, in order, as resolveCreateOptions does for all of create's. */
+export async function resolveInputs(
+  inputs: readonly Input[],
+  flags: CreateFlags,
+  mode: ResolveMode,
+  ctx: ResolveContext,
+): Promise<Partial<CreateOptions>> {
   // Flags are checked on their own first, so a typo fails before any question is asked.
-  for (const input of CREATE_INPUTS) {
+  for (const input of inputs) {
     const raw = input.raw(flags);
     const problem = raw === undefined ? undefined : input.validate(raw, {}, ctx);
     if (problem) throw flagError(input, problem);
   }
 
   const before: Chosen = {};
-  for (const input of CREATE_INPUTS) {
+  for (const input of inputs) {
     const given = input.raw(flags);
     const fallback = input.key === "directory" && mode.yes ? DEFAULT_DIRECTORY : input.fallback(before, ctx);
     let raw: string;
@@ -274,7 +287,7 @@ export async function resolveCreateOptions(flags: CreateFlags, mode: ResolveMode
     if (problem) throw flagError(input, problem);
     Object.assign(before, { [input.key]: input.parse(raw) });
   }
-  return before as CreateOptions;
+  return before;
 }
 
 /**

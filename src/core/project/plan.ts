@@ -9,6 +9,7 @@ import { lifecycleProblems } from "../migrations/lifecycle.js";
 import { managerWords, type PackageManager } from "./package-manager.js";
 import { fill, type Values } from "./render.js";
 import { COMPATIBILITY_DATE } from "./versions.js";
+import { VERSION } from "../../version.js";
 import { namespaceTitle } from "../kv/plan.js";
 
 export interface PlannedFile {
@@ -105,10 +106,12 @@ function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
 }
 
 /** package.json with a `deploy:<env>` script per environment, in the template's own layout. */
-function withEnvironmentScripts(content: string, options: CreateOptions): string {
+function withEnvironmentScripts(content: string, options: CreateOptions, pm: PackageManager): string {
   if (options.environments.length === 0) return content;
   const manifest = JSON.parse(content) as { scripts: Record<string, string> };
-  for (const env of options.environments) manifest.scripts[`deploy:${env}`] = `wrangler deploy --env ${env}`;
+  // Each deploy checks first, as the top level's does (with `run`: `yarn check` is yarn 1's own command).
+  const run = managerWords(pm).run;
+  for (const env of options.environments) manifest.scripts[`deploy:${env}`] = `${run} check && wrangler deploy --env ${env}`;
   return `${JSON.stringify(manifest, null, "\t")}\n`;
 }
 
@@ -178,9 +181,19 @@ function lifecycleRules(options: CreateOptions): string {
       ].join("\n");
 }
 
-export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }): Values {
+/**
+ * The generated `check` script: this create-do-kv's own version, run the manager's way (npx
+ * needs --yes where nothing can answer its question: CI).
+ */
+export function checkScript(pm: PackageManager, version: string): string {
+  const dlx = managerWords(pm).dlx;
+  return `${dlx === "npx" ? "npx --yes" : dlx} create-do-kv@${version} check`;
+}
+
+export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }, version = VERSION): Values {
   const words = managerWords(pm);
   return {
+    CHECK_SCRIPT: checkScript(pm, version),
     PM_INSTALL: words.install,
     PM_CI: words.ci,
     PM_RUN: words.run,
@@ -192,6 +205,8 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     CLASS_NAME: options.className,
     DO_BINDING: options.doBinding,
     KV_BINDING: options.kvBindings[0]!,
+    // Each class keeps its keys apart in a namespace it may share: `add` uses the class's name.
+    KEY_PREFIX: "room",
     KV_AND_ENVIRONMENTS: kvAndEnvironments(options),
     ENVIRONMENTS_DOC: environmentsDoc(options, pm),
     COMPATIBILITY_DATE,
@@ -259,14 +274,19 @@ export function checkRenderedConfig(source: string, options: CreateOptions): voi
 }
 
 /** `pm` spells the commands in the generated README and AGENTS.md; npm unless said. */
-export function planProject(templateFiles: ReadonlyMap<string, string>, options: CreateOptions, pm?: PackageManager): PlannedFile[] {
-  const values = templateValues(options, pm);
+export function planProject(
+  templateFiles: ReadonlyMap<string, string>,
+  options: CreateOptions,
+  pm: PackageManager = { name: "npm" },
+  version = VERSION,
+): PlannedFile[] {
+  const values = templateValues(options, pm, version);
   const otherConfig = options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml";
   const files: PlannedFile[] = [];
   for (const [path, template] of [...templateFiles].sort(([a], [b]) => compareText(a, b))) {
     if (path === otherConfig) continue;
     const content = fill(template, values, path);
-    files.push({ path: RENAMES[path] ?? path, content: path === "package.json" ? withEnvironmentScripts(content, options) : content });
+    files.push({ path: RENAMES[path] ?? path, content: path === "package.json" ? withEnvironmentScripts(content, options, pm) : content });
   }
   const config = files.find((file) => file.path === configFileName(options));
   if (!config) throw new PlanError(`The template has no ${configFileName(options)}.`);

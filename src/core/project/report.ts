@@ -20,7 +20,7 @@ export interface KvBindingReport {
 }
 
 export interface Report {
-  command: "create" | "sync" | "rename" | "check";
+  command: "create" | "sync" | "rename" | "check" | "add";
   status: "ok" | "failed" | "invalid" | "cancelled";
   exitCode: number;
   dryRun: boolean;
@@ -40,6 +40,8 @@ export interface Report {
   error: string | null;
   /** `check`: what makes the next deploy unsafe, each with file:line and what to do. */
   findings?: Finding[];
+  /** `add`: the lines that call the new class from the fetch handler. */
+  usage?: string[];
 }
 
 export function emptyReport(command: Report["command"], dryRun: boolean): Report {

@@ -42,6 +42,13 @@ export function recordFromConfig(config: WranglerConfig): ProjectRecord {
   };
 }
 
+/** Whether two records name different things (ids and the lifecycle snapshot aside). */
+export function recordNamesDiffer(a: ProjectRecord, b: ProjectRecord): boolean {
+  const names = (r: ProjectRecord) =>
+    JSON.stringify([r.worker, r.durableObjects.map((d) => `${d.binding}:${d.class}`).sort(), r.kv.map((k) => k.binding).sort()]);
+  return names(a) !== names(b);
+}
+
 export function serializeRecord(record: ProjectRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }

@@ -30,7 +30,7 @@ export class __CLASS_NAME__ extends DurableObject<Env> {
 
 	/** The KV key for this room. The Worker names every room, so `id.name` is set. */
 	get #key(): string {
-		return `room:${this.ctx.id.name ?? this.ctx.id.toString()}`;
+		return `__KEY_PREFIX__:${this.ctx.id.name ?? this.ctx.id.toString()}`;
 	}
 
 	async read(): Promise<string | null> {

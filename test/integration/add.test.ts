@@ -1,0 +1,246 @@
+/**
+ * `add` through the built CLI, on Workers it did not make (create-cloudflare's, generated here
+ * from the pinned version, and one written by hand) and on its own projects in both formats and
+ * lifecycles with an environment. After it, the project's toolchain must agree: types, tsc,
+ * wrangler deploy --dry-run in each environment, its own tests, and `check`.
+ */
+import { execa } from "execa";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseJsonc } from "jsonc-parser";
+import { parse as parseToml } from "smol-toml";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { WranglerConfig } from "../../src/core/config/read.js";
+import type { Report } from "../../src/core/project/report.js";
+import { copyProject, installedProject } from "../helpers/installed.js";
+import { inProject } from "../helpers/project.js";
+import { childEnv, runCli } from "../helpers/run.js";
+import { snapshotTree, tempDir } from "../helpers/tmp.js";
+import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
+
+/** The create-cloudflare these tests generate Workers with; its templates are what users start from. */
+const C3 = "create-cloudflare@2.74.0";
+const cloudflare = useFakeCloudflare("cdk-add-home-");
+
+async function c3Project(type: string, name: string): Promise<string> {
+  const root = tempDir("cdk-c3-");
+  const made = await execa(
+    "npx",
+    ["--yes", C3, name, `--type=${type}`, "--lang=ts", "--no-deploy", "--no-git", "--no-open", "--no-auto-update", "--no-agents"],
+    { cwd: root, env: childEnv(), reject: false, all: true, timeout: 600_000, stdin: "ignore" },
+  );
+  expect(made.exitCode, made.all).toBe(0);
+  return join(root, name);
+}
+
+const add = (dir: string, args: string[], env = childEnv(cloudflare.env())) => runCli(["add", ...args], { cwd: dir, env, timeout: 180_000 });
+const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
+const config = (dir: string, file: string): WranglerConfig =>
+  (file.endsWith(".toml") ? parseToml(read(dir, file)) : parseJsonc(read(dir, file))) as WranglerConfig;
+
+/** What a user checks after adding: the types name the bindings, tsc, a dry-run deploy per environment, the project's tests, check. */
+async function expectWorking(dir: string, envs: (string | undefined)[], options: { tests: boolean }) {
+  const project = inProject(dir);
+  const types = read(dir, "worker-configuration.d.ts");
+  expect(types).toMatch(/ROOM: DurableObjectNamespace<import\("\.\/src\/index"\)\.Room>/);
+  expect(types).toContain("CACHE: KVNamespace");
+  const tsc = await project.bin("tsc", "--noEmit");
+  expect(tsc.exitCode, tsc.all).toBe(0);
+  for (const env of envs) {
+    const deploy = await project.wrangler("deploy", "--dry-run", "--outdir", "dist", ...(env ? ["--env", env] : []));
+    expect(deploy.exitCode, deploy.all).toBe(0);
+    expect(deploy.all).toMatch(/env\.ROOM \(Room\)\s+Durable Object/);
+  }
+  if (options.tests) {
+    const tests = await project.bin("vitest", "run");
+    expect(tests.exitCode, tests.all).toBe(0);
+  }
+  const check = await runCli(["check"], { cwd: dir });
+  expect(check.exitCode, check.stderr).toBe(0);
+}
+
+describe("add on create-cloudflare's TypeScript templates", () => {
+  let helloWorld = "";
+  let durableObject = "";
+  beforeAll(async () => {
+    [helloWorld, durableObject] = await Promise.all([c3Project("hello-world", "hw"), c3Project("hello-world-durable-object", "dob")]);
+  }, 900_000);
+
+  it("hello world: one command gives a working Durable Object + KV; main gains one line; KV created with the id in the config", async () => {
+    const mainBefore = read(helloWorld, "src/index.ts");
+    const result = await add(helloWorld, ["--yes", "--json"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report).toMatchObject({ command: "add", status: "ok", files: ["wrangler.jsonc", "src/index.ts", "src/room.ts"] });
+    expect(report.usage?.[0]).toContain("env.ROOM.getByName(name)");
+    expect(read(helloWorld, "src/index.ts")).toBe(`${mainBefore}export { Room } from "./room";\n`);
+    expect(read(helloWorld, "src/room.ts")).toContain("export class Room extends DurableObject<Env>");
+    const after = config(helloWorld, "wrangler.jsonc");
+    expect(after.kv_namespaces).toEqual([{ binding: "CACHE", id: cloudflare.fake.namespaces.get("hw-cache") }]);
+    expect(after.migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["Room"] }]);
+    expect(JSON.parse(read(helloWorld, "create-do-kv.json"))).toMatchObject({ worker: "hw", durableObjects: [{ binding: "ROOM", class: "Room" }] });
+    await expectWorking(helloWorld, [undefined], { tests: true });
+  }, 600_000);
+
+  it("the Durable Object template: its class, binding and v1 stay; ours comes second with v2; its own names are refused", async () => {
+    const before = snapshotTree(durableObject);
+    for (const [flag, value] of [
+      ["--class", "MyDurableObject"],
+      ["--do-binding", "MY_DURABLE_OBJECT"],
+      ["--kv", "MY_DURABLE_OBJECT"],
+    ]) {
+      const refused = await add(durableObject, ["--yes", flag!, value!]);
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toContain(`${flag}: "${value}" is already`);
+    }
+    expect(snapshotTree(durableObject)).toEqual(before);
+
+    const result = await add(durableObject, ["--yes", "--kv", "CACHE,SESSIONS"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Added Room (src/room.ts) as env.ROOM, with env.CACHE, env.SESSIONS, and migration v2.");
+    const after = config(durableObject, "wrangler.jsonc");
+    expect(after.migrations).toEqual([
+      { new_sqlite_classes: ["MyDurableObject"], tag: "v1" },
+      { tag: "v2", new_sqlite_classes: ["Room"] },
+    ]);
+    expect(after.durable_objects?.bindings).toEqual([
+      { class_name: "MyDurableObject", name: "MY_DURABLE_OBJECT" },
+      { name: "ROOM", class_name: "Room" },
+    ]);
+    // The import stays first; the export follows it; the user's class is untouched.
+    expect(read(durableObject, "src/index.ts")).toBe(
+      before["src/index.ts"]!.replace('from "cloudflare:workers";\n', 'from "cloudflare:workers";\nexport { Room } from "./room";\n'),
+    );
+    await expectWorking(durableObject, [undefined], { tests: false });
+  }, 600_000);
+});
+
+describe("add on create-do-kv's own projects, every format and lifecycle, with an environment", () => {
+  let tomlBase = "";
+  let jsoncBase = "";
+  beforeAll(async () => {
+    [tomlBase, jsoncBase] = await Promise.all([
+      installedProject(["--env", "staging"], "shop"),
+      installedProject(["--env", "staging", "--format", "jsonc", "--lifecycle", "exports"], "shop"),
+    ]);
+  }, 900_000);
+
+  it.each([
+    ["wrangler.toml", "migrations", () => tomlBase],
+    ["wrangler.jsonc", "exports", () => jsoncBase],
+  ])(
+    "%s (%s): a second class beside Room, sharing CACHE with keys of its own; every section, tsc, deploys, tests and check pass",
+    async (file, lifecycle, base) => {
+      const dir = await copyProject(base(), join(tempDir(), "shop"));
+      const result = await add(dir, ["--class", "Chat", "--kv", "CACHE", "--kv", "NOTES"]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const after = config(dir, file);
+      for (const section of [after, after.env!.staging!]) {
+        expect(section.durable_objects?.bindings?.map((b) => b.name)).toEqual(["ROOM", "CHAT"]);
+        expect(section.kv_namespaces?.map((k) => k.binding)).toEqual(["CACHE", "NOTES"]);
+      }
+      expect(after.env!.staging!.kv_namespaces?.every((k) => /^[0-9a-f]{32}$/.test(k.id ?? ""))).toBe(true);
+      if (lifecycle === "exports") expect(after.exports?.Chat).toEqual({ type: "durable-object", storage: "sqlite" });
+      else expect(after.migrations?.at(-1)).toEqual({ tag: "v2", new_sqlite_classes: ["Chat"] });
+      // Both classes write CACHE: their keys must not meet.
+      expect(read(dir, "src/chat.ts")).toContain("`Chat:${this.ctx.id.name");
+      expect(read(dir, "src/durable-object.ts")).toContain("`room:${this.ctx.id.name");
+      await expectWorking(dir, [undefined, "staging"], { tests: true });
+      // And the rename engine knows the new class: a rename of it carries through.
+      const renamed = await runCli(["rename", "--class", "Chat=Lobby"], { cwd: dir, timeout: 180_000 });
+      expect(renamed.exitCode, renamed.stderr).toBe(0);
+      expect(read(dir, "src/index.ts")).toContain('export { Lobby } from "./chat";');
+    },
+    600_000,
+  );
+
+  it("--dry-run prints the diff and writes nothing; a second add of the same class is refused", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    const before = snapshotTree(dir);
+    const dry = await add(dir, ["--class", "Chat", "--dry-run"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('+export { Chat } from "./chat";');
+    expect(dry.stdout).toContain("+++ b/src/chat.ts");
+    expect(snapshotTree(dir)).toEqual(before);
+    expect(cloudflare.fake.posts()).toHaveLength(0);
+
+    expect((await add(dir, ["--class", "Chat", "--no-create-kv"])).exitCode).toBe(0);
+    const again = await add(dir, ["--class", "Chat", "--do-binding", "CHAT2"]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('--class: "Chat" is already a Durable Object class of this Worker');
+  }, 300_000);
+
+  it("a rename by hand not yet synced: refused (add would hide it from sync), nothing written", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    writeFileSync(join(dir, "wrangler.toml"), read(dir, "wrangler.toml").replaceAll('binding = "CACHE"', 'binding = "STORE"'));
+    const before = snapshotTree(dir);
+    const result = await add(dir, ["--class", "Chat"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("Run `npx create-do-kv sync` first");
+    expect(snapshotTree(dir)).toEqual(before);
+  }, 120_000);
+});
+
+describe("add refuses what it cannot do, with exit 2 and nothing written", () => {
+  function handWorker(files: Record<string, string>): string {
+    const dir = tempDir("cdk-add-hand-");
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const toml = (main: string) => `name = "hand"\nmain = "${main}"\ncompatibility_date = "2026-11-02"\n`;
+
+  it.each([
+    [
+      "a JavaScript main",
+      { "wrangler.toml": toml("src/index.js"), "src/index.js": "export default {};\n" },
+      /main module is src\/index\.js, not TypeScript/,
+    ],
+    ["no config", { "src/index.ts": "export default {};\n" }, /No wrangler\.toml or wrangler\.jsonc/],
+    ["a config without main", { "wrangler.toml": 'name = "hand"\n' }, /has no "main"/],
+    ["main outside the project", { "wrangler.toml": toml("../elsewhere/index.ts") }, /outside the project/],
+    [
+      "a class main exports already",
+      { "wrangler.toml": toml("src/index.ts"), "src/index.ts": "export class Room {}\nexport default {};\n" },
+      /main module already exports "Room"/,
+    ],
+    [
+      "a class another file declares",
+      { "wrangler.toml": toml("src/index.ts"), "src/index.ts": "export default {};\n", "src/lib/room.ts": "class Room {}\n" },
+      /already declares a class "Room"/,
+    ],
+    [
+      "a file where the class's file goes",
+      { "wrangler.toml": toml("src/index.ts"), "src/index.ts": "export default {};\n", "src/room.ts": "// mine\n" },
+      /src\/room\.ts exists/,
+    ],
+  ])("%s", async (_what, files, message) => {
+    const dir = handWorker(files);
+    const before = snapshotTree(dir);
+    const result = await add(dir, ["--yes", "--no-create-kv"], childEnv());
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it("a main that is a link out of the project: refused, the file it points to untouched", async () => {
+    const outside = tempDir("cdk-add-outside-");
+    writeFileSync(join(outside, "index.ts"), "export default {};\n");
+    const dir = handWorker({ "wrangler.toml": toml("src/index.ts") });
+    mkdirSync(join(dir, "src"));
+    symlinkSync(join(outside, "index.ts"), join(dir, "src", "index.ts"));
+    const result = await add(dir, ["--yes", "--no-create-kv"], childEnv());
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/outside the project|leads outside/);
+    expect(read(outside, "index.ts")).toBe("export default {};\n");
+  });
+
+  it("without a terminal, an invalid or missing value names its flag", async () => {
+    const dir = handWorker({ "wrangler.toml": toml("src/index.ts"), "src/index.ts": "export default {};\n" });
+    const bad = await add(dir, ["--class", "room", "--no-create-kv"], childEnv());
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--class: "room" is not a valid class name');
+  });
+});
