@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     globalSetup: ["test/helpers/global-setup.ts"],
+    // GitHub's workflow parser imports its schema as JSON without the attribute Node requires:
+    // run through Vite's transform, which takes it.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {

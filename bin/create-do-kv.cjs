@@ -27,6 +27,7 @@ cli
     },
     stdout,
     stderr,
+    bin: __filename,
   })
   .then((code) => {
     const failure = cli.outputFailure(stdout, stderr);

@@ -33,6 +33,8 @@ export interface MainIo {
   stdout: Output;
   stderr: Output;
   templatesDir?: string;
+  /** The file the run was started from (the bin): printed commands run it again the same way. */
+  bin?: string;
 }
 
 /**
@@ -174,7 +176,9 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
       new Option("--pm <manager>", "package manager to install with (default: the one that ran create-do-kv, else npm)").choices(PACKAGE_MANAGERS),
     )
     .option("--no-install", "do not install dependencies")
-    .option("--no-git", "do not create a git repository");
+    .option("--no-git", "do not create a git repository")
+    .option("--deploy", "once created, run the checks of `check`, then `wrangler deploy` (asked in a terminal when logged in)")
+    .option("--no-deploy", "do not deploy, and do not ask");
   addCommonOptions(addKvOptions(program), io)
     .addHelpText("after", EXAMPLES)
     .action(async (directory: string | undefined, options: CreateFlagsAll) => {
@@ -323,6 +327,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
           notInteractive,
           ask: p?.createAsk(streams),
           confirm: p?.createConfirm(streams),
+          bin: io.bin,
         });
       },
       async rename(flags) {
@@ -352,6 +357,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
           notInteractive,
           ask: p?.createAsk(streams),
           confirm: p?.createConfirm(streams),
+          bin: io.bin,
         });
       },
       async sync(flags) {
@@ -359,7 +365,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
         report = emptyReport("sync", false);
         const { runSync } = await import("./commands/sync.js");
         const p = await prompts();
-        await runSync(flags, { cwd: io.cwd, env: io.env, ui, report, interactive, confirm: p?.createConfirm(streams) });
+        await runSync(flags, { cwd: io.cwd, env: io.env, ui, report, interactive, confirm: p?.createConfirm(streams), bin: io.bin });
       },
     });
     await program.parseAsync(io.argv, { from: "user" });

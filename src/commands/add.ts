@@ -8,8 +8,9 @@ import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
+import { selfCommand, shellFor } from "../core/project/shell.js";
 import { finishCommand, type KvFlags, kvSettings } from "../core/kv/flags.js";
-import { splitList } from "../core/project/names.js";
+import { splitList, windowsNameProblem } from "../core/project/names.js";
 import { ADD_INPUTS, type Ask, type CreateFlags, type Input, resolveInputs, type TemplateName } from "../core/project/options.js";
 import { fill } from "../core/project/render.js";
 import type { Report } from "../core/project/report.js";
@@ -40,6 +41,8 @@ export interface AddDeps {
   ask?: Ask;
   confirm?: (message: string) => Promise<boolean>;
   notInteractive?: string;
+  /** The file this run was started from: how printed commands run create-do-kv again. */
+  bin?: string;
 }
 
 const CODE = /\.(?:[cm]?ts|tsx)$/;
@@ -108,6 +111,8 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     declaredClasses: declaredClasses(codeDir),
     fileTaken(className) {
       const path = join(codeDir, classFileName(className));
+      const portable = windowsNameProblem(classFileName(className));
+      if (portable) return `${portable} (the class's file is named after it); choose another class name.`;
       try {
         lstatSync(path);
       } catch {
@@ -187,7 +192,11 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     mayAsk: !flags.yes,
     ui,
     confirm: deps.confirm,
-    finishCommand: finishCommand(settings, { dlx: "npx", cwd: flags.cwd }),
+    finishCommand: finishCommand(settings, {
+      self: selfCommand("npx", deps.bin, shellFor(process.platform)),
+      cwd: flags.cwd,
+      shell: shellFor(process.platform),
+    }),
     adoptExisting: true,
   });
   settleProject(project, report, kvResult);

@@ -6,7 +6,7 @@ import { relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/rename/record.js";
 import { readConfig } from "../core/config/read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv/flags.js";
-import { cdCommand } from "../core/project/shell.js";
+import { cdCommand, selfCommand, shellFor } from "../core/project/shell.js";
 import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv/plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/project/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/project/package-manager.js";
@@ -19,9 +19,11 @@ import { installDependencies } from "../effects/install.js";
 import { kvStep } from "../effects/kv.js";
 import { readPackageManagerFiles, readTemplateLayers } from "../effects/templates.js";
 import type { Ui } from "../effects/ui.js";
-import { generateTypes, TYPES_FILE } from "../effects/wrangler.js";
+import { generateTypes, hasApiToken, hasWranglerLogin, TYPES_FILE } from "../effects/wrangler.js";
+import { deployCommand, deployRefusal } from "../core/project/deploy.js";
+import { deployStep } from "./deploy-step.js";
 import { settleProject } from "./settle.js";
-import { CancelledError } from "../errors.js";
+import { CancelledError, UsageError } from "../errors.js";
 
 export interface CreateFlagsAll extends CreateFlags, KvFlags {
   yes?: boolean;
@@ -30,6 +32,8 @@ export interface CreateFlagsAll extends CreateFlags, KvFlags {
   install?: boolean;
   git?: boolean;
   pm?: string;
+  /** Deploy once created (check first); asked in a terminal when credentials exist. */
+  deploy?: boolean;
 }
 
 export interface CreateDeps {
@@ -40,15 +44,29 @@ export interface CreateDeps {
   report: Report;
   /** Only when there is a terminal to ask on. */
   ask?: Ask;
-  confirm?: (message: string) => Promise<boolean>;
+  confirm?: (message: string, initial?: boolean) => Promise<boolean>;
   /** Why nothing may be asked (CI set, no terminal), for the message that names a missing value. */
   notInteractive?: string;
+  /** The file this run was started from: how printed commands run create-do-kv again. */
+  bin?: string;
 }
 
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
   const { ui, report } = deps;
   const force = flags.force ?? false;
   const kv = kvSettings(flags, deps.cwd);
+  const refusal = deployRefusal({
+    deploy: flags.deploy,
+    install: flags.install !== false,
+    hasToken: hasApiToken(deps.env),
+    interactive: deps.ask !== undefined,
+  });
+  if (refusal) {
+    throw new UsageError(
+      refusal,
+      "Set CLOUDFLARE_API_TOKEN (a token with the Workers Scripts and Workers KV Storage edit permissions) and CLOUDFLARE_ACCOUNT_ID, or create without --deploy and deploy later with the project's deploy script.",
+    );
+  }
   const options = await resolveCreateOptions(
     flags,
     { yes: flags.yes ?? false, ask: deps.ask, notInteractive: deps.notInteractive },
@@ -73,7 +91,8 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   // Files made after the templates are written: the same list in --dry-run and the real run.
   const laterFiles = [...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : [])];
   const cd = relative(deps.cwd, directory) || ".";
-  const inProject = cd === "." ? "" : `${cdCommand(cd)} && `;
+  const shell = shellFor(process.platform);
+  const inProject = cd === "." ? "" : `${cdCommand(cd, shell)} && `;
 
   Object.assign(report, {
     directory,
@@ -96,6 +115,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       ui.info(`Would create KV namespaces when credentials allow: ${tasks.map((t) => t.createdTitle).join(", ")}`);
     }
     ui.info(install ? `Would install dependencies with \`${commandText(installLine)}\`.` : "Would not install dependencies.");
+    if (flags.deploy) ui.info(`Would deploy with \`${deployCommand(pm, kv.wrangler).shown}\`, after the checks of \`create-do-kv check\`.`);
     ui.info("Nothing was written.");
     return;
   }
@@ -112,7 +132,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ui.warn(`--force ${what.join(" and ")}; the originals are in ${backup.directory}`);
   }
 
-  const finish = finishCommand(kv, { dlx: words.dlx, prefix: inProject });
+  const finish = finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: inProject, shell });
   if (install) {
     await ui
       .step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
@@ -125,7 +145,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
         // Stopped mid-install: the files are whole; what is left is the install and the KV step.
         if (!(error instanceof CancelledError)) throw error;
         throw error.with({
-          hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { dlx: words.dlx, prefix: "" })}`,
+          hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: "", shell })}`,
         });
       });
     report.installed = true;
@@ -172,7 +192,7 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  Config          ${configFile.path}`,
       "",
       "Next steps:",
-      ...(cd === "." ? [] : [`  ${cdCommand(cd)}`]),
+      ...(cd === "." ? [] : [`  ${cdCommand(cd, shell)}`]),
       ...(install
         ? []
         : [
@@ -188,4 +208,22 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ].join("\n"),
   );
   if (kvResult.failure) throw kvResult.failure;
+  // Offered as create-cloudflare does, default no, and only where it can work: installed, with credentials.
+  const canOffer = flags.deploy === undefined && install && !flags.yes && deps.confirm !== undefined;
+  const deploy =
+    flags.deploy ??
+    (canOffer && (hasApiToken(deps.env) || hasWranglerLogin(deps.env))
+      ? await deps.confirm!("Deploy now? (the checks of `create-do-kv check`, then `wrangler deploy`)", false)
+      : false);
+  if (deploy) {
+    await deployStep({
+      projectDir: directory,
+      pm,
+      wrangler: kv.wrangler,
+      env: deps.env,
+      ui,
+      report,
+      later: `${inProject}${commandText(runScriptCommand(pm, "deploy"))}`,
+    });
+  }
 }

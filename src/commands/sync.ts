@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv/flags.js";
+import { selfCommand, shellFor } from "../core/project/shell.js";
 import { finishCommand, kvSettings } from "../core/kv/flags.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations/lifecycle.js";
 import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/record.js";
@@ -40,6 +41,8 @@ export interface SyncDeps {
   report: Report;
   interactive: boolean;
   confirm?: (message: string) => Promise<boolean>;
+  /** The file this run was started from: how printed commands run create-do-kv again. */
+  bin?: string;
 }
 
 function readRecord(projectDir: string, ui: Ui): ProjectRecord | undefined {
@@ -158,7 +161,11 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     interactive: deps.interactive,
     ui: deps.ui,
     confirm: deps.confirm,
-    finishCommand: finishCommand(settings, { dlx: "npx", cwd: flags.cwd }),
+    finishCommand: finishCommand(settings, {
+      self: selfCommand("npx", deps.bin, shellFor(process.platform)),
+      cwd: flags.cwd,
+      shell: shellFor(process.platform),
+    }),
     adoptExisting: true,
   });
   settleProject(project, deps.report, kvResult);

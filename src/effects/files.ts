@@ -26,6 +26,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { windowsNameProblem } from "../core/project/names.js";
 import type { PlannedFile } from "../core/project/plan.js";
 import { CliError, UsageError } from "../errors.js";
 
@@ -47,6 +48,11 @@ export function directoryProblem(path: string, force: boolean, platform: NodeJS.
   }
   if (path.includes("*")) {
     return `${path} holds a "*", which \`wrangler types\` takes for a wildcard: the types it writes there miss the Durable Object class and the new project's type-check fails; choose a path without "*".`;
+  }
+  const portable = windowsNameProblem(basename(path));
+  if (portable) return `${portable}: the project could not be cloned or opened there. Choose another name.`;
+  if (platform === "win32" && /[<>:"|?]/.test(path.slice(path.indexOf(":") + 1))) {
+    return `${path} holds a character Windows does not allow in names (< > : " | ?); choose a path without it.`;
   }
   const long = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
   if (long !== undefined) return `A folder name is at most 255 bytes on most file systems; "${long.slice(0, 40)}…" has ${Buffer.byteLength(long)}.`;

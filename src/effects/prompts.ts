@@ -38,9 +38,9 @@ export function createAsk(streams: PromptStreams = {}): Ask {
   };
 }
 
-export function createConfirm(streams: PromptStreams = {}): (message: string) => Promise<boolean> {
-  return async (message) => {
-    const answer = await confirm({ ...streams, message });
+export function createConfirm(streams: PromptStreams = {}): (message: string, initial?: boolean) => Promise<boolean> {
+  return async (message, initial = true) => {
+    const answer = await confirm({ ...streams, message, initialValue: initial });
     if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return answer;
   };

@@ -7,8 +7,11 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/** leaky: an error that echoes the request's token and holds control characters, as a careless API might. */
-export type FakeMode = "ok" | "bad-token" | "server-error" | "hang" | "leaky";
+/**
+ * leaky: an error that echoes the request's token and holds control characters, as a careless API might.
+ * upload-rejected: everything answers but a Worker's upload, refused as a script that throws at start-up.
+ */
+export type FakeMode = "ok" | "bad-token" | "server-error" | "hang" | "leaky" | "upload-rejected";
 
 export interface FakeRequest {
   method: string;
@@ -116,7 +119,12 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     }
 
     const workers = WORKERS.exec(url.pathname);
-    if (workers && workers[1] === accountId) return send(res, ...workersAnswer(req.method ?? "GET", workers[2]!, fake.deployed));
+    if (workers && workers[1] === accountId) {
+      if (fake.mode === "upload-rejected" && req.method === "PUT" && /^scripts\/[^/]+$/.test(workers[2]!)) {
+        return send(res, 400, failure(10021, "Uncaught Error: the fake refuses this upload at worker.js:1:1"));
+      }
+      return send(res, ...workersAnswer(req.method ?? "GET", workers[2]!, fake.deployed));
+    }
 
     const match = NAMESPACES.exec(url.pathname);
     if (!match || match[1] !== accountId) return send(res, 404, failure(7003, `Could not route to ${url.pathname}`));

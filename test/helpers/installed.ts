@@ -1,6 +1,6 @@
 /** One installed generated project per test file, copied cheaply for each test that changes it. */
 import { execa } from "execa";
-import { cpSync, symlinkSync } from "node:fs";
+import { cpSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { runCli } from "./run.js";
@@ -23,4 +23,13 @@ export async function copyProject(base: string, dir: string, modules: "hard-link
   if (modules === "symlink") symlinkSync(join(base, "node_modules"), join(dir, "node_modules"));
   else await execa("cp", ["-al", join(base, "node_modules"), join(dir, "node_modules")]);
   return dir;
+}
+
+/** Installs `spec` (a package manager, a Node line) from the registry into a folder of its own; returns its .bin folder. */
+export async function installTool(spec: string): Promise<string> {
+  const dir = tempDir("cdk-tool-");
+  writeFileSync(join(dir, "package.json"), '{ "private": true }');
+  const result = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", spec], { cwd: dir, reject: false, all: true });
+  expect(result.exitCode, result.all).toBe(0);
+  return join(dir, "node_modules", ".bin");
 }

@@ -3,10 +3,13 @@ import { execa, type Options } from "execa";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { selfCommand } from "../../src/core/project/shell.js";
 import { tempDir } from "./tmp.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = join(REPO, "bin", "create-do-kv.cjs");
+/** How the CLI's printed commands run it again when it runs from this clone (shell.ts selfCommand). */
+export const SELF = selfCommand("npx", BIN);
 
 const wranglerHome = tempDir("cdk-wrangler-home-");
 mkdirSync(join(wranglerHome, "tmp"), { recursive: true });

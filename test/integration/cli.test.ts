@@ -5,7 +5,7 @@ import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TEMPLATES } from "../../src/core/project/options.js";
 import { runMain } from "../helpers/io.js";
-import { BIN, childEnv, runCli } from "../helpers/run.js";
+import { BIN, childEnv, runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 
 const TEMPLATE_NAMES = TEMPLATES.map((t) => t.value);
@@ -170,7 +170,7 @@ describe("printed commands are safe to paste", () => {
       expect(pasted.stdout.trim()).toBe(join(cwd, dir));
       expect(readdirSync(cwd)).toEqual([dir]);
       // The hint that finishes the KV step starts with the same cd.
-      expect(result.stderr).toContain(`To create them later: ${cdLine} && npx create-do-kv sync`);
+      expect(result.stderr).toContain(`To create them later: ${cdLine} && ${SELF} sync`);
     },
   );
 });

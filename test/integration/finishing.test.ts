@@ -1,6 +1,6 @@
 /** Install, git, --json, help and colour: what users of scaffolding CLIs take for granted. */
 import { execa } from "execa";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installDependencies } from "../../src/effects/install.js";
@@ -130,6 +130,23 @@ describe("git", () => {
     expect(result.stderr).toContain("inside an existing git repository");
     expect(existsSync(join(cwd, "inner", ".git"))).toBe(false);
     expect((await git(cwd, "log")).exitCode).not.toBe(0); // no commit was made in the outer one
+  });
+
+  it("without a git identity: a repository with nothing staged, no commit, and a note that says how to set one", async () => {
+    const cwd = tempDir();
+    const home = tempDir("cdk-home-");
+    // No name or email anywhere, and no guessing from the host name (which some hosts allow).
+    writeFileSync(join(home, ".gitconfig"), "[user]\n\tuseConfigOnly = true\n");
+    const env = childEnv({ HOME: home, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: join(home, ".gitconfig") });
+    for (const name of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"]) delete env[name];
+    const result = await runCli(["anon", "--yes", "--no-install", "--no-create-kv"], { cwd, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("git does not know your name and email yet");
+    expect(result.stderr).toContain("git config --global user.email");
+    expect(existsSync(join(cwd, "anon", ".git"))).toBe(true);
+    const staged = await execa("git", ["ls-files"], { cwd: join(cwd, "anon"), env: childEnv() });
+    expect(staged.stdout).toBe("");
+    expect((await git(join(cwd, "anon"), "log")).exitCode).not.toBe(0);
   });
 
   it("without git on PATH, notes it and still succeeds", async () => {

@@ -11,7 +11,7 @@ import { readConfig } from "../../src/core/config/read.js";
 import { mapWithLimit, wranglerConcurrency } from "../../src/effects/kv.js";
 import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
 import { Capture, FakeTtyIn, makeIo, runMain, waitFor } from "../helpers/io.js";
-import { childEnv, REPO, runCli } from "../helpers/run.js";
+import { childEnv, REPO, runCli, SELF } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
@@ -164,7 +164,7 @@ describe("when the API or the credentials fail", () => {
       expect(result.stderr).toContain("CACHE: not created.");
       expect(result.stderr).toContain(message);
       expect(result.stderr).not.toMatch(/\u001b\[/);
-      expect(result.stderr).toContain("cd failing && npx create-do-kv sync");
+      expect(result.stderr).toContain(`cd failing && ${SELF} sync`);
       expect(config(cwd, "failing", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
     },
     60_000,
@@ -196,7 +196,7 @@ describe("when the API or the credentials fail", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("Initialized a git repository with a first commit.");
     expect(result.stdout).toContain("Next steps:");
-    expect(result.stderr).toContain("cd late && npx create-do-kv sync");
+    expect(result.stderr).toContain(`cd late && ${SELF} sync`);
     expect(existsSync(join(cwd, "late", ".git"))).toBe(true);
   }, 60_000);
 
@@ -254,7 +254,7 @@ describe("when the API or the credentials fail", () => {
     const result = await run;
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("KV namespaces not created: CLOUDFLARE_API_TOKEN is not set");
-    expect(result.stderr).toContain("cd no-token && npx create-do-kv sync");
+    expect(result.stderr).toContain(`cd no-token && ${SELF} sync`);
     expect(cloudflare.fake.requests).toEqual([]);
     expect(config(cwd, "no-token", "toml").parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
   });

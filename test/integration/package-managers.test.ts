@@ -6,10 +6,11 @@
  * own tests, type-check and `deploy --dry-run` through that same manager.
  */
 import { execa } from "execa";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { managerWords, type PackageManager } from "../../src/core/project/package-manager.js";
+import { installTool } from "../helpers/installed.js";
 import { packAs, startRegistry, type Registry } from "../helpers/registry.js";
 import { childEnv } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -33,6 +34,14 @@ const MANAGERS: Manager[] = [
     version: "11.21.2",
     lockfile: "package-lock.json",
     // npm 11 asks before it runs a package it has not cached, CI or not; a user answers y.
+    env: (url) => ({ npm_config_registry: url, npm_config_yes: "true" }),
+  },
+  {
+    // npm 12 blocks dependencies' install scripts that package.json's allowScripts does not approve.
+    spec: "npm@12.2.3",
+    name: "npm",
+    version: "12.2.3",
+    lockfile: "package-lock.json",
     env: (url) => ({ npm_config_registry: url, npm_config_yes: "true" }),
   },
   {
@@ -86,15 +95,6 @@ const MANAGERS: Manager[] = [
     env: (url, home) => ({ npm_config_registry: url, BUN_CONFIG_REGISTRY: url, BUN_INSTALL_CACHE_DIR: join(home, "cache") }),
   },
 ];
-
-/** Installs `spec` into a folder of its own; returns its .bin folder. */
-async function installTool(spec: string): Promise<string> {
-  const dir = tempDir("cdk-tool-");
-  writeFileSync(join(dir, "package.json"), '{ "private": true }');
-  const result = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", spec], { cwd: dir, reject: false, all: true });
-  expect(result.exitCode, result.all).toBe(0);
-  return join(dir, "node_modules", ".bin");
-}
 
 let registry: Registry;
 
@@ -155,6 +155,13 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
     expect(readme).toContain(`\`${words.ci} && ${words.run} test && ${words.run} deploy\``);
     expect(readme).not.toMatch(manager.name === "npm" ? /pnpm|yarn|bun/ : /\bnpm (run|ci|test)\b|\bnpx\b(?! create-do-kv)/);
     expect(readFileSync(join(root, "AGENTS.md"), "utf8")).toContain(`\`${words.run} test\``);
+  });
+
+  it.runIf(manager.spec.startsWith("npm@12"))("approves the install scripts it needs: npm 12 has none left to review", async () => {
+    // Without allowScripts this lists esbuild and workerd (measured), whose scripts npm 12 skipped.
+    const review = await inProject("npm", "install-scripts", "ls");
+    expect(review.exitCode, review.all).toBe(0);
+    expect(review.all).toContain("No packages with unreviewed install scripts.");
   });
 
   it("generates the binding types at creation", () => {

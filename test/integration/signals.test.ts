@@ -11,7 +11,7 @@ import { readConfig } from "../../src/core/config/read.js";
 import type { Report } from "../../src/core/project/report.js";
 import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
 import { commandLine, descendants, survivors, until } from "../helpers/procs.js";
-import { BIN, childEnv, REPO } from "../helpers/run.js";
+import { BIN, childEnv, REPO, SELF } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
@@ -66,7 +66,7 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
         expect(report.error).toContain(
           signal === "SIGINT" ? "Cancelled during: Creating KV namespaces" : `Stopped by ${signal} during: Creating KV namespaces`,
         );
-        expect(String(result.stderr)).toContain(`To finish: cd ${name} && npx create-do-kv sync --wrangler ${WRANGLER}`);
+        expect(String(result.stderr)).toContain(`To finish: cd ${name} && ${SELF} sync --wrangler ${WRANGLER}`);
         expect(await survivors(tree)).toEqual([]);
         const config = readConfig(readFileSync(join(cwd, name, "wrangler.toml"), "utf8"), "toml");
         expect(config.kv_namespaces?.map((kv) => kv.id)).toEqual([undefined, undefined]);
@@ -87,7 +87,7 @@ describe.runIf(process.platform === "linux")("a signal to create-do-kv's pid, wi
     expect(result.exitCode, String(result.stderr)).toBe(143);
     expect(report).toMatchObject({ status: "cancelled", exitCode: 143, installed: false });
     expect(report.error).toContain("Stopped by SIGTERM during: Installing dependencies");
-    expect(String(result.stderr)).toContain("To finish: cd app && npm i && npx create-do-kv sync");
+    expect(String(result.stderr)).toContain(`To finish: cd app && npm i && ${SELF} sync`);
     expect(await survivors(tree)).toEqual([]);
     expect(existsSync(join(cwd, "app", "src", "index.ts"))).toBe(true);
     expect(readConfig(readFileSync(join(cwd, "app", "wrangler.toml"), "utf8"), "toml").name).toBe("app");

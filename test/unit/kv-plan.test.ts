@@ -1,4 +1,5 @@
 import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../../src/core/kv/flags.js";
+import { selfCommand } from "../../src/core/project/shell.js";
 import { quoteArg } from "../../src/core/project/shell.js";
 import { UsageError } from "../../src/errors.js";
 import { describe, expect, it } from "vitest";
@@ -167,13 +168,23 @@ describe("decideKvCreation", () => {
 
 describe("finishCommand: the sync that finishes a run carries that run's KV flags", () => {
   it("is bare with the defaults", () => {
-    expect(finishCommand(kvSettings({}), { dlx: "npx" })).toBe("npx create-do-kv sync");
+    expect(finishCommand(kvSettings({}), { self: selfCommand("npx", undefined) })).toBe("npx create-do-kv sync");
+  });
+  it("from a clone (the bin under no node_modules), runs that same file: the name may not be on the registry", () => {
+    expect(finishCommand(kvSettings({}), { self: selfCommand("npx", "/src/my clone/bin/create-do-kv.cjs"), prefix: "cd app && " })).toBe(
+      "cd app && node '/src/my clone/bin/create-do-kv.cjs' sync",
+    );
+    expect(selfCommand("bun x", "C:\\Users\\u\\AppData\\node_modules\\create-do-kv\\bin\\create-do-kv.cjs")).toBe("bun x create-do-kv");
   });
   it("keeps --preview, --wrangler and a non-default --timeout, quoted for a POSIX shell", () => {
     const settings = kvSettings({ preview: true, wrangler: "/opt/my tools/wrangler", timeout: "10", kvId: ["A=0123456789abcdef0123456789abcdef"] });
-    expect(finishCommand(settings, { dlx: "pnpm dlx", prefix: "cd app && ", cwd: "it's" })).toBe(
-      "cd app && pnpm dlx create-do-kv sync --cwd 'it'\\''s' --preview --wrangler '/opt/my tools/wrangler' --timeout 10",
-    );
+    expect(
+      finishCommand(settings, {
+        self: selfCommand("pnpm dlx", "/home/u/.cache/pnpm/dlx/x/node_modules/create-do-kv/bin/create-do-kv.cjs"),
+        prefix: "cd app && ",
+        cwd: "it's",
+      }),
+    ).toBe("cd app && pnpm dlx create-do-kv sync --cwd 'it'\\''s' --preview --wrangler '/opt/my tools/wrangler' --timeout 10");
   });
   it.each([
     ["plain-name_1.2", "plain-name_1.2"],

@@ -175,6 +175,30 @@ describe("the package manager in the generated files", () => {
   });
 });
 
+describe("the pinned toolchain (npm run update-template moves it)", () => {
+  it("pins exact versions, and the wrangler the tests run is the template's", () => {
+    const pins = JSON.parse(template.get("package.json")!).devDependencies as Record<string, string>;
+    for (const [name, version] of Object.entries(pins)) expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+    const own = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(own.devDependencies.wrangler).toBe(pins.wrangler);
+  });
+});
+
+describe("the Node a generated project needs", () => {
+  it.each(TEMPLATES.map(({ value }) => value))(
+    "%s: engines names wrangler's floor, .node-version a line above it, and npm approves the two builds",
+    (value) => {
+      const files = new Map(planProject(layers.get(value)!, { ...base, template: value }).map((f) => [f.path, f.content]));
+      const pkg = JSON.parse(files.get("package.json")!);
+      // wrangler refuses Node older than 22.12 (it exits 1 even for --help).
+      expect(pkg.engines).toEqual({ node: ">=22.12.0" });
+      expect(Number(files.get(".node-version")!.trim())).toBeGreaterThanOrEqual(22);
+      // npm 12 blocks install scripts not in allowScripts: esbuild and workerd fetch their binaries.
+      expect(pkg.allowScripts).toEqual({ esbuild: true, workerd: true });
+    },
+  );
+});
+
 describe("editor files", () => {
   const jsonc = (text: string) => {
     const errors: ParseError[] = [];

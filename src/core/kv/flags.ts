@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { parseKvIds } from "./plan.js";
-import { quoteArg } from "../project/shell.js";
+import { quoteArg, type Shell } from "../project/shell.js";
 
 export interface KvFlags {
   createKv?: boolean;
@@ -26,16 +26,17 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /**
  * The `sync` command that finishes what a run left undone, with the KV flags that run was given
- * (so a flag added to KvSettings is carried by adding it here, once). `prefix`: "cd app && " or "".
+ * (so a flag added to KvSettings is carried by adding it here, once). `self`: how create-do-kv is
+ * run again (shell.ts selfCommand); `prefix`: "cd app && " or "".
  */
-export function finishCommand(settings: KvSettings, options: { dlx: string; prefix?: string; cwd?: string }): string {
+export function finishCommand(settings: KvSettings, options: { self: string; prefix?: string; cwd?: string; shell?: Shell }): string {
   const flags = [
     ...(options.cwd ? ["--cwd", options.cwd] : []),
     ...(settings.preview ? ["--preview"] : []),
     ...(settings.wrangler ? ["--wrangler", settings.wrangler] : []),
     ...(settings.timeoutMs !== DEFAULT_TIMEOUT_SECONDS * 1000 ? ["--timeout", String(settings.timeoutMs / 1000)] : []),
   ];
-  return `${options.prefix ?? ""}${options.dlx} create-do-kv sync${flags.map((flag) => ` ${quoteArg(flag)}`).join("")}`;
+  return `${options.prefix ?? ""}${options.self} sync${flags.map((flag) => ` ${quoteArg(flag, options.shell)}`).join("")}`;
 }
 
 /**

@@ -231,3 +231,15 @@ export function pathNotes(path: string): string[] {
         `The project's path holds "${char}": its test runner reads paths as URLs, where "${char}" ends the path, so running the project's tests ${what[char]}. A path without "${char}" avoids that.`,
     );
 }
+
+/**
+ * Why Windows cannot hold a file or folder of this name, whatever the extension: a device name
+ * (`con`, `nul`, `com1`, ...), or a trailing dot or space (Windows drops them, so the name is a
+ * different one there). A project holding one cannot be cloned or opened on Windows.
+ */
+export function windowsNameProblem(name: string): string | undefined {
+  const device = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\.|$)/i.exec(name);
+  if (device) return `"${name}" is the device name ${device[1]!.toUpperCase()} on Windows, where no file or folder can be named so`;
+  if (/[. ]$/.test(name)) return `"${name}" ends with a ${name.endsWith(".") ? "dot" : "space"}, which Windows drops from names`;
+  return undefined;
+}

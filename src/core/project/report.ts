@@ -42,6 +42,8 @@ export interface Report {
   findings?: Finding[];
   /** `add`: the lines that call the new class from the fetch handler. */
   usage?: string[];
+  /** `create --deploy`: where the deployed Worker answers, as wrangler printed it. */
+  deployed?: { urls: string[] };
 }
 
 export function emptyReport(command: Report["command"], dryRun: boolean): Report {

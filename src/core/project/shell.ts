@@ -1,14 +1,37 @@
-/** Commands printed for people to paste: safe in a POSIX shell whatever the names hold. */
+/**
+ * Commands printed for people to paste, safe in the shell they will be pasted into whatever the
+ * names hold: a POSIX shell, or on Windows PowerShell (the default shell of Windows Terminal;
+ * `&&` needs PowerShell 7, which cmd shares, but cmd has no quoting that keeps every character).
+ */
+export type Shell = "posix" | "powershell";
 
-/** An argument as a POSIX shell reads it back: bare when safe, else in single quotes ($ and ` stay text). */
-export function quoteArg(value: string): string {
+export function shellFor(platform: NodeJS.Platform): Shell {
+  return platform === "win32" ? "powershell" : "posix";
+}
+
+/**
+ * An argument as the shell reads it back: bare when safe, else in single quotes, where neither
+ * shell expands anything ($ and ` stay text). A quote inside is `'\''` in POSIX, `''` in PowerShell.
+ */
+export function quoteArg(value: string, shell: Shell = "posix"): string {
+  if (shell === "powershell") return /^[\w./:=+\\-]+$/.test(value) ? value : `'${value.replace(/'/g, "''")}'`;
   return /^[\w./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * How a printed command runs create-do-kv again. From a package (npx, dlx, an install: its file
+ * is under node_modules) the package manager's runner finds it; from a clone of the repository,
+ * where the name may not be on the registry at all (E404 before the first publish), the same file.
+ */
+export function selfCommand(dlx: string, bin: string | undefined, shell: Shell = "posix"): string {
+  if (bin === undefined || /[\\/]node_modules[\\/]/.test(bin)) return `${dlx} create-do-kv`;
+  return `node ${quoteArg(bin, shell)}`;
 }
 
 /**
  * `cd` into a folder given relative to where the command ran. A name starting with `-` would be
  * an option to cd (`cd -` goes to the previous folder), so it gets `./` in front.
  */
-export function cdCommand(path: string): string {
-  return `cd ${quoteArg(path.startsWith("-") ? `./${path}` : path)}`;
+export function cdCommand(path: string, shell: Shell = "posix"): string {
+  return `cd ${quoteArg(path.startsWith("-") ? `./${path}` : path, shell)}`;
 }

@@ -118,8 +118,10 @@ export function trustedToRun(file: string, projectDir: string): string {
 }
 
 /** The Env interface as `wrangler types` writes it, for the names in `config`. */
-export function envInterface(config: WranglerConfig): string {
-  const main = (config.main ?? "src/index.ts").replace(/\.[cm]?[jt]s$/, "");
+export function envInterface(config: WranglerConfig, platform: NodeJS.Platform = process.platform): string {
+  // An import specifier separates with "/" everywhere; on Windows a config's main may use "\\".
+  const written = (config.main ?? "src/index.ts").replace(/\.[cm]?[jt]s$/, "");
+  const main = platform === "win32" ? written.split("\\").join("/") : written;
   const properties = [
     ...(config.kv_namespaces ?? []).map((e) => `\t${e.binding}: KVNamespace;`),
     ...(config.durable_objects?.bindings ?? []).map((b) => `\t${b.name}: DurableObjectNamespace<import("./${main}").${b.class_name}>;`),

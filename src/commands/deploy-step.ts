@@ -1,0 +1,54 @@
+/**
+ * `create --deploy`: the checks `create-do-kv check` makes, in this process (no second download
+ * of itself), then `wrangler deploy` the package manager's own way (npx, pnpm exec, yarn, bun x),
+ * with the KV ids already in the config. A failure leaves the project as created: exit 1, with
+ * what wrangler said.
+ */
+import { deployCommand, deployedUrls, lastLines } from "../core/project/deploy.js";
+import type { PackageManager } from "../core/project/package-manager.js";
+import { emptyReport, type Report } from "../core/project/report.js";
+import { CliError } from "../errors.js";
+import { run } from "../effects/process.js";
+import type { Ui } from "../effects/ui.js";
+import { runCheck } from "./check.js";
+
+/** A first deploy uploads the bundle and may provision KV namespaces: minutes, not hours. */
+const DEPLOY_TIMEOUT_MS = 600_000;
+
+export async function deployStep(input: {
+  projectDir: string;
+  pm: PackageManager;
+  /** --wrangler, when given: the same wrangler the KV step ran. */
+  wrangler?: string;
+  env: NodeJS.ProcessEnv;
+  ui: Ui;
+  report: Report;
+  /** Where to deploy from later, for the hint after a failure: "cd app && npm run deploy". */
+  later: string;
+}): Promise<void> {
+  const { ui } = input;
+  const checked = emptyReport("check", false);
+  try {
+    await runCheck({}, { cwd: input.projectDir, env: input.env, ui, report: checked });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    throw new CliError(`Not deployed: ${error.message}`, error.exitCode, `Fix the findings above, then: ${input.later}`);
+  }
+  const { file, args, shown } = deployCommand(input.pm, input.wrangler);
+  const result = await ui.step(`Deploying with \`${shown}\``, undefined, () =>
+    run(file, args, { cwd: input.projectDir, env: input.env, timeoutMs: DEPLOY_TIMEOUT_MS }),
+  );
+  if (result.exitCode !== 0) {
+    const why = result.timedOut
+      ? `it did not finish within ${DEPLOY_TIMEOUT_MS / 60_000} minutes and was stopped`
+      : (result.problem ?? `exit ${result.exitCode}`);
+    throw new CliError(
+      `\`${shown}\` failed (${why}); the project is created as it stands:\n${lastLines(result.all)}`,
+      undefined,
+      `Fix the cause, then: ${input.later}`,
+    );
+  }
+  const urls = deployedUrls(result.all);
+  input.report.deployed = { urls };
+  ui.success(`Deployed${urls.length > 0 ? `: ${urls.join(" ")}` : "."}`);
+}
