@@ -18,6 +18,7 @@ import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
 import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
 import { guardTerminal, stopSignal, watchSignals } from "./effects/interrupt.js";
+import { showFullOutput } from "./effects/process.js";
 import { VERSION } from "./version.js";
 
 // For the bin, which builds the io of a real run.
@@ -78,7 +79,7 @@ function addKvOptions(command: Command): Command {
 const COMMON_OPTIONS = {
   json: { flag: "--json", help: "print one JSON object describing the result on stdout, and nothing else there" },
   color: { flag: "--no-color", help: "no colours (also: NO_COLOR, or when output is not a terminal)" },
-  verbose: { flag: "--verbose", help: "show stack traces of unexpected errors" },
+  verbose: { flag: "--verbose", help: "a failed program's whole output, and stack traces of unexpected errors" },
 } as const;
 
 /**
@@ -97,35 +98,39 @@ export function earlyFlags(argv: readonly string[]): Required<CommonFlags> {
 
 function addCommonOptions(command: Command, io: MainIo): Command {
   for (const { flag, help } of Object.values(COMMON_OPTIONS)) command.option(flag, help);
-  return command
-    .showHelpAfterError("(add --help for usage)")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      // From the io, which tests replace, not process.stdout.
-      // 80 is commander's own width where it knows none.
-      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
-      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,
-      getOutHasColors: () => wantsColor(io.stdout, io.env, earlyFlags(io.argv).color),
-      getErrHasColors: () => wantsColor(io.stderr, io.env, earlyFlags(io.argv).color),
-    });
+  return command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    // Its errors are printed by main, in the tool's one style (mark, hint, --json object).
+    outputError: () => {},
+    // From the io, which tests replace, not process.stdout.
+    // 80 is commander's own width where it knows none.
+    getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || 80,
+    getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || 80,
+    getOutHasColors: () => wantsColor(io.stdout, io.env, earlyFlags(io.argv).color),
+    getErrHasColors: () => wantsColor(io.stderr, io.env, earlyFlags(io.argv).color),
+  });
 }
 
-const EXAMPLES = `
-Examples:
-  Interactive, asks for everything not given:
-    npx create-do-kv
-  CI, no prompts; KV namespaces created when CLOUDFLARE_API_TOKEN is set:
-    npx --yes create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json
-  Rename, in the project (code, config, types and the migration):
-    npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE
-  After editing the config by hand, bring the rest into agreement and fill in KV ids:
-    npx create-do-kv sync
-  Into a Worker that exists (create-cloudflare's, say), in its folder:
-    npx create-do-kv add --class Room --kv CACHE
-  Before a deploy (exit 1 if a Durable Object's data is at risk):
-    npx create-do-kv check`;
+/** Each command's own examples; the top-level help shows them all. */
+const EXAMPLES = {
+  create: [
+    ["Interactive, asks for everything not given:", "npx create-do-kv"],
+    [
+      "CI, no prompts; KV namespaces created when CLOUDFLARE_API_TOKEN is set:",
+      "npx --yes create-do-kv my-app --yes --class ChatRoom --kv CACHE --kv SESSIONS --format jsonc --json",
+    ],
+  ],
+  rename: [["Rename, in the project (code, config, types and the migration):", "npx create-do-kv rename --class Room=ChatRoom --kv CACHE=STORE"]],
+  sync: [["After editing the config by hand, bring the rest into agreement and fill in KV ids:", "npx create-do-kv sync"]],
+  add: [["Into a Worker that exists (create-cloudflare's, say), in its folder:", "npx create-do-kv add --class Room --kv CACHE"]],
+  check: [["Before a deploy (exit 1 if a Durable Object's data is at risk):", "npx create-do-kv check"]],
+} as const;
+
+function examples(...commands: (keyof typeof EXAMPLES)[]): string {
+  const lines = commands.flatMap((name) => EXAMPLES[name].flatMap(([what, line]) => [`  ${what}`, `    ${line}`]));
+  return `\nExamples:\n${lines.join("\n")}`;
+}
 
 export interface Handlers {
   create(flags: CreateFlagsAll & CommonFlags): Promise<void>;
@@ -159,8 +164,7 @@ function addInputOptions(command: Command, inputs: readonly Input[]): void {
 export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const program = new Command("create-do-kv")
     .description(
-      "Create a Cloudflare Worker whose Durable Object reads and writes Workers KV.\n" +
-        "Asks for anything not given as a flag when run in a terminal; never asks in CI.",
+      "Create a Cloudflare Worker whose Durable Object reads and writes Workers KV. Asks for anything not given as a flag when run in a terminal; never asks in CI.",
     )
     .version(VERSION, "-v, --version", "print the version")
     // `create-do-kv help [command]` is help, not a project named "help".
@@ -180,7 +184,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .option("--deploy", "once created, run the checks of `check`, then `wrangler deploy` (asked in a terminal when logged in)")
     .option("--no-deploy", "do not deploy, and do not ask");
   addCommonOptions(addKvOptions(program), io)
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples("create", "rename", "sync", "add", "check"))
     .action(async (directory: string | undefined, options: CreateFlagsAll) => {
       await handlers.create({ ...options, directory });
     });
@@ -188,9 +192,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const rename = program
     .command("rename")
     .description(
-      "Rename a Durable Object class or binding, or a KV binding, everywhere: config, code (as TypeScript\n" +
-        "renames it), types, and a renamed_classes migration. KV ids are kept. In a terminal\n" +
-        "without flags, asks for each name.",
+      "Rename a Durable Object class or binding, or a KV binding, everywhere: config, code (as TypeScript renames it), types, and a renamed_classes migration. KV ids are kept. In a terminal without flags, asks for each name.",
     )
     .option("--class <OLD=NEW>", "rename a Durable Object class", collect)
     .option("--do-binding <OLD=NEW>", "rename a Durable Object binding", collect)
@@ -199,7 +201,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .option("--dry-run", "print the changes as a unified diff; write nothing")
     .option("--wrangler <path>", "the wrangler to run for `wrangler types` (default: the project's)");
   addCommonOptions(rename, io)
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples("rename"))
     .action(async (options: RenameFlags) => {
       await handlers.rename(options);
     });
@@ -207,14 +209,13 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const sync = program
     .command("sync")
     .description(
-      "Bring the project into agreement with a config you edited by hand: renames found against\n" +
-        "create-do-kv.json carried into code, types and migrations; KV namespace ids filled in.",
+      "Bring the project into agreement with a config you edited by hand: renames found against create-do-kv.json carried into code, types and migrations; KV namespace ids filled in.",
     )
     .option("--cwd <dir>", "the project directory (default: the current directory)")
     .option("--dry-run", "print the rename changes as a unified diff; write nothing")
     .option("--no-renames", "infer no renames: take the config as it is (bindings sync would ask about count as removed and added)");
   addCommonOptions(addKvOptions(sync), io)
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples("sync"))
     .action(async (options: SyncFlags) => {
       await handlers.sync(options);
     });
@@ -222,10 +223,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const add = program
     .command("add")
     .description(
-      "Add a Durable Object that is the one reader and writer of its KV to a Worker that exists (made by\n" +
-        "create-cloudflare, by hand, or by create-do-kv): the class in its own file, exported from main, its\n" +
-        "binding and KV bindings in every environment, its migration, KV namespaces and types. Your fetch\n" +
-        "handler is not edited: the lines that call the class are printed.",
+      "Add a Durable Object that is the one reader and writer of its KV to a Worker that exists (made by create-cloudflare, by hand, or by create-do-kv): the class in its own file, exported from main, its binding and KV bindings in every environment, its migration, KV namespaces and types. Your fetch handler is not edited: the lines that call the class are printed.",
     );
   addInputOptions(add, ADD_INPUTS);
   add
@@ -233,7 +231,7 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
     .option("--cwd <dir>", "the Worker's directory (default: the current directory)")
     .option("--dry-run", "print the changes as a unified diff; write nothing");
   addCommonOptions(addKvOptions(add), io)
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples("add"))
     .action(async (options: AddFlags) => {
       await handlers.add(options);
     });
@@ -241,17 +239,21 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const check = program
     .command("check")
     .description(
-      "Check, offline and without writing anything, that the next deploy is safe for the Durable Objects and KV:\n" +
-        "every bound class live, every live class exported, no committed migration step edited, no rename\n" +
-        "without its step, config, code, types and create-do-kv.json in agreement. Exit 1 with findings.",
+      "Check, offline and without writing anything, that the next deploy is safe for the Durable Objects and KV: every bound class live, every live class exported, no committed migration step edited, no rename without its step, config, code, types and create-do-kv.json in agreement. Exit 1 with findings.",
     )
     .option("--cwd <dir>", "the project directory (default: the current directory)");
   addCommonOptions(check, io)
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples("check"))
     .action(async (options: CheckFlags) => {
       await handlers.check(options);
     });
   return program;
+}
+
+/** The sub-command a command line names ("rename "), or "" for create. */
+function commandOf(argv: readonly string[]): string {
+  const first = argv.find((arg) => !arg.startsWith("-"));
+  return first && ["rename", "sync", "add", "check"].includes(first) ? `${first} ` : "";
 }
 
 function exitCodeOf(error: unknown): ExitCode {
@@ -265,6 +267,7 @@ const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "i
 
 export async function main(io: MainIo): Promise<ExitCode> {
   const { json, color, verbose } = earlyFlags(io.argv);
+  showFullOutput(verbose);
   // With --json, stdout carries only the JSON; everything for people goes to stderr.
   const human = json ? io.stderr : io.stdout;
   const notInteractive = whyNotInteractive(io);
@@ -375,7 +378,13 @@ export async function main(io: MainIo): Promise<ExitCode> {
     if (error instanceof CliError) {
       ui.error(error.message);
       if (error.hint) io.stderr.write(`  ${error.hint}\n`);
-    } else if (!(error instanceof CommanderError)) {
+    } else if (error instanceof CommanderError) {
+      // A bad command line; help and --version end here too, with nothing to say.
+      if (code !== EXIT.ok) {
+        ui.error(error.message.replace(/^error: /, "").replace(/\n\(Did you mean (.+)\?\)$/, " (did you mean $1?)"));
+        io.stderr.write(`  Run \`create-do-kv ${commandOf(io.argv)}--help\` for usage.\n`);
+      }
+    } else {
       // Commander prints its own messages; anything else is unexpected.
       const err = error as Error;
       ui.error(`Unexpected error: ${err?.message ?? String(error)}`);
@@ -385,7 +394,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
     if (report) report.error = error instanceof Error ? error.message : String(error);
   }
   if (json) {
-    const out = report ?? emptyReport("create", false);
+    const out = report ?? emptyReport((commandOf(io.argv).trim() || "create") as Report["command"], false);
     if (!report && code !== EXIT.ok) out.error = error instanceof Error ? error.message.replace(/^error: /, "") : "invalid command line";
     out.exitCode = code;
     out.status = STATUS[code];

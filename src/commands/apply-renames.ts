@@ -126,11 +126,13 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   let result: ApplyResult;
   try {
     if (readRegularFileIfAny(typesFile) === undefined) {
-      const made = await typesIntoNewFile(projectDir, input.env, input.wrangler);
+      const made = await ui.step("Generating the types the code is read with (wrangler types)", undefined, () =>
+        typesIntoNewFile(projectDir, input.env, input.wrangler),
+      );
       if ("failure" in made) throw new CliError(`\`wrangler types\` failed:\n${made.failure}`);
       typesFile = temporaryTypes = made.file;
     }
-    result = await planAll(input, typesFile);
+    result = await ui.step("Planning the renames with the project's TypeScript", undefined, () => planAll(input, typesFile));
   } finally {
     if (temporaryTypes) rmSync(temporaryTypes, { force: true });
   }
@@ -141,6 +143,8 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
   // Names changed (in the files now, or by hand before): the types follow, as wrangler would write them.
+  // A plain line, not a step: an interrupted write ends with its own message (what is kept, how to finish).
+  ui.info(`Writing ${writes.length} files, then the types (wrangler types) ...`);
   await commitWrites(projectDir, writes, typesStep(projectDir, input.env, input.wrangler));
   return result;
 }

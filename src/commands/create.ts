@@ -6,7 +6,7 @@ import { relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/rename/record.js";
 import { readConfig } from "../core/config/read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv/flags.js";
-import { cdCommand, selfCommand, shellFor } from "../core/project/shell.js";
+import { cdCommand, nextSteps, selfCommand, shellFor } from "../core/project/shell.js";
 import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv/plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/project/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/project/package-manager.js";
@@ -192,19 +192,21 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
       `  Config          ${configFile.path}`,
       "",
       "Next steps:",
-      ...(cd === "." ? [] : [`  ${cdCommand(cd, shell)}`]),
-      ...(install
-        ? []
-        : [
-            `  ${commandText(installCommand(pm))}`,
-            `  ${commandText(runScriptCommand(pm, "cf-typegen"))}   # ${TYPES_FILE}: the types tsc and your editor need`,
-          ]),
-      `  ${commandText(runScriptCommand(pm, "dev"))}      # local Worker, Durable Object and KV`,
-      `  ${commandText(runScriptCommand(pm, "test"))}     # tests in the Workers runtime`,
-      `  ${commandText(runScriptCommand(pm, "deploy"))}   # needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`,
-      ...options.environments.map(
-        (env) => `  ${commandText(runScriptCommand(pm, `deploy:${env}`))}   # env.${env}, as the Worker ${options.name}-${env}`,
-      ),
+      ...nextSteps([
+        ...(cd === "." ? [] : [[cdCommand(cd, shell)] as const]),
+        ...(install
+          ? []
+          : [
+              [commandText(installCommand(pm))] as const,
+              [commandText(runScriptCommand(pm, "cf-typegen")), `${TYPES_FILE}: the types tsc and your editor need`] as const,
+            ]),
+        [commandText(runScriptCommand(pm, "dev")), "local Worker, Durable Object and KV"],
+        [commandText(runScriptCommand(pm, "test")), "tests in the Workers runtime"],
+        [commandText(runScriptCommand(pm, "deploy")), `needs \`${words.exec} wrangler login\` or CLOUDFLARE_API_TOKEN`],
+        ...options.environments.map(
+          (env) => [commandText(runScriptCommand(pm, `deploy:${env}`)), `env.${env}, as the Worker ${options.name}-${env}`] as const,
+        ),
+      ]),
     ].join("\n"),
   );
   if (kvResult.failure) throw kvResult.failure;

@@ -4,11 +4,11 @@
  * with the KV ids already in the config. A failure leaves the project as created: exit 1, with
  * what wrangler said.
  */
-import { deployCommand, deployedUrls, lastLines } from "../core/project/deploy.js";
+import { deployCommand, deployedUrls } from "../core/project/deploy.js";
 import type { PackageManager } from "../core/project/package-manager.js";
 import { emptyReport, type Report } from "../core/project/report.js";
 import { CliError } from "../errors.js";
-import { run } from "../effects/process.js";
+import { run, tailOf } from "../effects/process.js";
 import type { Ui } from "../effects/ui.js";
 import { runCheck } from "./check.js";
 
@@ -43,7 +43,7 @@ export async function deployStep(input: {
       ? `it did not finish within ${DEPLOY_TIMEOUT_MS / 60_000} minutes and was stopped`
       : (result.problem ?? `exit ${result.exitCode}`);
     throw new CliError(
-      `\`${shown}\` failed (${why}); the project is created as it stands:\n${lastLines(result.all)}`,
+      `\`${shown}\` failed (${why}); the project is created as it stands:\n${tailOf(result.all.trim())}`,
       undefined,
       `Fix the cause, then: ${input.later}`,
     );

@@ -38,9 +38,23 @@ export interface RunResult {
 /** Output kept per stream: a program that floods its output is stopped, not held in memory. */
 export const MAX_OUTPUT_CHARS = 8_000_000;
 
-/** The end of a long output, for a message: what a program said last is what explains its failure. */
-export function tailOf(text: string, chars = 4_000): string {
-  return text.length <= chars ? text : `[... ${text.length - chars} characters before ...]\n${text.slice(-chars)}`;
+let fullOutput = false;
+
+/** --verbose: messages carry a failed program's whole output, not its last lines. */
+export function showFullOutput(on: boolean): void {
+  fullOutput = on;
+}
+
+/**
+ * The end of a long output, for a message: what a program said last is what explains its
+ * failure. The last `lines` lines, at most `chars` characters (a flood is not repeated).
+ */
+export function tailOf(text: string, lines = 15, chars = 2_000): string {
+  if (fullOutput) return text;
+  const kept = text.split("\n").slice(-lines).join("\n");
+  const tail = kept.length <= chars ? kept : kept.slice(-chars);
+  if (tail.length === text.length) return text;
+  return `[... ${text.length - tail.length} characters before; --verbose shows all of it ...]\n${tail}`;
 }
 
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {

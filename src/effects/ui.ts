@@ -38,7 +38,14 @@ export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean
 export function createUi(
   out: Stream,
   err: Stream,
-  options: { env: NodeJS.ProcessEnv; color: boolean /** a terminal session: steps get a spinner */; spinner?: boolean },
+  options: {
+    env: NodeJS.ProcessEnv;
+    color: boolean;
+    /** A terminal session: steps get a spinner. */
+    spinner?: boolean;
+    /** Without one, how often a long step says it is still running (a CI log must not look stalled). */
+    heartbeatMs?: number;
+  },
 ): Ui {
   const paint = (stream: Stream) => {
     const on = wantsColor(stream, options.env, options.color);
@@ -58,11 +65,17 @@ export function createUi(
         return createSpinnerStep(out, onOut)(start, done, work);
       }
       out.write(`${start} ...\n`);
+      const started = Date.now();
+      const every = options.heartbeatMs ?? 30_000;
+      const heartbeat = setInterval(() => out.write(`  still running after ${Math.round((Date.now() - started) / 1000)} s: ${start}\n`), every);
+      heartbeat.unref();
       let result: Awaited<ReturnType<typeof work>>;
       try {
         result = await work();
       } catch (error) {
         throw interruption(start) ?? error;
+      } finally {
+        clearInterval(heartbeat);
       }
       throwIfInterrupted(start);
       if (done) success(done);

@@ -225,6 +225,27 @@ describe("--json", () => {
   });
 });
 
+describe("commander's errors, in the tool's one style", () => {
+  it.each([
+    [["--dryrun"], "✖ unknown option '--dryrun' (did you mean --dry-run?)\n  Run `create-do-kv --help` for usage.\n"],
+    [["rename", "--klass", "A=B"], "✖ unknown option '--klass' (did you mean --class?)\n  Run `create-do-kv rename --help` for usage.\n"],
+    [["check", "extra"], "✖ too many arguments for 'check'. Expected 0 arguments but got 1: extra.\n  Run `create-do-kv check --help` for usage.\n"],
+  ])("%j: the same mark and hint as every refusal, exit 2", async (argv, printed) => {
+    const { io, stderr, stdout } = makeIo({ argv, cwd: tempDir() });
+    expect(await main(io)).toBe(2);
+    expect(stderr.text).toBe(printed);
+    expect(stdout.text).toBe("");
+  });
+
+  it("with --json: one object naming the command, the error and exit 2", async () => {
+    const { io, stdout } = makeIo({ argv: ["rename", "--klass", "A=B", "--json"], cwd: tempDir() });
+    expect(await main(io)).toBe(2);
+    const report = JSON.parse(stdout.text) as Report;
+    expect(report).toMatchObject({ command: "rename", status: "invalid", exitCode: 2 });
+    expect(report.error).toContain("unknown option '--klass'");
+  });
+});
+
 describe("help", () => {
   const io = makeIo({ argv: [], cwd: "/" }).io;
   const program = buildProgram(io, {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError } from "../../src/errors.js";
 import { watchSignals } from "../../src/effects/interrupt.js";
-import { MAX_OUTPUT_CHARS, run, tailOf } from "../../src/effects/process.js";
+import { MAX_OUTPUT_CHARS, run, showFullOutput, tailOf } from "../../src/effects/process.js";
 import { commandLine, descendants, survivors, until } from "../helpers/procs.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -95,8 +95,19 @@ describe.runIf(process.platform !== "win32")("process trees", () => {
 });
 
 describe("tailOf", () => {
-  it("keeps short text, and the end of long text with a note of what was cut", () => {
-    expect(tailOf("abc", 10)).toBe("abc");
-    expect(tailOf("0123456789abc", 3)).toBe("[... 10 characters before ...]\nabc");
+  it("keeps short text, and the last lines of long text with a note of what was cut and where it all is", () => {
+    expect(tailOf("abc")).toBe("abc");
+    expect(tailOf("a\nb\nc\nd", 2)).toBe("[... 4 characters before; --verbose shows all of it ...]\nc\nd");
+    // One enormous line: its end, within the character cap.
+    expect(tailOf("x".repeat(10_000), 15, 100)).toBe(`[... 9900 characters before; --verbose shows all of it ...]\n${"x".repeat(100)}`);
+  });
+
+  it("with --verbose, keeps everything", () => {
+    showFullOutput(true);
+    try {
+      expect(tailOf("a\nb\nc\nd", 2)).toBe("a\nb\nc\nd");
+    } finally {
+      showFullOutput(false);
+    }
   });
 });

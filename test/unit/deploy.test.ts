@@ -1,6 +1,6 @@
 /** `create --deploy`: when it is refused before anything is written, and what is read from wrangler's output. */
 import { describe, expect, it } from "vitest";
-import { deployCommand, deployedUrls, deployRefusal, lastLines } from "../../src/core/project/deploy.js";
+import { deployCommand, deployedUrls, deployRefusal } from "../../src/core/project/deploy.js";
 
 describe("deployRefusal", () => {
   const base = { deploy: true, install: true, hasToken: true, interactive: false };
@@ -33,10 +33,6 @@ describe("deployedUrls", () => {
     ].join("\n");
     expect(deployedUrls(output)).toEqual(["https://app.fake.workers.dev"]);
     expect(deployedUrls("No deploy targets for app")).toEqual([]);
-  });
-  it("keeps only the last lines of a flood", () => {
-    const text = Array.from({ length: 500 }, (_, i) => `line ${i}`).join("\n");
-    expect(lastLines(text, 3)).toBe("line 497\nline 498\nline 499");
   });
 });
 

@@ -1,5 +1,5 @@
 import { finishCommand, kvSettings, MAX_TIMEOUT_SECONDS } from "../../src/core/kv/flags.js";
-import { selfCommand } from "../../src/core/project/shell.js";
+import { nextSteps, selfCommand } from "../../src/core/project/shell.js";
 import { quoteArg } from "../../src/core/project/shell.js";
 import { UsageError } from "../../src/errors.js";
 import { describe, expect, it } from "vitest";
@@ -209,5 +209,14 @@ describe("kvSettings: numbers and paths as the user meant them", () => {
     expect(kvSettings({ wrangler: "./w" }, "/home/me").wrangler).toBe("/home/me/w");
     expect(kvSettings({ wrangler: "wrangler" }, "/home/me").wrangler).toBe("wrangler");
     expect(kvSettings({ wrangler: "/abs/wrangler" }, "/home/me").wrangler).toBe("/abs/wrangler");
+  });
+});
+
+describe("nextSteps", () => {
+  it("puts every # comment in one column, after the longest command that has one", () => {
+    const lines = nextSteps([["cd app"], ["npm run cf-typegen", "types"], ["npm run dev", "local"], ["npm run deploy:staging", "env.staging"]]);
+    expect(lines[0]).toBe("  cd app");
+    const columns = new Set(lines.slice(1).map((line) => line.indexOf("#")));
+    expect(columns).toEqual(new Set(["  npm run deploy:staging   ".length]));
   });
 });

@@ -104,9 +104,11 @@ describe("resolveCreateOptions", () => {
     // Namespace titles are <worker>-<binding lower-cased, "_" as "-">: these pairs would share one namespace.
     [
       { directory: "d", kv: ["USER_CACHE", "user_cache"] },
-      '--kv: The KV bindings "USER_CACHE" and "user_cache" would get the same namespace title ("<worker>-user-cache")',
+      '--kv: The KV bindings "USER_CACHE" and "user_cache" would get the same namespace title ("d-user-cache")',
     ],
-    [{ directory: "d", kv: ["CACHE", "Cache"] }, '"CACHE" and "Cache" would get the same namespace title ("<worker>-cache")'],
+    [{ directory: "d", kv: ["CACHE", "Cache"] }, '"CACHE" and "Cache" would get the same namespace title ("d-cache")'],
+    // The real Worker name where the flags settle it (--name wins over the directory), no placeholder.
+    [{ directory: "d", name: "api", env: ["Prod"] }, '(wrangler deploys it as the Worker "api-Prod")'],
     [{ directory: "taken" }, "directory argument: /projects/taken is not empty"],
     [{ directory: "d", doBinding: "STORE", kv: ["STORE"] }, '--kv: "STORE" is already the Durable Object binding'],
     // --class Cache derives the DO binding CACHE, the default KV binding: the message says so, not only --kv.

@@ -184,6 +184,16 @@ describe("the pinned toolchain (npm run update-template moves it)", () => {
   });
 });
 
+describe("the README speaks the project's lifecycle", () => {
+  it.each(TEMPLATES.map(({ value }) => value))("%s: a rename is recorded by a migration step, or by the exports entry", (value) => {
+    const readme = (lifecycle: "migrations" | "exports") =>
+      new Map(planProject(layers.get(value)!, { ...base, template: value, lifecycle }).map((f) => [f.path, f.content])).get("README.md")!;
+    expect(readme("migrations")).toContain("`renamed_classes` migration");
+    expect(readme("exports")).not.toContain("renamed_classes");
+    expect(readme("exports")).toContain("`exports` entry");
+  });
+});
+
 describe("the Node a generated project needs", () => {
   it.each(TEMPLATES.map(({ value }) => value))(
     "%s: engines names wrangler's floor, .node-version a line above it, and npm approves the two builds",

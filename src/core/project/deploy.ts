@@ -20,11 +20,6 @@ export function deployedUrls(output: string): string[] {
   return [...new Set(output.match(/https:\/\/[^\s"'<>()]+/g) ?? [])].filter((url) => !/cloudflare\.com|developers\./.test(url));
 }
 
-/** The last lines of a failed program's output: what explains the failure, not a flood. */
-export function lastLines(text: string, count = 12): string {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-
 /**
  * `wrangler deploy` as the package manager runs a bin the project installed (`npx`, `pnpm exec`,
  * `yarn`, `bun x`), or the --wrangler the KV step ran. `shown` is for people.

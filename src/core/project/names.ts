@@ -172,7 +172,8 @@ export function validateEnvironments(envs: readonly string[], workerName = "", k
   const seen = new Set<string>();
   for (const env of envs) {
     if (!ENV_NAME.test(env)) {
-      return `"${env}" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter and not ending with a dash (wrangler deploys it as the Worker "<name>-${env}").`;
+      const deployedAs = workerName ? `the Worker "${workerName}-${env}"` : `the Worker's name followed by "-${env}"`;
+      return `"${env}" is not a valid environment name: use lowercase letters, digits and dashes, starting with a letter and not ending with a dash (wrangler deploys it as ${deployedAs}).`;
     }
     if (workerName && workerName.length + 1 + env.length > 63) {
       return `The environment "${env}" would be deployed as "${workerName}-${env}", longer than the 63 characters a Worker name may have.`;

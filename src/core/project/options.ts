@@ -183,7 +183,7 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     key: "template",
     option: {
       spec: "--template <name>",
-      help: `what the Durable Object does (default: default):\n${TEMPLATES.map((t) => `  ${t.value}: ${t.hint}`).join("\n")}`,
+      help: `what the Durable Object does: ${TEMPLATES.map((t) => `${t.value} (${t.hint})`).join(" or ")} (default: default)`,
     },
     message: "Template",
     choices: TEMPLATES,
@@ -197,7 +197,7 @@ const DEFINITIONS: readonly Omit<Input, "flag">[] = [
     key: "lifecycle",
     option: {
       spec: "--lifecycle <form>",
-      help: `how the config declares Durable Object classes (default: migrations):\n${LIFECYCLES.map((l) => `  ${l.value}: ${l.hint}`).join("\n")}`,
+      help: `how the config declares Durable Object classes: ${LIFECYCLES.map((l) => `${l.value} (${l.hint})`).join(" or ")} (default: migrations)`,
     },
     message: "Durable Object classes declared with",
     choices: LIFECYCLES,
@@ -255,10 +255,17 @@ export async function resolveInputs(
   mode: ResolveMode,
   ctx: ResolveContext,
 ): Promise<Partial<CreateOptions>> {
-  // Flags are checked on their own first, so a typo fails before any question is asked.
+  // Flags are checked on their own first, so a typo fails before any question is asked; with the
+  // Worker's name where the flags already settle it, so a message can name what it derives.
+  const creating = inputs.some((input) => input.key === "directory");
+  const directory = creating ? (flags.directory ?? (mode.yes ? DEFAULT_DIRECTORY : undefined)) : undefined;
+  const name =
+    (creating ? flags.name?.trim() : undefined) ||
+    (directory === undefined ? undefined : workerNameFromDirectory(basename(resolve(ctx.cwd, directory.trim()))));
+  const known: Chosen = name !== undefined && validateWorkerName(name) === undefined ? { name } : {};
   for (const input of inputs) {
     const raw = input.raw(flags);
-    const problem = raw === undefined ? undefined : input.validate(raw, {}, ctx);
+    const problem = raw === undefined ? undefined : input.validate(raw, input.key === "name" ? {} : known, ctx);
     if (problem) throw flagError(input, problem);
   }
 

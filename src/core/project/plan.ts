@@ -209,6 +209,10 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     KEY_PREFIX: "room",
     KV_AND_ENVIRONMENTS: kvAndEnvironments(options),
     ENVIRONMENTS_DOC: environmentsDoc(options, pm),
+    // How the config records a class rename: a migration step, or the exports map's own entry.
+    RENAME_RECORD:
+      options.lifecycle === "exports" ? 'its `exports` entry marked `state = "renamed"` with `renamed_to`' : "a `renamed_classes` migration step",
+    RENAME_RECORD_SHORT: options.lifecycle === "exports" ? "the `exports` entry" : "the `renamed_classes` migration",
     COMPATIBILITY_DATE,
     CONFIG_FILE: configFileName(options),
     LIFECYCLE: lifecycleBlock(options),

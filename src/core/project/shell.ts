@@ -35,3 +35,9 @@ export function selfCommand(dlx: string, bin: string | undefined, shell: Shell =
 export function cdCommand(path: string, shell: Shell = "posix"): string {
   return `cd ${quoteArg(path.startsWith("-") ? `./${path}` : path, shell)}`;
 }
+
+/** Commands with their `#` comments in one column, after the longest command that has one. */
+export function nextSteps(steps: readonly (readonly [string, string?])[]): string[] {
+  const width = Math.max(...steps.filter(([, why]) => why).map(([line]) => line.length));
+  return steps.map(([line, why]) => (why ? `  ${line.padEnd(width)}   # ${why}` : `  ${line}`));
+}
