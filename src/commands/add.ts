@@ -8,6 +8,7 @@ import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
+import { choosePackageManager, managerWords } from "../core/project/package-manager.js";
 import { selfCommand, shellFor } from "../core/project/shell.js";
 import { finishCommand, type KvFlags, kvSettings } from "../core/kv/flags.js";
 import { splitList, windowsNameProblem } from "../core/project/names.js";
@@ -193,7 +194,8 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     ui,
     confirm: deps.confirm,
     finishCommand: finishCommand(settings, {
-      self: selfCommand("npx", deps.bin, shellFor(process.platform)),
+      // The runner of the manager that ran this (npx, pnpm dlx, yarn dlx, bun x).
+      self: selfCommand(managerWords(choosePackageManager(undefined, deps.env.npm_config_user_agent)).dlx, deps.bin, shellFor(process.platform)),
       cwd: flags.cwd,
       shell: shellFor(process.platform),
     }),

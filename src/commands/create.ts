@@ -2,7 +2,8 @@
  * `create`: resolve the options, plan the files, write them, install, create the KV
  * namespaces, make the first commit. --dry-run shows the plan and stops.
  */
-import { relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/rename/record.js";
 import { readConfig } from "../core/config/read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv/flags.js";
@@ -49,6 +50,14 @@ export interface CreateDeps {
   notInteractive?: string;
   /** The file this run was started from: how printed commands run create-do-kv again. */
   bin?: string;
+}
+
+/** Whether a folder above `directory` holds a git repository (create then makes none of its own). */
+function insideRepository(directory: string): boolean {
+  for (let dir = dirname(directory); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promise<void> {
@@ -133,19 +142,24 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   }
 
   const finish = finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: inProject, shell });
+  // Followed as printed after a failed or stopped install, it ends with the project the whole run
+  // makes: dependencies, then sync (the record, KV ids, the types), then the first commit.
+  const firstCommit =
+    flags.git !== false && !insideRepository(directory) ? ' && git init --quiet && git add --all && git commit --quiet -m "Initial commit"' : "";
+  const finishAfterInstall = `${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: "", shell })}${firstCommit}`;
   if (install) {
     await ui
       .step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
         installDependencies(directory, installLine, {
           env: { ...deps.env, ...installEnv(pm) },
-          retry: `${inProject}${commandText(installCommand(pm))}`,
+          retry: finishAfterInstall,
         }),
       )
       .catch((error: unknown) => {
         // Stopped mid-install: the files are whole; what is left is the install and the KV step.
         if (!(error instanceof CancelledError)) throw error;
         throw error.with({
-          hint: `To finish: ${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: "", shell })}`,
+          hint: `To finish: ${finishAfterInstall}`,
         });
       });
     report.installed = true;

@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv/flags.js";
+import { choosePackageManager, managerWords } from "../core/project/package-manager.js";
 import { selfCommand, shellFor } from "../core/project/shell.js";
 import { finishCommand, kvSettings } from "../core/kv/flags.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations/lifecycle.js";
@@ -162,7 +163,8 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     ui: deps.ui,
     confirm: deps.confirm,
     finishCommand: finishCommand(settings, {
-      self: selfCommand("npx", deps.bin, shellFor(process.platform)),
+      // The runner of the manager that ran this (npx, pnpm dlx, yarn dlx, bun x).
+      self: selfCommand(managerWords(choosePackageManager(undefined, deps.env.npm_config_user_agent)).dlx, deps.bin, shellFor(process.platform)),
       cwd: flags.cwd,
       shell: shellFor(process.platform),
     }),

@@ -22,7 +22,7 @@ export async function installDependencies(
     throw new CliError(
       `\`${commandText(line)}\` did not finish within ${within} and was stopped; the project files were kept.\n${tailOf(result.all.trim())}`,
       undefined,
-      `To retry: ${options.retry}`,
+      `To finish: ${options.retry}`,
     );
   }
   if (result.exitCode !== 0) {
@@ -30,7 +30,7 @@ export async function installDependencies(
     throw new CliError(
       `\`${commandText(line)}\` failed${result.exitCode === undefined ? "" : ` (exit ${result.exitCode})`}; the project files were kept.\n${output}`,
       undefined,
-      `To retry: ${options.retry}`,
+      `To finish: ${options.retry}`,
     );
   }
 }

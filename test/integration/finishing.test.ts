@@ -10,7 +10,7 @@ import { readConfig } from "../../src/core/config/read.js";
 import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, commandText } from "../../src/core/project/package-manager.js";
 import type { Report } from "../../src/core/project/report.js";
 import { Capture, makeIo } from "../helpers/io.js";
-import { childEnv, runCli } from "../helpers/run.js";
+import { childEnv, runCli, SELF } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const OFFLINE = ["--no-install", "--no-git", "--no-create-kv"];
@@ -67,14 +67,14 @@ describe("install", () => {
     const attempt = installDependencies(tempDir(), line, { env: process.env, retry: "cd app && npm i", timeoutMs: 500 });
     await expect(attempt).rejects.toMatchObject({
       exitCode: 1,
-      hint: "To retry: cd app && npm i",
+      hint: "To finish: cd app && npm i",
       message: expect.stringMatching(/did not finish within 0.5 s and was stopped; the project files were kept\.\nresolving\.\.\./),
     });
   });
 
-  it("a failed install shows the package manager's error in full, keeps the files, prints the retry, exits 1", async () => {
+  it("a failed install shows the package manager's error, keeps the files, exits 1; the printed finish, followed as is, makes the whole project", async () => {
     const cwd = tempDir();
-    const result = await runCli(["broken", "--yes", "--no-git", "--no-create-kv", "--pm", "npm"], {
+    const result = await runCli(["broken", "--yes", "--no-create-kv", "--pm", "npm"], {
       cwd,
       env: childEnv({
         // An empty cache and a registry nobody answers at: npm fails at once.
@@ -88,9 +88,20 @@ describe("install", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("`npm i --prefer-offline --no-audit --no-fund` failed (exit 1); the project files were kept.");
     expect(result.stderr).toMatch(/ECONNREFUSED|network/i);
-    expect(result.stderr).toContain("To retry: cd broken && npm i");
+    const finish = `cd broken && npm i && ${SELF} sync && git init --quiet && git add --all && git commit --quiet -m "Initial commit"`;
+    expect(result.stderr).toContain(`To finish: ${finish}`);
     expect(existsSync(join(cwd, "broken", "wrangler.toml"))).toBe(true);
-  }, 120_000);
+    expect(existsSync(join(cwd, "broken", "worker-configuration.d.ts"))).toBe(false);
+    // Pasted into a shell, with the registry back: what the uninterrupted run would have made.
+    const pasted = await execa("sh", ["-c", finish], { cwd, env: childEnv(), reject: false, all: true, timeout: 300_000 });
+    expect(pasted.exitCode, pasted.all).toBe(0);
+    const root = join(cwd, "broken");
+    for (const file of ["worker-configuration.d.ts", "create-do-kv.json", "node_modules"]) expect(existsSync(join(root, file)), file).toBe(true);
+    const tracked = (await execa("git", ["ls-files"], { cwd: root, env: childEnv() })).stdout.split("\n");
+    expect(tracked).toEqual(expect.arrayContaining(["wrangler.toml", "worker-configuration.d.ts", "create-do-kv.json", "package-lock.json"]));
+    const tsc = await execa(join(root, "node_modules", ".bin", "tsc"), ["--noEmit"], { cwd: root, env: childEnv(), reject: false, all: true });
+    expect(tsc.exitCode, tsc.all).toBe(0);
+  }, 420_000);
 });
 
 describe("git", () => {
@@ -222,6 +233,21 @@ describe("--json", () => {
       directory: join(cwd, "s"),
       kv: [{ binding: "CACHE", id: null, status: "skipped" }],
     });
+  });
+});
+
+describe("sync's hints speak the manager that ran it", () => {
+  it.each([
+    ["pnpm/12.21.0 npm/? node/v22.23.3 linux x64", "pnpm dlx create-do-kv sync"],
+    ["bun/1.4.5 npm/? node/v22.23.3 linux x64", "bun x create-do-kv sync"],
+    [undefined, "npx create-do-kv sync"],
+  ])("%s: %s", async (userAgent, command) => {
+    const cwd = tempDir();
+    const made = makeIo({ argv: ["p", "--yes", ...OFFLINE], cwd });
+    expect(await main(made.io)).toBe(0);
+    const { io, stderr } = makeIo({ argv: ["sync", "--cwd", "p"], cwd, env: { npm_config_user_agent: userAgent } });
+    expect(await main(io), stderr.text).toBe(0);
+    expect(stderr.text).toContain(`To create them later: ${command}`);
   });
 });
 
