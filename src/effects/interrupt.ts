@@ -41,6 +41,18 @@ export function interruption(doing?: string, kept = "What was done before it was
   return new CancelledError(`${what} ${kept}`, undefined, CODES[received]);
 }
 
+/**
+ * A Ctrl-C that was the answer to a program holding the terminal (`wrangler login` waiting for
+ * the browser) cancels that program, not the run: the caller takes it as such, and the work
+ * after it (git) goes on. Other signals are never forgotten.
+ */
+export function forgetCtrlC(): boolean {
+  if (received !== "SIGINT") return false;
+  received = undefined;
+  controller = new AbortController();
+  return true;
+}
+
 export function throwIfInterrupted(doing?: string, kept?: string): void {
   const error = interruption(doing, kept);
   if (error) throw error;

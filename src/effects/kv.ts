@@ -171,10 +171,12 @@ async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise
           hint: `To finish: ${options.finishCommand}`,
         });
       });
-    decision =
-      login && (await runWranglerLogin(wrangler, options.projectDir, options.env))
-        ? { action: "create" }
-        : { action: "skip", reason: "not logged in to Cloudflare" };
+    const outcome = login ? await runWranglerLogin(wrangler, options.projectDir, options.env) : "failed";
+    if (outcome === "cancelled") {
+      // The run goes on (record, git, next steps) and ends as cancelled: exit 130.
+      throw new CancelledError("Cancelled during: wrangler login. The project is kept, without KV ids.", `To finish: ${options.finishCommand}`);
+    }
+    decision = outcome === "logged-in" ? { action: "create" } : { action: "skip", reason: "not logged in to Cloudflare" };
   }
   if (decision.action === "fail") {
     throw new CliError(

@@ -2,6 +2,8 @@
  * Running wrangler: which binary, with a time limit of our own on every call (wrangler can take
  * three minutes to give up on an API that does not answer), argv only, no shell.
  */
+import { forgetCtrlC, throwIfInterrupted } from "./interrupt.js";
+import { CancelledError } from "../errors.js";
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
@@ -81,10 +83,22 @@ export async function runWrangler(
   };
 }
 
-/** `wrangler login`, in the user's terminal. */
-export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const result = await run(command.file, [...command.prefix, "login"], { cwd, env, interactive: true });
-  return result.exitCode === 0;
+/**
+ * `wrangler login`, in the user's terminal. Ctrl-C there reaches wrangler and create-do-kv
+ * alike (one terminal, one process group): it cancels the login, which is reported as such.
+ */
+export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<"logged-in" | "failed" | "cancelled"> {
+  try {
+    const result = await run(command.file, [...command.prefix, "login"], { cwd, env, interactive: true });
+    if (result.exitCode === 0) return "logged-in";
+    // wrangler may be seen to end a moment before our own copy of the Ctrl-C arrives.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error;
+  }
+  if (forgetCtrlC()) return "cancelled";
+  throwIfInterrupted("wrangler login");
+  return "failed";
 }
 
 /**

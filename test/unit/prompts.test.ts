@@ -98,6 +98,36 @@ describe("interactive create", () => {
     expect(existsSync(join(s.cwd, "p", "wrangler.toml"))).toBe(true);
   });
 
+  it("Ctrl-C while `wrangler login` waits for the browser: names the login, still makes the repository, prints how to finish, exits 130", async () => {
+    // A wrangler whose login waits, as the real one does for the browser, and says where it is.
+    const dir = tempDir();
+    const pidFile = join(dir, "login.pid");
+    const stub = join(dir, "wrangler");
+    writeFileSync(
+      stub,
+      `#!/usr/bin/env node\nif (process.argv[2] === "login") { require("node:fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000); }\n`,
+      { mode: 0o755 },
+    );
+    const every = ["--name", "p", "--class", "Room", "--do-binding", "ROOM", "--kv", "CACHE", "--format", "toml", "--template", "default"];
+    const s = terminal(["p", "--no-install", "--wrangler", stub, ...every], tempDir());
+    await s.answer("Environments", ENTER);
+    await s.answer("Run `wrangler login` now", ENTER); // Yes
+    const started = Date.now();
+    while (!existsSync(pidFile)) {
+      if (Date.now() - started > 20_000) throw new Error("the login never started");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The terminal's Ctrl-C goes to the whole foreground group: wrangler and create-do-kv.
+    process.kill(Number(readFileSync(pidFile, "utf8")), "SIGINT");
+    process.emit("SIGINT");
+    expect(await s.done).toBe(130);
+    expect(s.stderr.text).toContain("Cancelled during: wrangler login. The project is kept, without KV ids.");
+    expect(s.stderr.text).not.toContain("git rev-parse");
+    expect(s.stderr.text).toContain("To finish: cd p && npx create-do-kv sync");
+    expect(existsSync(join(s.cwd, "p", ".git"))).toBe(true);
+    expect(s.stdout.text).toContain("Next steps:");
+  }, 60_000);
+
   it("--yes in a terminal asks nothing, not even to log in", async () => {
     const s = session(["p", "--yes"]);
     expect(await s.done).toBe(0);
