@@ -46,6 +46,15 @@ function defaultTemplatesDir(): string {
   return join(import.meta.dirname, "..", "templates");
 }
 
+/** Each command's page in docs/, which the package carries beside templates/. */
+const DOCS: Record<Report["command"], string> = {
+  create: "flags-and-prompts.md",
+  rename: "rename-and-sync.md",
+  sync: "rename-and-sync.md",
+  add: "add.md",
+  check: "check.md",
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
@@ -393,6 +402,10 @@ export async function main(io: MainIo): Promise<ExitCode> {
     }
     if (report) report.error = error instanceof Error ? error.message : String(error);
   }
+  // After a command that did its work: one line saying where to read more, as create-cloudflare does.
+  // Not after a dry run, whose output is a plan or a patch that may be piped on.
+  if (!json && code === EXIT.ok && report && !report.dryRun)
+    ui.info(`Docs: ${join(io.templatesDir ?? defaultTemplatesDir(), "..", "docs", DOCS[report.command])}`);
   if (json) {
     const out = report ?? emptyReport((commandOf(io.argv).trim() || "create") as Report["command"], false);
     if (!report && code !== EXIT.ok) out.error = error instanceof Error ? error.message.replace(/^error: /, "") : "invalid command line";

@@ -3,17 +3,19 @@
  * human output is a visible diff in review: a create without a terminal, a refusal, commander's
  * own error, and a stalled step in a log.
  */
+import { existsSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
 import { createUi } from "../../src/effects/ui.js";
 import { Capture, makeIo } from "../helpers/io.js";
+import { REPO } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 async function seen(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const cwd = tempDir();
   const { io, stdout, stderr } = makeIo({ argv, cwd, env: { CI: "true", npm_config_user_agent: "npm/11.19.1 node/v22.23.3 linux x64" } });
   const code = await main(io);
-  const tidy = (text: string) => text.split(cwd).join("<cwd>");
+  const tidy = (text: string) => text.split(cwd).join("<cwd>").split(REPO).join("<package>");
   return { code, out: tidy(stdout.text), err: tidy(stderr.text) };
 }
 
@@ -21,6 +23,8 @@ describe("human output", () => {
   it("a create without a terminal", async () => {
     const { code, out, err } = await seen(["app", "--yes", "--no-install", "--no-git", "--no-create-kv"]);
     expect(code).toBe(0);
+    // The docs line points at a page the package carries.
+    expect(existsSync(out.trimEnd().split("\n").at(-1)!.replace("Docs: <package>", REPO))).toBe(true);
     expect(out).toMatchInlineSnapshot(`
       "✔ Created app in <cwd>/app
 
@@ -35,6 +39,7 @@ describe("human output", () => {
         npm run dev          # local Worker, Durable Object and KV
         npm run test         # tests in the Workers runtime
         npm run deploy       # needs \`npx wrangler login\` or CLOUDFLARE_API_TOKEN
+      Docs: <package>docs/flags-and-prompts.md
       "
     `);
     expect(err).toMatchInlineSnapshot(`
