@@ -121,7 +121,7 @@ describe("output to a pipe or a file", () => {
     const text = readFileSync(log, "utf8");
     // In the order written: stderr's warning between stdout's lines, none lost at the exit.
     expect(text).toMatch(
-      /^✔ Created app in .*\n▲ KV namespaces not created: .*\n\n {2}Durable Object[\s\S]*Next steps:[\s\S]* {2}npm run deploy .*\n$/,
+      /^✔ Created app in .*\n▲ KV namespaces not created: .*\n\n {2}Durable Object[\s\S]*Next steps:[\s\S]* {2}npm run deploy .*\nDocs: .*flags-and-prompts\.md\n$/,
     );
   });
 
