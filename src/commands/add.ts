@@ -8,9 +8,7 @@ import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
-import { choosePackageManager, managerWords } from "../core/project/package-manager.js";
-import { selfCommand, shellFor } from "../core/project/shell.js";
-import { finishCommand, type KvFlags, kvSettings } from "../core/kv/flags.js";
+import { finishInProject, type KvFlags, kvSettings } from "../core/kv/flags.js";
 import { splitList, windowsNameProblem } from "../core/project/names.js";
 import { ADD_INPUTS, type Ask, type CreateFlags, type Input, resolveInputs, type TemplateName } from "../core/project/options.js";
 import { fill } from "../core/project/render.js";
@@ -193,11 +191,11 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     mayAsk: !flags.yes,
     ui,
     confirm: deps.confirm,
-    finishCommand: finishCommand(settings, {
-      // The runner of the manager that ran this (npx, pnpm dlx, yarn dlx, bun x).
-      self: selfCommand(managerWords(choosePackageManager(undefined, deps.env.npm_config_user_agent)).dlx, deps.bin, shellFor(process.platform)),
+    finishCommand: finishInProject(settings, {
       cwd: flags.cwd,
-      shell: shellFor(process.platform),
+      userAgent: deps.env.npm_config_user_agent,
+      bin: deps.bin,
+      platform: process.platform,
     }),
     adoptExisting: true,
   });

@@ -8,9 +8,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv/flags.js";
-import { choosePackageManager, managerWords } from "../core/project/package-manager.js";
-import { selfCommand, shellFor } from "../core/project/shell.js";
-import { finishCommand, kvSettings } from "../core/kv/flags.js";
+import { finishInProject, kvSettings } from "../core/kv/flags.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations/lifecycle.js";
 import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/record.js";
 import { isEmpty, noRenames, type Renames } from "../core/rename/plan.js";
@@ -162,11 +160,11 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     interactive: deps.interactive,
     ui: deps.ui,
     confirm: deps.confirm,
-    finishCommand: finishCommand(settings, {
-      // The runner of the manager that ran this (npx, pnpm dlx, yarn dlx, bun x).
-      self: selfCommand(managerWords(choosePackageManager(undefined, deps.env.npm_config_user_agent)).dlx, deps.bin, shellFor(process.platform)),
+    finishCommand: finishInProject(settings, {
       cwd: flags.cwd,
-      shell: shellFor(process.platform),
+      userAgent: deps.env.npm_config_user_agent,
+      bin: deps.bin,
+      platform: process.platform,
     }),
     adoptExisting: true,
   });

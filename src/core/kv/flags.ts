@@ -2,7 +2,8 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { parseKvIds } from "./plan.js";
-import { quoteArg, type Shell } from "../project/shell.js";
+import { choosePackageManager, managerWords } from "../project/package-manager.js";
+import { quoteArg, selfCommand, type Shell, shellFor } from "../project/shell.js";
 
 export interface KvFlags {
   createKv?: boolean;
@@ -66,4 +67,17 @@ export function kvSettings(flags: KvFlags, cwd = "."): KvSettings {
     wrangler: wranglerPath(flags.wrangler, cwd),
     timeoutMs: Math.round(seconds * 1000),
   };
+}
+
+/**
+ * The finish command of a run inside an existing project (sync, add): create-do-kv run again by
+ * the manager that ran it (npx, pnpm dlx, yarn dlx, bun x), quoted for the platform's shell.
+ */
+export function finishInProject(
+  settings: KvSettings,
+  run: { cwd?: string; userAgent: string | undefined; bin: string | undefined; platform: NodeJS.Platform },
+): string {
+  const shell = shellFor(run.platform);
+  const dlx = managerWords(choosePackageManager(undefined, run.userAgent)).dlx;
+  return finishCommand(settings, { self: selfCommand(dlx, run.bin, shell), cwd: run.cwd, shell });
 }
