@@ -12,7 +12,7 @@ import { readConfig } from "../core/config/read.js";
 import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename/plan.js";
 import { CliError, UsageError } from "../errors.js";
 import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
-import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
+import { isInside, readRegularFile, readRegularFileIfAny, refuseOpenFolder, writablePath } from "../effects/project-files.js";
 import { findConfig } from "../effects/config-file.js";
 import { openCode } from "../effects/code/open.js";
 import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
@@ -178,6 +178,7 @@ export async function openProject(
   options: { dryRun: boolean; env: NodeJS.ProcessEnv; wrangler?: string },
 ): Promise<ProjectConfig> {
   const projectDir = realProjectDir(resolve(cwd, dir ?? "."));
+  if (!options.dryRun) refuseOpenFolder(projectDir);
   const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const found = findConfig(projectDir);

@@ -29,6 +29,7 @@ import { basename, dirname, join } from "node:path";
 import { windowsNameProblem } from "../core/project/names.js";
 import type { PlannedFile } from "../core/project/plan.js";
 import { CliError, UsageError } from "../errors.js";
+import { nearestFolder, refuseOpenFolder } from "./project-files.js";
 
 /** Every file name wrangler reads its config from, in the order it looks. */
 const CONFIG_FILES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"];
@@ -241,6 +242,7 @@ async function writeOver(target: string, files: readonly PlannedFile[]): Promise
  * up while this ran (another run, another program) is refused as not empty, never written over.
  */
 export async function writeProject(target: string, files: readonly PlannedFile[], force: boolean): Promise<Backup | undefined> {
+  refuseOpenFolders(target, files);
   const parents = makeFolders(dirname(target));
   try {
     let existing: string[] | undefined;
@@ -263,6 +265,16 @@ export async function writeProject(target: string, files: readonly PlannedFile[]
     removeFolders(parents);
     throw error;
   }
+}
+
+/**
+ * Every folder the run would write in that exists already (the target's nearest, and in an
+ * existing target each planned file's), refused when other users could change it.
+ */
+function refuseOpenFolders(target: string, files: readonly PlannedFile[]): void {
+  const folders = new Set([nearestFolder(join(target, "-"))]);
+  if (folders.has(target)) for (const file of files) folders.add(nearestFolder(join(target, file.path)));
+  for (const folder of folders) refuseOpenFolder(folder);
 }
 
 /** A missing target: the project is made in a hidden sibling and renamed into place whole. */

@@ -2,8 +2,8 @@
  * Reading a project's files as a stranger may have made them (a cloned repository): nothing in
  * it may make us hang (a FIFO where a file goes) or steer a write outside it (a link, a `..`).
  */
-import { type Stats, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
+import { type Stats, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, parse, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
 
 /**
@@ -102,13 +102,75 @@ export function plainPathInside(projectDir: string, rel: unknown): string | unde
 export function openToOthers(file: string, root: string): string | undefined {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
-  const unsafe = (path: string) => {
-    const stat = statSync(path);
-    return (stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0);
-  };
+  const unsafe = (path: string) => othersCanChange(statSync(path), uid);
   if (unsafe(file)) return file;
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (unsafe(dir)) return dir;
     if (dir === root || dirname(dir) === dir || !isInside(root, dir)) return undefined;
+  }
+}
+
+/**
+ * Refuses (exit 2, before anything is written) to write in `folder` when it, or a folder above
+ * it, could be changed by another user: they could swap a folder on the way for a link between
+ * our check and our write, and send the write elsewhere in our name. Sticky folders (/tmp) are
+ * fine: there others cannot move what is ours.
+ */
+export function refuseOpenFolder(folder: string): void {
+  const open = openToOthers(folder, parse(folder).root);
+  if (open) {
+    throw new UsageError(
+      `${open} can be changed by other users (writable by others without the sticky bit, or owned by someone else), so what create-do-kv would write in ${folder} could be sent elsewhere; nothing was written.`,
+      open === folder
+        ? "Make it writable only by you (chmod o-w), then run the command again."
+        : "Work in a folder only you can change, or make it so (chmod o-w).",
+    );
+  }
+}
+
+function othersCanChange(stat: Stats, uid: number): boolean {
+  return (stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0);
+}
+
+/**
+ * The first file or folder under `dir` (itself included) that another user could change, links
+ * not followed: a program runs code from all over its package (wrangler its dist and its
+ * dependencies), not only from the file that starts it. A few thousand entries for a project's
+ * node_modules: milliseconds, against the seconds of the program it guards.
+ */
+export function openToOthersWithin(dir: string): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const pending = [dir];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) continue;
+    if (othersCanChange(stat, uid)) return path;
+    if (stat.isDirectory()) for (const name of readdirSync(path)) pending.push(join(path, name));
+  }
+  return undefined;
+}
+
+/**
+ * The installed package a file belongs to (the folder under its last node_modules, scope
+ * included), whose whole tree is checked; outside node_modules, the file's own folder.
+ */
+export function packageRoot(file: string): string {
+  const parts = file.split(sep);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0 || at + 1 >= parts.length - 1) return dirname(file);
+  return parts.slice(0, at + (parts[at + 1]!.startsWith("@") ? 3 : 2)).join(sep);
+}
+
+/** The nearest folder of `path` that exists: where a rename into place needs write permission. */
+export function nearestFolder(path: string): string {
+  let dir = dirname(path);
+  for (;;) {
+    try {
+      if (statSync(dir).isDirectory()) return dir;
+    } catch {
+      // missing: its parent is made writable or not
+    }
+    dir = dirname(dir);
   }
 }

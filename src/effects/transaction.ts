@@ -30,7 +30,7 @@ import {
 import { dirname, join, relative } from "node:path";
 import { CancelledError, CliError, UsageError } from "../errors.js";
 import { throwIfInterrupted } from "./interrupt.js";
-import { plainPathInside, readRegularFileIfAny } from "./project-files.js";
+import { nearestFolder, plainPathInside, readRegularFileIfAny, refuseOpenFolder } from "./project-files.js";
 import { TYPES_FILE } from "./wrangler.js";
 
 export const PENDING_DIR = ".create-do-kv-pending";
@@ -211,19 +211,6 @@ function changedOnDisk(projectDir: string, writes: readonly PlannedWrite[]): voi
   }
 }
 
-/** The nearest folder of `path` that exists: where a rename into place needs write permission. */
-function nearestFolder(path: string): string {
-  let dir = dirname(path);
-  for (;;) {
-    try {
-      if (statSync(dir).isDirectory()) return dir;
-    } catch {
-      // missing: its parent is made writable or not
-    }
-    dir = dirname(dir);
-  }
-}
-
 /** Every check that needs no writing: plain paths inside the project, folders we may write. */
 function preflight(projectDir: string, writes: readonly PlannedWrite[]): void {
   for (const write of writes) {
@@ -232,6 +219,7 @@ function preflight(projectDir: string, writes: readonly PlannedWrite[]): void {
       throw new UsageError(`${rel} is not a regular file inside the project (a folder, a link or something else is there), so nothing was written.`);
     }
     const folder = nearestFolder(write.path);
+    refuseOpenFolder(folder);
     try {
       accessSync(folder, constants.W_OK);
     } catch (error) {

@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
 import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
-import { openToOthers } from "./project-files.js";
+import { openToOthers, openToOthersWithin, packageRoot } from "./project-files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
@@ -33,21 +33,34 @@ export interface WranglerResult {
 
 /**
  * The project's own wrangler once installed, else one on PATH, else `npx wrangler@4`. A wrangler
- * in a folder other users can write is passed over: its code could be theirs.
+ * that other users could have changed (its link, its package, or for the project's own, anything
+ * in node_modules it may load) is passed over, and the reason kept for the progress line. The
+ * resolved file is what runs, so a link swapped after the check changes nothing.
  */
 export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string): WranglerCommand {
   if (override) return { file: override, prefix: [], source: "--wrangler" };
+  const passedOver: string[] = [];
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
-  if (existsSync(local) && !openToOthers(realpathSync(local), realpathSync(projectDir)))
-    return { file: local, prefix: [], source: "the project's node_modules" };
+  if (existsSync(local)) {
+    const modules = realpathSync(join(projectDir, "node_modules"));
+    const open = openToOthers(modules, realpathSync(projectDir)) ?? openToOthersWithin(modules);
+    if (!open) return { file: realpathSync(local), prefix: [], source: "the project's node_modules" };
+    passedOver.push(`the project's, as other users can write ${open}`);
+  }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, "wrangler");
-    if (existsSync(candidate) && !openToOthers(realpathSync(candidate), dirname(realpathSync(candidate))))
-      return { file: candidate, prefix: [], source: "PATH" };
+    if (!existsSync(candidate)) continue;
+    const real = realpathSync(candidate);
+    const open = openToOthers(candidate, dirname(candidate)) ?? openToOthersWithin(packageRoot(real));
+    if (!open) return { file: real, prefix: [], source: withPassedOver("PATH", passedOver) };
+    passedOver.push(`${candidate}, as other users can write ${open}`);
   }
-  return { file: "npx", prefix: ["--yes", "wrangler@4"], source: "npx wrangler@4" };
+  return { file: "npx", prefix: ["--yes", "wrangler@4"], source: withPassedOver("npx wrangler@4", passedOver) };
 }
+
+const withPassedOver = (source: string, passedOver: string[]) =>
+  passedOver.length === 0 ? source : `${source}; passed over ${passedOver.join(" and ")}`;
 
 /** A stored `wrangler login` (OAuth), in either place wrangler keeps it. */
 export function hasWranglerLogin(env: NodeJS.ProcessEnv): boolean {

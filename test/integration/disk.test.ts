@@ -5,7 +5,19 @@
  */
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromSystemError } from "../../src/errors.js";
@@ -80,6 +92,35 @@ describe("directory names and places", () => {
     const result = await create(cwd, "link", "--name", "linked");
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("is a symbolic link to something that does not exist");
+  });
+});
+
+describe.runIf(process.getuid !== undefined)("folders other users can change", () => {
+  it("a parent writable by others (no sticky bit): exit 2 naming it, nothing written; with the sticky bit, as /tmp, the project is made", async () => {
+    const cwd = tempDir();
+    const shared = join(cwd, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const result = await create(cwd, "shared/deeper/app");
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`${shared} can be changed by other users`);
+    expect(readdirSync(shared)).toEqual([]);
+    chmodSync(shared, 0o1777);
+    const made = await create(cwd, "shared/deeper/app");
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(existsSync(join(shared, "deeper", "app", "wrangler.toml"))).toBe(true);
+  });
+
+  it("--force into a project whose src/ others can write: exit 2 naming src, every file as it was", async () => {
+    const cwd = tempDir();
+    expect((await create(cwd, "app")).exitCode).toBe(0);
+    chmodSync(join(cwd, "app", "src"), 0o777);
+    const before = snapshotTree(join(cwd, "app"));
+    const result = await create(cwd, "app", "--force", "--class", "Hall");
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`${join(cwd, "app", "src")} can be changed by other users`);
+    expect(snapshotTree(join(cwd, "app"))).toEqual(before);
+    expect(readdirSync(cwd)).toEqual(["app"]);
   });
 });
 

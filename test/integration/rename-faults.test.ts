@@ -162,6 +162,26 @@ describe("a project from a stranger never steers a write outside it", () => {
     },
     STEP,
   );
+
+  it.runIf(process.getuid !== undefined)(
+    "a project folder other users can change: rename and sync refuse (exit 2) before writing anything; a dry run too, as TypeScript would load from there",
+    async () => {
+      const dir = await fresh();
+      chmodSync(dir, 0o777);
+      const before = snapshotTree(dir);
+      for (const args of [RENAME, ["sync", "--no-create-kv"]]) {
+        const result = await cli(dir, args);
+        expect(result.exitCode, result.stderr).toBe(2);
+        expect(result.stderr).toContain(`${dir} can be changed by other users`);
+        expect(snapshotTree(dir)).toEqual(before);
+      }
+      const dry = await cli(dir, [...RENAME, "--dry-run"]);
+      expect(dry.exitCode, dry.stderr).toBe(2);
+      expect(dry.stderr).toContain(`but ${dir} can be written by other users, so its code cannot be trusted`);
+      expect(snapshotTree(dir)).toEqual(before);
+    },
+    STEP,
+  );
 });
 
 describe("a FIFO where the project has a file: refused (exit 2) wherever it must be read, never a hang", () => {

@@ -2,7 +2,7 @@
  * All-or-nothing writes: a changed file stops all of them; an interrupted run is finished or
  * discarded; a journal from a stranger's copy of a project never steers a write outside it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CancelledError, CliError, UsageError } from "../../src/errors.js";
@@ -46,6 +46,27 @@ describe("commitWrites", () => {
     expect((error as Error).message).toContain("src/b.ts changed on disk while this ran, so nothing was written");
     expect(snapshotTree(dir)).toEqual(before);
   });
+
+  it.runIf(process.getuid !== undefined)(
+    "writes none through a folder other users can change (they could swap it for a link meanwhile), naming it; a sticky one is fine",
+    async () => {
+      const dir = project();
+      chmodSync(join(dir, "src"), 0o777);
+      const before = snapshotTree(dir);
+      const writes = [
+        { path: join(dir, "a.txt"), before: "a1", after: "a2" },
+        { path: join(dir, "src", "b.ts"), before: "b1", after: "b2" },
+      ];
+      const error = await commitWrites(dir, writes).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toContain(`${join(dir, "src")} can be changed by other users`);
+      expect(snapshotTree(dir)).toEqual(before);
+      expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
+      chmodSync(join(dir, "src"), 0o1777);
+      await commitWrites(dir, writes);
+      expect(snapshotTree(dir)).toEqual({ "a.txt": "a2", "src/b.ts": "b2" });
+    },
+  );
 });
 
 describe("recoverInterrupted", () => {

@@ -57,4 +57,15 @@ describe("projectTypeScript", () => {
       expect(() => projectTypeScript(dir)).toThrow(/lib can be written by other users/);
     },
   );
+
+  it.runIf(process.getuid !== undefined)("refuses a package with any file or folder others can write, not only the module's own path", () => {
+    const dir = projectWith("6.0.3");
+    mkdirSync(join(dir, "node_modules", "typescript", "lib", "cs"));
+    chmodSync(join(dir, "node_modules", "typescript", "lib", "cs"), 0o777);
+    expect(() => projectTypeScript(dir)).toThrow(/lib\/cs can be written by other users/);
+    chmodSync(join(dir, "node_modules", "typescript", "lib", "cs"), 0o755);
+    writeFileSync(join(dir, "node_modules", "typescript", "lib", "lib.es5.d.ts"), "", { mode: 0o666 });
+    chmodSync(join(dir, "node_modules", "typescript", "lib", "lib.es5.d.ts"), 0o666);
+    expect(() => projectTypeScript(dir)).toThrow(/lib\.es5\.d\.ts can be written by other users/);
+  });
 });

@@ -11,7 +11,7 @@ import { dirname, join, relative } from "node:path";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
-import { openToOthers } from "../project-files.js";
+import { openToOthers, openToOthersWithin, packageRoot } from "../project-files.js";
 import { TYPES_FILE } from "../wrangler.js";
 
 export { TYPES_FILE };
@@ -102,12 +102,13 @@ export function projectTypeScript(projectDir: string): ProjectTypeScript {
 }
 
 /**
- * Refuses (exit 2, nothing run) code that other users could have changed: the file, or a folder
- * above it up to the project, writable by others or owned by someone else.
+ * Refuses (exit 2, nothing run) code that other users could have changed: the file, a folder
+ * above it up to the project, or anything in its package, writable by others or owned by
+ * someone else.
  */
 export function trustedToRun(file: string, projectDir: string): string {
   const real = realpathSync(file);
-  const open = openToOthers(real, realpathSync(projectDir));
+  const open = openToOthers(real, realpathSync(projectDir)) ?? openToOthersWithin(packageRoot(real));
   if (open) {
     throw new UsageError(
       `TypeScript would be run from ${dirname(real)}, but ${open} can be written by other users, so its code cannot be trusted; nothing was run.`,
