@@ -57,9 +57,8 @@ describe("the package", () => {
     expect(stray).toEqual([]);
   });
 
-  // The goal set with execa and fs-extra in the bundle (issue 14): under 150 kB packed, with
-  // nothing for npm to resolve at `npx` time; docs/ and the changelog (issue 26) add about 20 kB.
-  // create-vite 9.3.0 packs to 79 kB; create-cloudflare is several MB.
+  // Nothing for npm to resolve at `npx` time, and a budget (why 175 kB: BENCHMARKS.md,
+  // "Packed size"). create-vite 9.3.0 packs to 79 kB; create-cloudflare is several MB.
   it("has no runtime dependencies and packs to under 175 kB", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     expect(pkg.dependencies ?? {}).toEqual({});

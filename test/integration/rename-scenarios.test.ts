@@ -791,12 +791,18 @@ describe("rename and sync hand-edit scenarios", () => {
     cpSync(base, dir, { recursive: true, verbatimSymlinks: true, filter: (source) => source !== join(base, "node_modules") });
     await linkModules(join(base, "node_modules"), dir);
     if (engine) useEngine(dir, engines.get(engine)!);
+    // An npm that leaves a mark: TypeScript 7's server, left to its defaults, runs
+    // `npm install types-registry@latest` (automatic type acquisition) from the project.
+    const marks = tempDir("cdk-npm-");
+    const npm = join(marks, "npm");
+    writeFileSync(npm, `#!/bin/sh\necho "$@" >> ${JSON.stringify(join(marks, "ran"))}\nexit 1\n`, { mode: 0o755 });
+    const env = childEnv({ PATH: `${marks}:${process.env.PATH}` });
     scenario.edit?.(dir);
     const configBefore = readFileSync(configFile(dir), "utf8");
     let last: Step | undefined;
     for (const step of scenario.steps) {
       const before = snapshotTree(dir);
-      const result = await heavy(() => runCli(step.args, { cwd: dir, timeout: STEP }));
+      const result = await heavy(() => runCli(step.args, { cwd: dir, timeout: STEP, env }));
       const output = `${result.stdout}\n${result.stderr}`;
       expect(result.exitCode, output).toBe(step.exit);
       for (const text of step.says ?? []) {
@@ -804,6 +810,7 @@ describe("rename and sync hand-edit scenarios", () => {
         else expect(output).toMatch(text);
       }
       if (step.exit !== 0) expect(snapshotTree(dir)).toEqual(before);
+      expect(existsSync(join(marks, "ran")) ? readFileSync(join(marks, "ran"), "utf8") : "npm never ran").toBe("npm never ran");
       last = step;
     }
     if (last?.exit !== 0) return;

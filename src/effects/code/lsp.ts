@@ -95,6 +95,9 @@ function serverCommand(projectDir: string, found: ProjectTypeScript): [string, s
   return [process.execPath, [trustedToRun(join(found.dir, "bin", "tsc"), projectDir), "--lsp", "--stdio"]];
 }
 
+/** Both spellings TypeScript 7 reads: the unified `js/ts` setting and the older one it still honours. */
+const NO_TYPE_ACQUISITION = { tsserver: { automaticTypeAcquisition: { enabled: false } }, disableAutomaticTypeAcquisition: true };
+
 export async function openLanguageServer(
   projectDir: string,
   found: ProjectTypeScript,
@@ -108,13 +111,15 @@ export async function openLanguageServer(
   const uri = (path: string) => pathToFileURL(path).href;
   const pathOf = (fileUri: string) => resolve(fileURLToPath(fileUri));
   const textOf = (path: string) => documents.get(path)?.text ?? readRegularFileOrNothing(path) ?? "";
-  // What the server asks of us: its preferences, switched between kinds of rename.
+  // What the server asks of us: its preferences, switched between kinds of rename; and no
+  // automatic type acquisition, which would run `npm install` from a stranger's project.
   let preferences = { useAliasesForRenames: false };
+  const section = () => ({ preferences, ...NO_TYPE_ACQUISITION });
   const server: LanguageServer = await startLanguageServer(...serverCommand(projectDir, found), {
     cwd: projectDir,
     env: process.env,
     name: `TypeScript ${found.version}'s language server`,
-    answer: (method, params) => (method === "workspace/configuration" ? (params as { items: unknown[] }).items.map(() => ({ preferences })) : null),
+    answer: (method, params) => (method === "workspace/configuration" ? (params as { items: unknown[] }).items.map(section) : null),
   });
   const open = (path: string, text: string) => {
     documents.set(path, { text, version: 1 });
@@ -129,8 +134,7 @@ export async function openLanguageServer(
   };
   const setPreferences = (aliases: boolean) => {
     preferences = { useAliasesForRenames: aliases };
-    const settings = { preferences };
-    server.notify("workspace/didChangeConfiguration", { settings: { "js/ts": settings, typescript: settings, javascript: settings } });
+    server.notify("workspace/didChangeConfiguration", { settings: { "js/ts": section(), typescript: section(), javascript: section() } });
   };
 
   try {
