@@ -10,6 +10,7 @@ import { emptyReport, type Report } from "../core/project/report.js";
 import { CliError } from "../errors.js";
 import { run, tailOf } from "../effects/process.js";
 import type { Ui } from "../effects/ui.js";
+import { modulesOpenToOthers } from "../effects/wrangler.js";
 import { runCheck } from "./check.js";
 
 /** A first deploy uploads the bundle and may provision KV namespaces: minutes, not hours. */
@@ -33,6 +34,16 @@ export async function deployStep(input: {
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     throw new CliError(`Not deployed: ${error.message}`, error.exitCode, `Fix the findings above, then: ${input.later}`);
+  }
+  // The package manager runs the project's wrangler, with the account's credentials: never code
+  // that other users could have changed.
+  const open = input.wrangler ? undefined : modulesOpenToOthers(input.projectDir);
+  if (open) {
+    throw new CliError(
+      `Not deployed: ${open} can be written by other users, so the project's wrangler could run their code with your Cloudflare credentials; the project is created as it stands.`,
+      undefined,
+      `Make node_modules writable only by you (chmod -R o-w node_modules), then: ${input.later}`,
+    );
   }
   const { file, args, shown } = deployCommand(input.pm, input.wrangler);
   const result = await ui.step(`Deploying with \`${shown}\``, undefined, () =>

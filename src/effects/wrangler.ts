@@ -42,8 +42,7 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
   const passedOver: string[] = [];
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
   if (existsSync(local)) {
-    const modules = realpathSync(join(projectDir, "node_modules"));
-    const open = openToOthers(modules, realpathSync(projectDir)) ?? openToOthersWithin(modules);
+    const open = modulesOpenToOthers(projectDir);
     if (!open) return { file: realpathSync(local), prefix: [], source: "the project's node_modules" };
     passedOver.push(`the project's, as other users can write ${open}`);
   }
@@ -57,6 +56,12 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
     passedOver.push(`${candidate}, as other users can write ${open}`);
   }
   return { file: "npx", prefix: ["--yes", "wrangler@4"], source: withPassedOver("npx wrangler@4", passedOver) };
+}
+
+/** The first thing in the project's node_modules (or on the way to it) that another user could change. */
+export function modulesOpenToOthers(projectDir: string): string | undefined {
+  const modules = realpathSync(join(projectDir, "node_modules"));
+  return openToOthers(modules, realpathSync(projectDir)) ?? openToOthersWithin(modules);
 }
 
 const withPassedOver = (source: string, passedOver: string[]) =>

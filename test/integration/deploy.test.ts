@@ -3,6 +3,7 @@
  * the checks of `check`, then `wrangler deploy` through the package manager; refused before
  * anything is written when it cannot work; a failed upload leaves the project as created.
  */
+import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import type { Report } from "../../src/core/project/report.js";
 import { main } from "../../src/cli.js";
 import { Capture, FakeTtyIn, makeIo, waitFor } from "../helpers/io.js";
 import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
-import { childEnv, runCli } from "../helpers/run.js";
+import { BIN, childEnv, runCli } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const STEP = 600_000;
@@ -118,6 +119,28 @@ describe("create --deploy", () => {
       expect(existsSync(join(root, "create-do-kv.json"))).toBe(true);
       expect(existsSync(join(root, ".git"))).toBe(true);
       expect(cloudflare.fake.deployed.has("broken")).toBe(false);
+    },
+    STEP,
+  );
+
+  it.runIf(process.getuid !== undefined)(
+    "a node_modules others can write (umask 000): not deployed (exit 1), as its wrangler would run with the account's token; KV made with a wrangler that is safe",
+    async () => {
+      const cwd = tempDir();
+      const args = ["open", "--yes", "--deploy", "--no-git", "--pm", "npm", "--json"];
+      const result = await execa("sh", ["-c", 'umask 000 && exec "$0" "$@"', process.execPath, BIN, ...args], {
+        cwd,
+        env: childEnv(cloudflare.env()),
+        reject: false,
+        stdin: "ignore",
+        timeout: STEP,
+      });
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stderr).toContain("Not deployed: ");
+      expect(result.stderr).toContain("can be written by other users, so the project's wrangler could run their code");
+      expect(result.stderr).toContain("passed over the project's, as other users can write");
+      expect(cloudflare.fake.deployed.has("open")).toBe(false);
+      expect(readConfig(readFileSync(join(cwd, "open", "wrangler.toml"), "utf8"), "toml").kv_namespaces?.[0]?.id).toMatch(/^[0-9a-f]{32}$/);
     },
     STEP,
   );
