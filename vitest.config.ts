@@ -9,7 +9,13 @@ export default defineConfig({
     // run through Vite's transform, which takes it.
     server: { deps: { inline: ["@actions/workflow-parser"] } },
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      // Pure tests share one module graph per worker (isolate: false halves the loop); a file that
+      // replaces a module (vi.mock) needs a graph of its own: name it *.isolated.test.ts.
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: ["test/unit/**/*.isolated.test.ts"], isolate: false },
+      },
+      { extends: true, test: { name: "unit-isolated", include: ["test/unit/**/*.isolated.test.ts"] } },
       {
         extends: true,
         test: {
