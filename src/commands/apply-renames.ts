@@ -12,7 +12,7 @@ import { readConfig } from "../core/config/read.js";
 import { codeView, isEmpty, planRenames, type Origin, type RenamePlan, type Renames } from "../core/rename/plan.js";
 import { CliError, UsageError } from "../errors.js";
 import { commitWrites, recoverInterrupted, type FinishSteps, type PlannedWrite } from "../effects/transaction.js";
-import { isInside, readRegularFile, readRegularFileIfAny, refuseOpenFolder, writablePath } from "../effects/project-files.js";
+import { isInside, readRegularFile, readRegularFileIfAny, refuseOddManifests, refuseOpenFolder, writablePath } from "../effects/project-files.js";
 import { findConfig } from "../effects/config-file.js";
 import { openCode } from "../effects/code/open.js";
 import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
@@ -182,6 +182,8 @@ export async function openProject(
   const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const found = findConfig(projectDir);
+  // npm, npx and wrangler, which run here, read these first: a FIFO there would stall them.
+  refuseOddManifests(projectDir, projectDir, "wrangler");
   const configText = readRegularFile(found.path);
   // Written back in place of a link that points inside the project; refused if it leads outside.
   const configPath = writablePath(projectDir, found.path);

@@ -20,7 +20,7 @@ import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
 import { generateTypes } from "../effects/wrangler.js";
-import { openCode } from "../effects/code/open.js";
+import { openCode, refuseOddCodeFiles } from "../effects/code/open.js";
 import { type CodeProject, TYPES_FILE } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
@@ -66,6 +66,7 @@ function checkWorkerName(record: ProjectRecord | undefined, config: WranglerConf
 async function exportedClasses(project: ProjectConfig): Promise<ReadonlySet<string> | undefined> {
   const typesFile = join(project.projectDir, TYPES_FILE);
   let code: CodeProject;
+  refuseOddCodeFiles(project.projectDir, project.config); // not to be taken for a TypeScript that is not there
   try {
     code = await openCode(project.projectDir, project.config, readRegularFileIfAny(typesFile) === undefined ? undefined : typesFile);
   } catch (error) {

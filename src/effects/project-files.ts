@@ -12,8 +12,37 @@ import { UsageError } from "../errors.js";
  */
 export function readRegularFile(path: string): string {
   const stat = statSync(path); // a missing file keeps its ENOENT for the caller
-  if (!stat.isFile()) throw new UsageError(`${path} is not a regular file (${kindOf(stat)}); create-do-kv reads only regular files there.`);
+  if (!stat.isFile()) throw notRegular(path, stat);
   return readFileSync(path, "utf8");
+}
+
+const notRegular = (path: string, stat: Stats) =>
+  new UsageError(`${path} is not a regular file (${kindOf(stat)}); create-do-kv reads only regular files there.`);
+
+/**
+ * Refuses (exit 2) a package.json that Node's module resolver would read on its way from
+ * `fromDir` to `packageName` inside the project (each folder's own, and the package's in each
+ * node_modules) and that is there but not a regular file. The resolver reads them synchronously:
+ * a FIFO would block the whole process, signals included, and /dev/zero would fill memory.
+ */
+export function refuseOddManifests(projectDir: string, fromDir: string, packageName: string): void {
+  const root = realpathSync(projectDir);
+  for (let dir = realpathSync(fromDir); isInside(root, dir); dir = dirname(dir)) {
+    refuseNonRegular(join(dir, "package.json"));
+    refuseNonRegular(join(dir, "node_modules", packageName, "package.json"));
+    if (dir === root) break;
+  }
+}
+
+/** Refuses (exit 2) a file that is there but is not a regular file; missing or unreadable passes. */
+export function refuseNonRegular(path: string): void {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    return; // whoever reads it finds it missing as well
+  }
+  if (!stat.isFile()) throw notRegular(path, stat);
 }
 
 /** The text of a regular file, or undefined when there is none. */
@@ -26,8 +55,7 @@ export function readRegularFileIfAny(path: string): string | undefined {
   }
 }
 
-function kindOf(stat: ReturnType<typeof statSync>): string {
-  if (!stat) return "missing";
+function kindOf(stat: Stats): string {
   if (stat.isDirectory()) return "a folder";
   if (stat.isFIFO()) return "a FIFO";
   if (stat.isSocket()) return "a socket";

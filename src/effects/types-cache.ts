@@ -11,6 +11,7 @@ import { cacheFilesToPrune, cacheName, runtimeHeader, runtimeSection, seal, unse
 import { pruneFolder } from "./cache-folder.js";
 import { findConfig } from "./config-file.js";
 import { privateFolder } from "./private-folder.js";
+import { readRegularFile, readRegularFileIfAny } from "./project-files.js";
 
 /** The cache's folder: this user's own, or undefined (then there is no cache). */
 export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
@@ -19,11 +20,11 @@ export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The header `wrangler types` would write in this project, or undefined if it cannot be known. */
 function expectedHeader(projectDir: string): string | undefined {
-  const workerd = join(projectDir, "node_modules", "workerd", "package.json");
-  if (!existsSync(workerd)) return undefined; // a wrangler from elsewhere: its workerd is unknown
-  const { version } = JSON.parse(readFileSync(workerd, "utf8")) as { version?: string };
+  const workerd = readRegularFileIfAny(join(projectDir, "node_modules", "workerd", "package.json"));
+  if (workerd === undefined) return undefined; // a wrangler from elsewhere: its workerd is unknown
+  const { version } = JSON.parse(workerd) as { version?: string };
   const { path, format } = findConfig(projectDir);
-  const config = readConfig(readFileSync(path, "utf8"), format);
+  const config = readConfig(readRegularFile(path), format);
   const flags = Array.isArray(config.compatibility_flags) ? config.compatibility_flags.map(String) : [];
   if (!version || !config.compatibility_date) return undefined;
   return runtimeHeader(version, config.compatibility_date, flags);

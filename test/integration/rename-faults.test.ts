@@ -185,14 +185,19 @@ describe("a project from a stranger never steers a write outside it", () => {
 });
 
 describe("a FIFO where the project has a file: refused (exit 2) wherever it must be read, never a hang", () => {
-  // sync reads the code whenever TypeScript is installed (a class renamed in the editor only shows
-  // there), and tsconfig.json only when it has a rename to carry out.
+  // sync reads the code, tsconfig.json included, whenever TypeScript is installed (a class renamed
+  // in the editor only shows there).
   it.each([
     ["wrangler.toml", [2, 2]],
     ["create-do-kv.json", [2, 2]],
-    ["tsconfig.json", [0, 2]],
+    ["tsconfig.json", [2, 2]],
     ["src/index.ts", [2, 2]],
     [`${PENDING_DIR}/journal.json`, [2, 2]],
+    // Read by Node's module resolver (synchronously: no signal gets through) and by npm and wrangler.
+    ["package.json", [2, 2]],
+    ["node_modules/wrangler/package.json", [2, 2]],
+    // sync passes by a TypeScript it cannot load when there is nothing to rename.
+    ["node_modules/typescript/package.json", [0, 2]],
   ] as const)(
     "%s",
     async (path, codes) => {
@@ -205,6 +210,25 @@ describe("a FIFO where the project has a file: refused (exit 2) wherever it must
         expect(result.timedOut, `${args.join(" ")} hung`).toBe(false);
         expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(codes[i]);
         expect(result.stderr).not.toContain("Unexpected");
+        if (codes[i] === 2) expect(result.stderr).toContain(`${path} is not a regular file (a FIFO)`);
+      }
+    },
+    STEP,
+  );
+
+  it(
+    "package.json as a link to /dev/zero: rename, sync and add refuse (exit 2) instead of filling memory; nothing written",
+    async () => {
+      const dir = await fresh();
+      rmSync(join(dir, "package.json"));
+      symlinkSync("/dev/zero", join(dir, "package.json"));
+      const before = snapshotTree(dir);
+      for (const args of [RENAME, ["sync", "--no-create-kv"], ["add", "--class", "Lobby", "--kv", "STORE", "--no-create-kv"]]) {
+        const result = await runCli(args, { cwd: dir, timeout: 60_000, env: childEnv() });
+        expect(result.timedOut, `${args.join(" ")} hung`).toBe(false);
+        expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain("package.json is not a regular file (a device)");
+        expect(snapshotTree(dir)).toEqual(before);
       }
     },
     STEP,

@@ -1,5 +1,5 @@
 /** Which TypeScript a rename runs with: the project's own, 5 or newer, or a typed refusal before any work. */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIN_TYPESCRIPT, projectTypeScript } from "../../src/effects/code/typescript.js";
@@ -48,6 +48,18 @@ describe("projectTypeScript", () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain(says);
   });
+
+  // Node's resolver reads these synchronously: a FIFO would block us, signals included; /dev/zero
+  // would fill memory. /dev/null stands in for them here (a device that cannot hang the test).
+  it.runIf(process.platform !== "win32").each(["package.json", "node_modules/typescript/package.json"])(
+    "refuses a %s that is not a regular file before Node's resolver reads it",
+    (path) => {
+      const dir = projectWith("6.0.3");
+      rmSync(join(dir, path));
+      symlinkSync("/dev/null", join(dir, path));
+      expect(() => projectTypeScript(dir)).toThrow(`${join(dir, path)} is not a regular file (a device)`);
+    },
+  );
 
   it.runIf(process.getuid !== undefined)(
     "refuses the module it would load when its folder is writable by others, even if the package folder is not",

@@ -20,6 +20,7 @@ import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
 import { uniqueSuffix } from "../files.js";
+import { refuseOddManifests } from "../project-files.js";
 import { type LanguageServer, startLanguageServer } from "./lsp-client.js";
 import {
   captureError,
@@ -83,10 +84,10 @@ function offsetOf(text: string, position: Position): number {
  */
 function serverCommand(projectDir: string, found: ProjectTypeScript): [string, string[]] {
   let exe: string | undefined;
+  const name = `@typescript/typescript-${process.platform}-${process.arch}`;
+  refuseOddManifests(projectDir, found.dir, name);
   try {
-    const platform = createRequire(join(found.dir, "package.json")).resolve(
-      `@typescript/typescript-${process.platform}-${process.arch}/package.json`,
-    );
+    const platform = createRequire(join(found.dir, "package.json")).resolve(`${name}/package.json`);
     exe = join(dirname(platform), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
   } catch {
     // no platform package where we looked: the bin finds it its own way

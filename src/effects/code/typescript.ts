@@ -11,7 +11,7 @@ import { dirname, join, relative } from "node:path";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
-import { openToOthers, openToOthersWithin, packageRoot } from "../project-files.js";
+import { openToOthers, openToOthersWithin, packageRoot, refuseOddManifests } from "../project-files.js";
 import { TYPES_FILE } from "../wrangler.js";
 
 export { TYPES_FILE };
@@ -65,6 +65,7 @@ export function readRegularFileOrNothing(file: string): string | undefined {
  * is missing, older than 5, or in a folder other users can write.
  */
 export function projectTypeScript(projectDir: string): ProjectTypeScript {
+  refuseOddManifests(projectDir, projectDir, "typescript");
   const require = createRequire(join(projectDir, "package.json"));
   let manifest: string;
   try {
