@@ -13,7 +13,23 @@ import { UsageError } from "../errors.js";
 export function readRegularFile(path: string): string {
   const stat = statSync(path); // a missing file keeps its ENOENT for the caller
   if (!stat.isFile()) throw notRegular(path, stat);
+  refuseTooLarge(path, stat);
   return readFileSync(path, "utf8");
+}
+
+/**
+ * The most create-do-kv reads of one file: far above any config, record or source file, and far
+ * below what Node can hold as one string (a 3 GB file there failed as an unexpected error).
+ */
+export const MAX_READ_BYTES = 32 * 1024 * 1024;
+
+export function refuseTooLarge(path: string, stat: Stats): void {
+  if (stat.size > MAX_READ_BYTES) {
+    throw new UsageError(
+      `${path} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${MAX_READ_BYTES / 1024 / 1024} MB create-do-kv reads of one file; nothing was written.`,
+      "Check what that file is; a config, a record or a source file is far smaller.",
+    );
+  }
 }
 
 const notRegular = (path: string, stat: Stats) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appendMigration, renameInExports, setKvNamespaceField, setStrings, UnsafeEditError } from "../../src/core/config/edit.js";
-import { readConfig } from "../../src/core/config/read.js";
+import { ConfigParseError, readConfig } from "../../src/core/config/read.js";
 
 const ID = "475b01396075d308eec9f52dd20968ed";
 const ID2 = "8d84f87a806c10ee2a04de2453ab890e";
@@ -246,5 +246,31 @@ describe("a config saved with a UTF-8 byte-order mark (as some Windows editors d
     expect(readConfig(renamed, format).kv_namespaces?.[0]?.binding).toBe("STORE");
     const stepped = appendMigration({ source: marked, format }, { tag: "v1", new_sqlite_classes: ["Room"] });
     expect(stepped.startsWith(BOM) && !stepped.slice(1).includes(BOM)).toBe(true);
+  });
+});
+
+describe("a config nested deeper than anyone writes by hand", () => {
+  const nested = (depth: number) => `{ "name": "app", "vars": { "deep": ${"[".repeat(depth)}${"]".repeat(depth)} } }`;
+
+  it("jsonc: refused with exit 2 at the place it gets too deep, not a stack overflow", () => {
+    let error: unknown;
+    try {
+      readConfig(nested(200_000), "jsonc");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigParseError);
+    expect((error as ConfigParseError).exitCode).toBe(2);
+    // The 1,001st level: two braces, then the 999th bracket (column 35 + 999).
+    expect((error as Error).message).toBe("wrangler.jsonc:1:1034 is not a config create-do-kv can read: nested more than 1000 levels deep.");
+  });
+
+  it("jsonc: brackets inside strings and comments do not count; 999 levels still read", () => {
+    const text = `// ${"[".repeat(5_000)}\n{ "name": "app", "vars": { "s": "${"{".repeat(5_000)}", "deep": ${"[".repeat(997)}${"]".repeat(997)} } }`;
+    expect(readConfig(text, "jsonc").name).toBe("app");
+  });
+
+  it("toml: smol-toml's own limit gives the same exit 2", () => {
+    expect(() => readConfig(`name = "app"\nx = ${"[".repeat(200_000)}${"]".repeat(200_000)}`, "toml")).toThrow(ConfigParseError);
   });
 });

@@ -2,7 +2,7 @@
  * Reads a wrangler config (toml or jsonc) with real parsers into the few fields this tool
  * cares about. Used to check every config we write says what was asked.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { createScanner, parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { UsageError } from "../../errors.js";
 import type { ConfigFormat } from "./types.js";
@@ -60,6 +60,23 @@ export function lineColumn(source: string, offset: number): { line: number; colu
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
+/** As smol-toml limits TOML: jsonc-parser recurses per level and would overflow the stack first. */
+const MAX_DEPTH = 1000;
+
+/** The offset where `source` (JSONC) nests deeper than MAX_DEPTH, found without recursion. */
+function jsoncTooDeep(source: string): number | undefined {
+  // jsonc-parser's SyntaxKind is a const enum, out of reach under verbatimModuleSyntax: its values.
+  const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, EOF] = [1, 2, 3, 4, 17];
+  const scanner = createScanner(source, false);
+  let depth = 0;
+  for (let token: number = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
+      if (++depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) depth--;
+  }
+  return undefined;
+}
+
 /** A UTF-8 byte-order mark, as some Windows editors save one; wrangler reads past it. */
 export const BOM = "\uFEFF";
 
@@ -75,6 +92,14 @@ export function readConfig(text: string, format: ConfigFormat, file = `wrangler.
       const reason = (error as Error).message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
       throw new ConfigParseError(`${file}${where} is not valid TOML: ${reason}.`, "Fix the file (nothing was written), then run the command again.");
     }
+  }
+  const tooDeep = jsoncTooDeep(source);
+  if (tooDeep !== undefined) {
+    const { line, column } = lineColumn(source, tooDeep);
+    throw new ConfigParseError(
+      `${file}:${line}:${column} is not a config create-do-kv can read: nested more than ${MAX_DEPTH} levels deep.`,
+      "Fix the file (nothing was written), then run the command again.",
+    );
   }
   const errors: ParseError[] = [];
   const value = parseJsonc(source, errors, { allowTrailingComma: true });

@@ -5,13 +5,13 @@
  * compiler, has none that is stable, but its language server answers the same questions over
  * the Language Server Protocol (lsp.ts). create-do-kv ships no compiler of its own.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
-import { openToOthers, openToOthersWithin, packageRoot, refuseOddManifests } from "../project-files.js";
+import { openToOthers, openToOthersWithin, packageRoot, refuseOddManifests, refuseTooLarge } from "../project-files.js";
 import { TYPES_FILE } from "../wrangler.js";
 
 export { TYPES_FILE };
@@ -57,7 +57,15 @@ export function readableFile(file: string): boolean {
 
 /** A file's text when it is a regular file; undefined otherwise (a FIFO must not hang us). */
 export function readRegularFileOrNothing(file: string): string | undefined {
-  return readableFile(file) ? readFileSync(file, "utf8") : undefined;
+  let stat: Stats;
+  try {
+    stat = statSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isFile()) return undefined;
+  refuseTooLarge(file, stat);
+  return readFileSync(file, "utf8");
 }
 
 /**
