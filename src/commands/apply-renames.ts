@@ -17,7 +17,7 @@ import { findConfig } from "../effects/config-file.js";
 import { openCode } from "../effects/code/open.js";
 import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
-import { generateTypes, typesIntoNewFile } from "../effects/wrangler.js";
+import { generateTypes, refuseCacheLinksOut, typesIntoNewFile } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
 import type { ConfigFormat } from "../core/config/types.js";
 
@@ -179,6 +179,7 @@ export async function openProject(
 ): Promise<ProjectConfig> {
   const projectDir = realProjectDir(resolve(cwd, dir ?? "."));
   if (!options.dryRun) refuseOpenFolder(projectDir);
+  refuseCacheLinksOut(projectDir); // before the types step of an interrupted write runs wrangler
   const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const found = findConfig(projectDir);

@@ -209,7 +209,8 @@ async function copyAside(target: string, paths: readonly string[]): Promise<stri
  */
 async function writeOver(target: string, files: readonly PlannedFile[]): Promise<Backup | undefined> {
   const configs = CONFIG_FILES.filter((name) => !files.some((file) => file.path === name) && existsSync(join(target, name)));
-  checkOverPlan(target, [...files.map((file) => file.path), ...configs]);
+  // npm and wrangler write below node_modules and .wrangler: no link there either.
+  checkOverPlan(target, [...files.map((file) => file.path), ...configs, "node_modules/.cache/wrangler/-", ".wrangler/cache/-"]);
   const paths = files.filter((file) => replaces(target, file)).map((file) => file.path);
   const created = files.filter((file) => !existsSync(join(target, file.path))).map((file) => file.path);
   const directory = paths.length + configs.length > 0 ? await copyAside(target, [...paths, ...configs]) : undefined;

@@ -3,13 +3,13 @@
  * three minutes to give up on an API that does not answer), argv only, no shell.
  */
 import { forgetCtrlC, throwIfInterrupted } from "./interrupt.js";
-import { CancelledError } from "../errors.js";
+import { CancelledError, UsageError } from "../errors.js";
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
 import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
-import { openToOthers, openToOthersWithin, packageRoot } from "./project-files.js";
+import { openToOthers, openToOthersWithin, packageRoot, writablePath } from "./project-files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
@@ -99,6 +99,30 @@ export async function runWrangler(
     stderr: result.problem ? `${result.problem}\n${tailOf(result.stderr)}`.trim() : result.stderr,
     timedOut: result.timedOut,
   };
+}
+
+/**
+ * Refuses (exit 2, nothing run) a project where a link would send wrangler's own writes outside
+ * it: wrangler keeps its account cache in node_modules/.cache/wrangler, else .wrangler/cache, and
+ * follows whatever link is on the way there. A node_modules that is itself a link is taken as the
+ * user's layout, as it is when its wrangler is run; a link below it is not.
+ */
+export function refuseCacheLinksOut(projectDir: string): void {
+  const modules = join(projectDir, "node_modules");
+  const places = [{ root: projectDir, cache: join(".wrangler", "cache") }];
+  if (existsSync(modules)) places.push({ root: modules, cache: join(".cache", "wrangler") });
+  for (const { root, cache } of places) {
+    try {
+      writablePath(root, join(root, cache, "-"));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      const shown = root === projectDir ? cache : join("node_modules", cache);
+      throw new UsageError(
+        `wrangler keeps its cache in ${shown}, and a link on the way there leads outside the project; nothing was run.`,
+        "Replace the link with a folder of the project's own (or remove it), then run the command again.",
+      );
+    }
+  }
 }
 
 /**

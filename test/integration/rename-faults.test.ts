@@ -6,7 +6,7 @@
  */
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PENDING_DIR } from "../../src/effects/transaction.js";
@@ -182,6 +182,46 @@ describe("a project from a stranger never steers a write outside it", () => {
     },
     STEP,
   );
+});
+
+describe("a link where wrangler keeps its cache, leading outside the project", () => {
+  it.each([".wrangler", "node_modules/.cache"])(
+    "%s: rename, sync and add refuse (exit 2) before wrangler runs; nothing inside or outside changes",
+    async (link) => {
+      const dir = await fresh();
+      const outside = tempDir("cdk-rf-outside-");
+      rmSync(join(dir, link), { recursive: true, force: true });
+      symlinkSync(outside, join(dir, link));
+      const before = snapshotTree(dir);
+      for (const args of [RENAME, ["sync"], ["add", "--class", "Lobby", "--kv", "STORE"]]) {
+        // Credentials, so that without the check wrangler would be run to create namespaces.
+        const result = await cli(dir, args, {
+          CLOUDFLARE_API_TOKEN: "t",
+          CLOUDFLARE_ACCOUNT_ID: "a",
+          CLOUDFLARE_API_BASE_URL: "http://127.0.0.1:9/client/v4",
+        });
+        expect(result.exitCode, `${args.join(" ")}\n${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain("a link on the way there leads outside the project; nothing was run");
+        expect(snapshotTree(dir)).toEqual(before);
+        expect(snapshotTree(outside)).toEqual({});
+      }
+    },
+    STEP,
+  );
+
+  it("create --force into a folder whose node_modules is such a link: refused (exit 2) before anything is written or installed", async () => {
+    const cwd = tempDir("cdk-rf-");
+    const outside = tempDir("cdk-rf-outside-");
+    mkdirSync(join(cwd, "app"));
+    writeFileSync(join(cwd, "app", "README.md"), "mine\n");
+    symlinkSync(outside, join(cwd, "app", "node_modules"));
+    const result = await runCli(["app", "--yes", "--force", "--no-git", "--no-create-kv"], { cwd, env: childEnv(), timeout: STEP });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain("node_modules is a symbolic link; --force does not write through links");
+    expect(snapshotTree(join(cwd, "app"))).toEqual({ "README.md": "mine\n" });
+    expect(lstatSync(join(cwd, "app", "node_modules")).isSymbolicLink()).toBe(true);
+    expect(snapshotTree(outside)).toEqual({});
+  });
 });
 
 describe("a FIFO where the project has a file: refused (exit 2) wherever it must be read, never a hang", () => {
