@@ -20,7 +20,10 @@ cli
   .main({
     argv: process.argv.slice(2),
     env: process.env,
-    cwd: process.cwd(),
+    // Read when a command needs it (main says so if it has been removed).
+    get cwd() {
+      return process.cwd();
+    },
     // A getter: only prompts need stdin, and opening it has a cost.
     get stdin() {
       return process.stdin;

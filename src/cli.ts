@@ -14,7 +14,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv/flags.js";
 import { PACKAGE_MANAGERS } from "./core/project/package-manager-names.js";
 import { emptyReport, type Report } from "./core/project/report.js";
 import { ADD_INPUTS, CREATE_INPUTS, type Input } from "./core/project/options.js";
-import { CliError, EXIT, fromSystemError, type ExitCode } from "./errors.js";
+import { CliError, EXIT, type ExitCode, fromSystemError, UsageError } from "./errors.js";
 import { createUi, wantsColor, type Ui } from "./effects/ui.js";
 import type { Output } from "./effects/stdio.js";
 import { guardTerminal, stopSignal, watchSignals } from "./effects/interrupt.js";
@@ -314,6 +314,17 @@ export async function main(io: MainIo): Promise<ExitCode> {
     if (!json && io.stdout.isTTY) ui.info(`create-do-kv ${VERSION}`);
   };
 
+  // The bin reads the folder when a command asks: one removed under the shell fails as itself.
+  const cwd = () => {
+    try {
+      return io.cwd;
+    } catch {
+      throw new UsageError(
+        "The current folder no longer exists (removed or moved while the shell was in it), so nothing was done.",
+        "cd into a folder that exists, then run the command again.",
+      );
+    }
+  };
   let code: ExitCode = EXIT.ok;
   let error: unknown;
   // Set by the commands that do work (not --help): from then on a signal ends the run through
@@ -331,7 +342,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
         const { runCreate } = await import("./commands/create.js");
         const p = await prompts();
         await runCreate(flags, {
-          cwd: io.cwd,
+          cwd: cwd(),
           env: io.env,
           templatesDir: io.templatesDir ?? defaultTemplatesDir(),
           ui,
@@ -347,13 +358,13 @@ export async function main(io: MainIo): Promise<ExitCode> {
         report = emptyReport("rename", flags.dryRun ?? false);
         const { runRename } = await import("./commands/rename.js");
         const p = await prompts();
-        await runRename(flags, { cwd: io.cwd, env: io.env, ui, report, ask: p?.createTextAsk(streams) });
+        await runRename(flags, { cwd: cwd(), env: io.env, ui, report, ask: p?.createTextAsk(streams) });
       },
       async check(flags) {
         working();
         report = emptyReport("check", false);
         const { runCheck } = await import("./commands/check.js");
-        await runCheck(flags, { cwd: io.cwd, env: io.env, ui, report });
+        await runCheck(flags, { cwd: cwd(), env: io.env, ui, report });
       },
       async add(flags) {
         working();
@@ -361,7 +372,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
         const { runAdd } = await import("./commands/add.js");
         const p = await prompts();
         await runAdd(flags, {
-          cwd: io.cwd,
+          cwd: cwd(),
           env: io.env,
           templatesDir: io.templatesDir ?? defaultTemplatesDir(),
           ui,
@@ -377,7 +388,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
         report = emptyReport("sync", false);
         const { runSync } = await import("./commands/sync.js");
         const p = await prompts();
-        await runSync(flags, { cwd: io.cwd, env: io.env, ui, report, interactive, confirm: p?.createConfirm(streams), bin: io.bin });
+        await runSync(flags, { cwd: cwd(), env: io.env, ui, report, interactive, confirm: p?.createConfirm(streams), bin: io.bin });
       },
     });
     await program.parseAsync(io.argv, { from: "user" });

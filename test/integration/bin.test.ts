@@ -140,3 +140,25 @@ describe("output to a pipe or a file", () => {
     },
   );
 });
+
+describe("a current folder removed under the shell", () => {
+  it.each([[["app", ...OFFLINE]], [["sync", "--json"]]])("%s: exit 2 saying so (and a --json report), not a stack trace", async (args) => {
+    const parent = tempDir();
+    const gone = join(parent, "gone");
+    mkdirSync(gone);
+    const node = JSON.stringify(process.execPath);
+    const result = await execa(
+      `cd ${JSON.stringify(gone)} && rmdir ${JSON.stringify(gone)} && exec ${node} ${JSON.stringify(BIN)} ${args.join(" ")}`,
+      {
+        shell: "/bin/bash",
+        env: childEnv(),
+        reject: false,
+      },
+    );
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain("The current folder no longer exists");
+    expect(result.stderr).not.toContain("uv_cwd");
+    if (args.includes("--json")) expect(JSON.parse(result.stdout)).toMatchObject({ command: "sync", status: "invalid", exitCode: 2 });
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
