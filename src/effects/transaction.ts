@@ -139,7 +139,7 @@ async function finish(projectDir: string, pending: string, journal: Journal, ste
       throw new CliError(
         `The project is part-way: ${file.path} could not be moved into place (${code ?? message}) after ${moved.length} of ${journal.files.length} files were.`,
         undefined,
-        `Fix that and run the same command again: it finishes the write from ${PENDING_DIR}.`,
+        `Fix that and run \`npx create-do-kv sync\`: it finishes the write from ${PENDING_DIR}.`,
       );
     }
     moved.push(file.path);
@@ -150,7 +150,8 @@ async function finish(projectDir: string, pending: string, journal: Journal, ste
       await steps.types();
     } catch (error) {
       const rest = `${TYPES_FILE} is not regenerated yet`;
-      const hint = "Run the same command again (or `npx create-do-kv sync`): it regenerates the types and finishes.";
+      // Not "the same command again": a rename or add that is already written would be refused as done.
+      const hint = "Run `npx create-do-kv sync`: it regenerates the types and finishes.";
       if (error instanceof CancelledError)
         throw error.with({ message: `${error.message.replace(/ What was done before it was kept\.$/, "")} The files were written; ${rest}.`, hint });
       throw new CliError(`The files were written, but ${rest}: ${(error as Error).message}`, undefined, hint);

@@ -365,8 +365,8 @@ describe("faults in the middle of a rename", () => {
 });
 
 /** rename through the built bin, with SIGTERM sent the moment `ready` holds for its processes. */
-async function renameUntil(dir: string, ready: (commands: string[]) => boolean) {
-  const child = execa(process.execPath, [BIN, ...RENAME], { cwd: dir, env: childEnv(), reject: false, stdin: "ignore", timeout: STEP });
+async function renameUntil(dir: string, ready: (commands: string[]) => boolean, args = RENAME) {
+  const child = execa(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv(), reject: false, stdin: "ignore", timeout: STEP });
   await until(() => (ready(descendants(child.pid!).map(commandLine)) ? true : undefined), "the moment to send SIGTERM", 120_000);
   process.kill(child.pid!, "SIGTERM");
   return child;
@@ -405,6 +405,33 @@ describe.runIf(process.platform === "linux")("a signal during a rename", () => {
       expect(synced.exitCode, synced.stderr).toBe(0);
       expect(synced.stdout).toContain(`Finished an interrupted write: ${TYPES}.`);
       await expectRenamed(dir);
+    },
+    STEP,
+  );
+
+  it(
+    "add, after its files are written: the command the message names (sync) finishes it with exit 0; add again would refuse the class as taken",
+    async () => {
+      const dir = await fresh();
+      const args = ["add", "--class", "Lobby", "--kv", "STORE", "--no-create-kv"];
+      const result = await renameUntil(
+        dir,
+        (commands) =>
+          existsSync(join(dir, PENDING_DIR, "journal.json")) && commands.some((command) => command.includes(" types .create-do-kv-types-")),
+        args,
+      );
+      expect(result.exitCode, String(result.stderr)).toBe(143);
+      expect(String(result.stderr)).toContain("Run `npx create-do-kv sync`: it regenerates the types and finishes.");
+      expect(String(result.stderr)).not.toContain("same command again");
+      const synced = await cli(dir, ["sync", "--no-create-kv"]);
+      expect(synced.exitCode, synced.stderr).toBe(0);
+      expect(synced.stdout).toContain(`Finished an interrupted write: ${TYPES}.`);
+      expect(readFileSync(join(dir, TYPES), "utf8")).toContain('LOBBY: DurableObjectNamespace<import("./src/index").Lobby>');
+      const tsc = await inProject(dir).bin("tsc", "--noEmit");
+      expect(tsc.exitCode, tsc.all).toBe(0);
+      const again = await cli(dir, args);
+      expect(again.exitCode).toBe(2);
+      expect(again.stderr).toContain('"Lobby" is already a Durable Object class');
     },
     STEP,
   );
