@@ -29,8 +29,9 @@ function onlyMine(stat: { uid: number; mode: number; isDirectory(): boolean }, u
 
 /**
  * `<cache base>/<name>`, made (mode 0700) if missing, when it and create-do-kv's folder are this
- * user's, real folders (not links) and writable by no one else, and the base above them is not
- * open to others (or has the sticky bit, as /tmp does, so no one else can rename our folder).
+ * user's, real folders (not links) and writable by no one else, and no folder above them is
+ * open to others (unless it has the sticky bit, as /tmp does, so no one else can rename ours) or
+ * owned by another user than us and root.
  * Otherwise undefined: the caller runs without a cache. Windows has no uids; the folder is in
  * the user's own profile there.
  */
@@ -41,8 +42,13 @@ export function privateFolder(env: NodeJS.ProcessEnv, name: string): string | un
     const uid = process.getuid?.();
     if (uid === undefined) return dir;
     if (!onlyMine(lstatSync(dir), uid) || !onlyMine(lstatSync(dirname(dir)), uid)) return undefined;
-    const base = statSync(dirname(dirname(dir)));
-    return (base.mode & 0o002) === 0 || (base.mode & 0o1000) !== 0 ? dir : undefined;
+    // Every folder above as well: one that another user can write (or owns) lets them rename ours
+    // away and put theirs in its place.
+    for (let up = dirname(dirname(dir)); ; up = dirname(up)) {
+      const stat = statSync(up);
+      if ((stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0)) return undefined;
+      if (dirname(up) === up) return dir;
+    }
   } catch {
     return undefined; // a read-only home, a file in the way: no cache
   }

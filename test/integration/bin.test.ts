@@ -64,6 +64,8 @@ describe("Node's compile cache", () => {
     ["a link to another folder", (dir, victim) => symlinkSync(victim, dir)],
     ["writable by others", (dir) => made(dir, () => chmodSync(dir, 0o777))],
     ["in a create-do-kv folder writable by others", (dir) => made(dir, () => chmodSync(join(dir, ".."), 0o777))],
+    // XDG_CACHE_HOME's parent, above the base: others could rename the base away and bring their own.
+    ["two folders below one writable by others", (dir) => made(dir, () => chmodSync(join(dir, "..", "..", ".."), 0o777))],
     ...(process.getuid?.() === 0
       ? [["another user's", (dir: string) => made(dir, () => chownSync(dir, 65534, 65534))] as [string, (dir: string) => void]]
       : []),
