@@ -28,6 +28,15 @@ function onlyMine(stat: { uid: number; mode: number; isDirectory(): boolean }, u
 }
 
 /**
+ * Whether another user could change this file or folder: writable by others without the sticky
+ * bit, or owned by someone else than us and root. Here, not in project-files.ts, so that the
+ * bin's small bundle of this file needs nothing else.
+ */
+export function othersCanChange(stat: { uid: number; mode: number }, uid: number): boolean {
+  return (stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0);
+}
+
+/**
  * `<cache base>/<name>`, made (mode 0700) if missing, when it and create-do-kv's folder are this
  * user's, real folders (not links) and writable by no one else, and no folder above them is
  * open to others (unless it has the sticky bit, as /tmp does, so no one else can rename ours) or
@@ -45,8 +54,7 @@ export function privateFolder(env: NodeJS.ProcessEnv, name: string): string | un
     // Every folder above as well: one that another user can write (or owns) lets them rename ours
     // away and put theirs in its place.
     for (let up = dirname(dirname(dir)); ; up = dirname(up)) {
-      const stat = statSync(up);
-      if ((stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0)) return undefined;
+      if (othersCanChange(statSync(up), uid)) return undefined;
       if (dirname(up) === up) return dir;
     }
   } catch {

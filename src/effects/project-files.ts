@@ -5,6 +5,7 @@
 import { type Stats, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, parse, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
+import { othersCanChange } from "./private-folder.js";
 
 /**
  * The text of a regular file. Anything else (a FIFO, a device, a socket, a folder) is refused
@@ -170,10 +171,6 @@ export function refuseOpenFolder(folder: string): void {
         : "Work in a folder only you can change, or make it so (chmod o-w).",
     );
   }
-}
-
-function othersCanChange(stat: Stats, uid: number): boolean {
-  return (stat.uid !== uid && stat.uid !== 0) || ((stat.mode & 0o002) !== 0 && (stat.mode & 0o1000) === 0);
 }
 
 /**
