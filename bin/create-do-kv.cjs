@@ -31,6 +31,7 @@ cli
     stdout,
     stderr,
     bin: __filename,
+    node: process.execPath,
   })
   .then((code) => {
     const failure = cli.outputFailure(stdout, stderr);

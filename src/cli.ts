@@ -13,6 +13,7 @@ import type { AddFlags } from "./commands/add.js";
 import { DEFAULT_TIMEOUT_SECONDS } from "./core/kv/flags.js";
 import { PACKAGE_MANAGERS } from "./core/project/package-manager-names.js";
 import { emptyReport, type Report } from "./core/project/report.js";
+import { selfCommand, shellFor, speakAs } from "./core/project/shell.js";
 import { ADD_INPUTS, CREATE_INPUTS, type Input } from "./core/project/options.js";
 import { CliError, EXIT, type ExitCode, fromSystemError, UsageError } from "./errors.js";
 import { createUi, wantsColor, type Ui } from "./effects/ui.js";
@@ -36,6 +37,8 @@ export interface MainIo {
   templatesDir?: string;
   /** The file the run was started from (the bin): printed commands run it again the same way. */
   bin?: string;
+  /** The Node running it (process.execPath): from a clone, printed commands name it. */
+  node?: string;
 }
 
 /**
@@ -108,7 +111,7 @@ export function earlyFlags(argv: readonly string[]): Required<CommonFlags> {
 function addCommonOptions(command: Command, io: MainIo): Command {
   for (const { flag, help } of Object.values(COMMON_OPTIONS)) command.option(flag, help);
   return command.exitOverride().configureOutput({
-    writeOut: (text) => io.stdout.write(text),
+    writeOut: (text) => io.stdout.write(speakerFor(io)(text)),
     writeErr: (text) => io.stderr.write(text),
     // Its errors are printed by main, in the tool's one style (mark, hint, --json object).
     outputError: () => {},
@@ -274,6 +277,21 @@ function exitCodeOf(error: unknown): ExitCode {
 // A signal that ended the run is a cancellation too; exitCode says which (130, 143, 129).
 const STATUS: Record<ExitCode, Report["status"]> = { 0: "ok", 1: "failed", 2: "invalid", 129: "cancelled", 130: "cancelled", 143: "cancelled" };
 
+/** From a clone, `npx create-do-kv` in any message is spoken as the command that runs this clone. */
+function speakerFor(io: MainIo): (text: string) => string {
+  const self = selfCommand("npx", io.bin, shellFor(process.platform), io.node ?? process.execPath);
+  return (text) => speakAs(text, self);
+}
+
+/** Every string in a report as `speak` says it (arrays and objects walked; other values kept). */
+function spokenStrings<T>(value: T, speak: (text: string) => string): T {
+  if (typeof value === "string") return speak(value) as T;
+  if (Array.isArray(value)) return value.map((item) => spokenStrings(item, speak)) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, spokenStrings(item, speak)])) as T;
+  return value;
+}
+
 export async function main(io: MainIo): Promise<ExitCode> {
   const { json, color, verbose } = earlyFlags(io.argv);
   showFullOutput(verbose);
@@ -281,7 +299,15 @@ export async function main(io: MainIo): Promise<ExitCode> {
   const human = json ? io.stderr : io.stdout;
   const notInteractive = whyNotInteractive(io);
   const interactive = notInteractive === undefined;
-  const baseUi = createUi(human, io.stderr, { env: io.env, color, spinner: interactive });
+  const speak = speakerFor(io);
+  const plainUi = createUi(human, io.stderr, { env: io.env, color, spinner: interactive });
+  const baseUi: Ui = {
+    ...plainUi,
+    info: (message) => plainUi.info(speak(message)),
+    success: (message) => plainUi.success(speak(message)),
+    warn: (message) => plainUi.warn(speak(message)),
+    error: (message) => plainUi.error(speak(message)),
+  };
   let report: Report | undefined;
   const prompts = async () => {
     if (!interactive) return undefined;
@@ -294,7 +320,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
   const ui: Ui = {
     ...baseUi,
     warn: (message: string) => {
-      report?.warnings.push(message);
+      report?.warnings.push(speak(message));
       baseUi.warn(message);
     },
   };
@@ -397,7 +423,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
     code = exitCodeOf(error);
     if (error instanceof CliError) {
       ui.error(error.message);
-      if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+      if (error.hint) io.stderr.write(`  ${speak(error.hint)}\n`);
     } else if (error instanceof CommanderError) {
       // A bad command line; help and --version end here too, with nothing to say.
       if (code !== EXIT.ok) {
@@ -422,7 +448,7 @@ export async function main(io: MainIo): Promise<ExitCode> {
     if (!report && code !== EXIT.ok) out.error = error instanceof Error ? error.message.replace(/^error: /, "") : "invalid command line";
     out.exitCode = code;
     out.status = STATUS[code];
-    if (code !== EXIT.ok || report) io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    if (code !== EXIT.ok || report) io.stdout.write(`${JSON.stringify(spokenStrings(out, speak), null, 2)}\n`);
   }
   unwatch?.();
   return code;

@@ -38,7 +38,7 @@ export interface AddDeps {
   ui: Ui;
   report: Report;
   ask?: Ask;
-  confirm?: (message: string) => Promise<boolean>;
+  confirm?: (message: string, initial?: boolean) => Promise<boolean>;
   notInteractive?: string;
   /** The file this run was started from: how printed commands run create-do-kv again. */
   bin?: string;
@@ -195,6 +195,7 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
       cwd: flags.cwd,
       userAgent: deps.env.npm_config_user_agent,
       bin: deps.bin,
+      node: process.execPath,
       platform: process.platform,
     }),
     adoptExisting: true,

@@ -6,6 +6,7 @@
 import { realpathSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { WranglerConfig } from "../core/config/read.js";
+import { kvBindings } from "../core/config/sections.js";
 import { renameCodeSpans } from "../core/rename/markdown.js";
 import { parseRecord, RECORD_FILE, renamedRecord, type ProjectRecord } from "../core/rename/record.js";
 import { readConfig } from "../core/config/read.js";
@@ -44,6 +45,8 @@ export interface ApplyResult {
   plan: RenamePlan;
   /** Files changed (or, in a dry run, that would change), the record not counted. */
   changes: FileChange[];
+  /** Every file written, the record included, in the order written (none in a dry run). */
+  written: string[];
 }
 
 /** Regenerating the types as the last step of a write, finished by the next run if it fails. */
@@ -70,7 +73,7 @@ export async function unifiedDiff(projectDir: string, change: FileChange): Promi
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });
 }
 
-async function planAll(input: ApplyInput, typesFile: string): Promise<ApplyResult> {
+async function planAll(input: ApplyInput, typesFile: string): Promise<Omit<ApplyResult, "written">> {
   const file = basename(input.configPath);
   const code = await openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
   try {
@@ -123,7 +126,7 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   // file of their own that goes when planning ends, so a dry run or a refusal leaves nothing behind.
   let typesFile = join(projectDir, TYPES_FILE);
   let temporaryTypes: string | undefined;
-  let result: ApplyResult;
+  let result: Omit<ApplyResult, "written">;
   try {
     if (readRegularFileIfAny(typesFile) === undefined) {
       const made = await ui.step("Generating the types the code is read with (wrangler types)", undefined, () =>
@@ -138,7 +141,7 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   }
   if (input.dryRun) {
     for (const change of result.changes) ui.info(await unifiedDiff(projectDir, change));
-    return result;
+    return { ...result, written: [] };
   }
   const record = recordWrite(projectDir, renamedRecord(readRecordIfAny(projectDir), readConfig(result.plan.configText, input.format), input.renames));
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
@@ -146,7 +149,7 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   // A plain line, not a step: an interrupted write ends with its own message (what is kept, how to finish).
   ui.info(`Writing ${writes.length} files, then the types (wrangler types) ...`);
   await commitWrites(projectDir, writes, typesStep(projectDir, input.env, input.wrangler));
-  return result;
+  return { ...result, written: writes.map((write) => write.path) };
 }
 
 function readRecordIfAny(projectDir: string): ProjectRecord | undefined {
@@ -191,8 +194,13 @@ export async function openProject(
   return { projectDir, configPath, format: found.format, configText, config: readConfig(configText, found.format, basename(found.path)) };
 }
 
-/** One line per rename, saying what was written for it (a migration step, an exports entry, or neither). */
-export function describeRenames(renames: Renames, recorded?: RenamePlan["recorded"]): string {
+/**
+ * One line per rename, saying what was written for it (a migration step, an exports entry, or
+ * neither); a KV binding's namespace is said to be kept only where the config (after) has an id.
+ */
+export function describeRenames(renames: Renames, recorded?: RenamePlan["recorded"], config?: WranglerConfig): string {
+  const kept = (binding: string) =>
+    config === undefined || kvBindings(config).some((entry) => entry.binding.binding === binding && entry.binding.id !== undefined);
   const how = (change: { from: string; to: string }) => {
     if (!recorded?.classes.some((c) => c.from === change.from && c.to === change.to)) return "";
     return recorded.form === "exports"
@@ -202,6 +210,8 @@ export function describeRenames(renames: Renames, recorded?: RenamePlan["recorde
   return [
     ...renames.classes.map((change) => `  class ${change.from} -> ${change.to}${how(change)}`),
     ...renames.doBindings.map(({ from, to }) => `  Durable Object binding ${from} -> ${to}`),
-    ...renames.kv.map(({ from, to }) => `  KV binding ${from} -> ${to} (namespace id kept)`),
+    ...renames.kv.map(
+      ({ from, to }) => `  KV binding ${from} -> ${to}${kept(to) ? " (namespace id kept)" : " (no namespace id yet: sync creates one)"}`,
+    ),
   ].join("\n");
 }

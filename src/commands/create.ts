@@ -7,15 +7,17 @@ import { dirname, join, relative, resolve } from "node:path";
 import { RECORD_FILE, recordFromConfig, serializeRecord } from "../core/rename/record.js";
 import { readConfig } from "../core/config/read.js";
 import { finishCommand, kvSettings, type KvFlags } from "../core/kv/flags.js";
-import { cdCommand, nextSteps, selfCommand, shellFor } from "../core/project/shell.js";
+import { cdCommand, nextSteps, runsFromPackage, selfCommand, shellFor } from "../core/project/shell.js";
 import { checkGivenIds, planKvTasks, plannedKvEntries } from "../core/kv/plan.js";
 import { resolveCreateOptions, trimNotes, type Ask, type CreateFlags } from "../core/project/options.js";
 import { choosePackageManager, installCommand, installEnv, managerWords, runScriptCommand, commandText } from "../core/project/package-manager.js";
 import { pathNotes } from "../core/project/names.js";
-import { configFileName, planProject } from "../core/project/plan.js";
+import { configFileName, planProject, type ToolSource } from "../core/project/plan.js";
+import { VERSION } from "../version.js";
 import { describeConfig, type Report } from "../core/project/report.js";
 import { directoryProblem, writeProject } from "../effects/files.js";
 import { initRepository } from "../effects/git.js";
+import { oldNodeWarning } from "../effects/node-line.js";
 import { installDependencies } from "../effects/install.js";
 import { kvStep } from "../effects/kv.js";
 import { readPackageManagerFiles, readTemplateLayers } from "../effects/templates.js";
@@ -87,7 +89,11 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   for (const note of [...trimNotes(flags), ...pathNotes(directory)]) ui.warn(note);
   const pm = choosePackageManager(flags.pm, deps.env.npm_config_user_agent);
   const templateFiles = new Map([...readTemplateLayers(deps.templatesDir, options.template), ...readPackageManagerFiles(deps.templatesDir, pm.name)]);
-  const templated = planProject(templateFiles, options, pm);
+  const shell = shellFor(process.platform);
+  const words = managerWords(pm);
+  const self = selfCommand(words.dlx, deps.bin, shell, process.execPath);
+  const source: ToolSource = runsFromPackage(deps.bin) ? { kind: "package", version: VERSION } : { kind: "clone", command: self };
+  const templated = planProject(templateFiles, options, pm, source);
   const configFile = templated.find((file) => file.path === configFileName(options))!;
   const configPath = resolve(directory, configFile.path);
   const rendered = readConfig(configFile.content, options.format);
@@ -96,11 +102,9 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   const files = [...templated, { path: RECORD_FILE, content: serializeRecord(recordFromConfig(rendered)) }];
   const install = flags.install !== false;
   const installLine = installCommand(pm, { unattended: true });
-  const words = managerWords(pm);
   // Files made after the templates are written: the same list in --dry-run and the real run.
   const laterFiles = [...(install ? [{ path: TYPES_FILE, why: "from `wrangler types`, after the install" }] : [])];
   const cd = relative(deps.cwd, directory) || ".";
-  const shell = shellFor(process.platform);
   const inProject = cd === "." ? "" : `${cdCommand(cd, shell)} && `;
 
   Object.assign(report, {
@@ -141,12 +145,12 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     ui.warn(`--force ${what.join(" and ")}; the originals are in ${backup.directory}`);
   }
 
-  const finish = finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: inProject, shell });
+  const finish = finishCommand(kv, { self, prefix: inProject, shell });
   // Followed as printed after a failed or stopped install, it ends with the project the whole run
   // makes: dependencies, then sync (the record, KV ids, the types), then the first commit.
   const firstCommit =
     flags.git !== false && !insideRepository(directory) ? ' && git init --quiet && git add --all && git commit --quiet -m "Initial commit"' : "";
-  const finishAfterInstall = `${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { self: selfCommand(words.dlx, deps.bin, shell), prefix: "", shell })}${firstCommit}`;
+  const finishAfterInstall = `${inProject}${commandText(installCommand(pm))} && ${finishCommand(kv, { self, prefix: "", shell })}${firstCommit}`;
   if (install) {
     await ui
       .step(`Installing dependencies with \`${commandText(installLine)}\``, "Dependencies installed.", () =>
@@ -198,6 +202,15 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     else ui.success("Initialized a git repository with a first commit.");
   }
 
+  // From a clone the shell's Node was never checked (the clone's ran this): say now if it is too old.
+  if (source.kind === "clone") {
+    const warning = await oldNodeWarning(
+      directory,
+      deps.env,
+      `\`${commandText(runScriptCommand(pm, "dev"))}\` and the other scripts of ${options.name}`,
+    );
+    if (warning) ui.warn(warning);
+  }
   ui.info(
     [
       "",

@@ -69,7 +69,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     ui.success("Nothing to change.");
     return;
   }
-  const { plan, changes } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler, env: deps.env, ui });
+  const { plan, changes, written } = await applyRenames({ ...project, renames: wanted, dryRun, wrangler, env: deps.env, ui });
   for (const line of plan.done) ui.info(`Already done: ${line}.`);
   report.files = changes.map((change) => relative(projectDir, change.path));
   Object.assign(report, describeConfig(readConfig(plan.configText, format), [], undefined));
@@ -81,6 +81,7 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     ui.info(`Dry run: ${changes.length} file${changes.length === 1 ? "" : "s"} would change; nothing was written.`);
     return;
   }
-  for (const change of changes) ui.success(`Updated ${relative(projectDir, change.path)}`);
-  ui.info(describeRenames(plan.todo, plan.recorded));
+  for (const path of written) ui.success(`Updated ${relative(projectDir, path)}`);
+  report.files = written.map((path) => relative(projectDir, path));
+  ui.info(describeRenames(plan.todo, plan.recorded, readConfig(plan.configText, format)));
 }

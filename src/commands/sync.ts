@@ -39,7 +39,7 @@ export interface SyncDeps {
   ui: Ui;
   report: Report;
   interactive: boolean;
-  confirm?: (message: string) => Promise<boolean>;
+  confirm?: (message: string, initial?: boolean) => Promise<boolean>;
   /** The file this run was started from: how printed commands run create-do-kv again. */
   bin?: string;
 }
@@ -142,8 +142,8 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
       env: deps.env,
       ui: deps.ui,
     });
-    deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames, plan.recorded)}`);
     configAfter = readConfig(plan.configText, format, file);
+    deps.ui.info(`Renamed since ${RECORD_FILE} was written:\n${describeRenames(renames, plan.recorded, configAfter)}`);
   }
   checkLifecycle(configAfter, file);
   if (flags.dryRun) {
@@ -165,6 +165,7 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
       cwd: flags.cwd,
       userAgent: deps.env.npm_config_user_agent,
       bin: deps.bin,
+      node: process.execPath,
       platform: process.platform,
     }),
     adoptExisting: true,

@@ -45,7 +45,7 @@ export interface KvOptions {
   mayAsk?: boolean;
   ui: Ui;
   /** Asks a yes/no question; only on a terminal. */
-  confirm?: (message: string) => Promise<boolean>;
+  confirm?: (message: string, initial?: boolean) => Promise<boolean>;
   /** The command that finishes the job later, shown when something is left undone. */
   finishCommand: string;
   /** List first and adopt namespaces that exist under the titles (sync: a deploy may have made them). */
@@ -163,7 +163,9 @@ async function mayCreate(wrangler: WranglerCommand, options: KvOptions): Promise
   });
   if (decision.action === "offer-login") {
     const login = await options
-      .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?")
+      // Default no: Enter must not open a browser and wait on it. The project is whole without the
+      // namespaces (sync creates them later; wrangler deploy provisions id-less bindings itself).
+      .confirm?.("You are not logged in to Cloudflare. Run `wrangler login` now to create the KV namespaces?", false)
       .catch((error: unknown) => {
         if (!(error instanceof CancelledError)) throw error;
         throw error.with({

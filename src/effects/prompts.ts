@@ -18,21 +18,26 @@ export interface PromptStreams {
   signal?: AbortSignal;
 }
 
+/**
+ * The default as a placeholder, taken by Enter, rather than as text to delete before typing (as
+ * create-vite and create-cloudflare show theirs). clack validates before it fills the default in.
+ */
+function defaultShown(initial: string | undefined, validate: (value: string) => string | undefined) {
+  return { placeholder: initial, defaultValue: initial, validate: (value: string | undefined) => validate(value || (initial ?? "")) };
+}
+
 export function createAsk(streams: PromptStreams = {}): Ask {
   return async ({ input, initial, validate }) => {
     const answer = input.choices
       ? await select({
           ...streams,
           message: input.message,
-          options: input.choices.map((choice) => ({ ...choice })),
+          // Each choice with its description in view, not only the one under the cursor (clack
+          // shows a hint only there): a template or format is picked by what it does.
+          options: input.choices.map(({ value, label, hint }) => ({ value, label: hint ? `${label} (${hint})` : label })),
           initialValue: initial,
         })
-      : await text({
-          ...streams,
-          message: input.message,
-          initialValue: initial,
-          validate: (value) => validate(value ?? ""),
-        });
+      : await text({ ...streams, message: input.message, ...defaultShown(initial, validate) });
     if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer);
   };
@@ -49,7 +54,7 @@ export function createConfirm(streams: PromptStreams = {}): (message: string, in
 /** A free-text question with a default, for commands other than create. */
 export function createTextAsk(streams: PromptStreams = {}) {
   return async (message: string, initial: string, validate: (value: string) => string | undefined): Promise<string> => {
-    const answer = await text({ ...streams, message, initialValue: initial, validate: (value) => validate(value ?? "") });
+    const answer = await text({ ...streams, message, ...defaultShown(initial, validate) });
     if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer).trim();
   };

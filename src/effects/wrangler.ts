@@ -81,13 +81,24 @@ export function hasApiToken(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.CLOUDFLARE_API_TOKEN || (env.CLOUDFLARE_API_KEY && env.CLOUDFLARE_EMAIL));
 }
 
+/**
+ * How to start a wrangler: its JavaScript on the Node running create-do-kv (checked at 22.12 or
+ * newer by the bin), not on whatever `node` its `#!/usr/bin/env node` line finds first on PATH: a
+ * run started from a clone (its own Node) in a shell whose Node is 20 would fail there.
+ */
+export function startOf(command: WranglerCommand, args: readonly string[]): [string, string[]] {
+  const argv = [...command.prefix, ...args];
+  return /\.[cm]?js$/.test(command.file) ? [process.execPath, [command.file, ...argv]] : [command.file, argv];
+}
+
 export async function runWrangler(
   command: WranglerCommand,
   args: string[],
   options: { cwd: string; timeoutMs: number; env: NodeJS.ProcessEnv },
 ): Promise<WranglerResult> {
   // stdin stays closed: wrangler must never wait for an answer.
-  const result = await run(command.file, [...command.prefix, ...args], {
+  const [file, argv] = startOf(command, args);
+  const result = await run(file, argv, {
     cwd: options.cwd,
     env: { ...options.env, WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false" },
     timeoutMs: options.timeoutMs,
@@ -131,7 +142,7 @@ export function refuseCacheLinksOut(projectDir: string): void {
  */
 export async function runWranglerLogin(command: WranglerCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<"logged-in" | "failed" | "cancelled"> {
   try {
-    const result = await run(command.file, [...command.prefix, "login"], { cwd, env, interactive: true });
+    const result = await run(...startOf(command, ["login"]), { cwd, env, interactive: true });
     if (result.exitCode === 0) return "logged-in";
     // wrangler may be seen to end a moment before our own copy of the Ctrl-C arrives.
     await new Promise((resolve) => setTimeout(resolve, 250));

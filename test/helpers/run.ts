@@ -1,7 +1,7 @@
 /** Runs the built CLI and other commands as a user would, with a clean, offline-safe environment. */
 import { execa, type Options } from "execa";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { selfCommand } from "../../src/core/project/shell.js";
 import { tempDir } from "./tmp.js";
@@ -9,7 +9,7 @@ import { tempDir } from "./tmp.js";
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = join(REPO, "bin", "create-do-kv.cjs");
 /** How the CLI's printed commands run it again when it runs from this clone (shell.ts selfCommand). */
-export const SELF = selfCommand("npx", BIN);
+export const SELF = selfCommand("npx", BIN, "posix", process.execPath);
 
 const wranglerHome = tempDir("cdk-wrangler-home-");
 mkdirSync(join(wranglerHome, "tmp"), { recursive: true });
@@ -18,6 +18,9 @@ mkdirSync(join(wranglerHome, "tmp"), { recursive: true });
 export function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     ...process.env,
+    // A shell whose `node` is the one running the tests (22.12 or newer), as the README asks of a
+    // user; readme-path.test.ts tries a shell with an older one.
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
     CI: "true",
     NO_COLOR: "1",
     WRANGLER_SEND_METRICS: "false",

@@ -14,7 +14,7 @@ import type { WranglerConfig } from "../../src/core/config/read.js";
 import type { Report } from "../../src/core/project/report.js";
 import { copyProject, installedProject } from "../helpers/installed.js";
 import { inProject } from "../helpers/project.js";
-import { childEnv, runCli } from "../helpers/run.js";
+import { childEnv, runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
 
@@ -176,7 +176,7 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
     const before = snapshotTree(dir);
     const result = await add(dir, ["--class", "Chat"]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("Run `npx create-do-kv sync` first");
+    expect(result.stderr).toContain(`Run \`${SELF} sync\` first`);
     expect(snapshotTree(dir)).toEqual(before);
   }, 120_000);
 });

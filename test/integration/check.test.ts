@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/core/project/report.js";
-import { runCli } from "../helpers/run.js";
+import { runCli, SELF } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const OFFLINE = ["--yes", "--no-install", "--no-create-kv"];
@@ -54,7 +54,7 @@ describe("create-do-kv check", () => {
     const result = await check(dir);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('"Chat" would start empty and the objects of "Room" stay behind');
-    expect(result.stderr).toContain("npx create-do-kv rename --class Room=Chat");
+    expect(result.stderr).toContain(`${SELF} rename --class Room=Chat`);
   });
 
   it("outside git, create-do-kv.json is the reference for earlier steps", async () => {

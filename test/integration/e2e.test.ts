@@ -248,6 +248,22 @@ describe.each(variants)("a project made with $args", ({ dir, args, format, names
         expect(b.messages[1]).toEqual({ type: "value", value: "to everyone" });
         expect(stranger.messages).toEqual([{ type: "value", value: null }]);
         for (const client of [a, b, stranger]) client.ws.close();
+
+        // The README's own listener, as printed (but the port), hears a write made with its curl line.
+        const readme = readFileSync(join(root, "README.md"), "utf8");
+        const listen = /^node -e '(.+)'$/m.exec(readme)?.[1];
+        expect(listen).toContain("ws://localhost:8787/rooms/lobby/ws");
+        expect(readme).toContain("curl -X PUT localhost:8787/rooms/lobby -d hello");
+        const listener = execa(process.execPath, ["-e", listen!.replace("localhost:8787", `127.0.0.1:${port}`)], { reject: false, timeout: 30_000 });
+        let heard = "";
+        listener.stdout?.on("data", (chunk: Buffer) => {
+          heard += chunk.toString();
+        });
+        await until(() => heard.includes('"type":"value"'), "the README listener's first value");
+        await fetch(`${base}/rooms/lobby`, { method: "PUT", body: "hello" });
+        await until(() => heard.includes('{"type":"value","value":"hello"}'), "the README listener hearing the write");
+        listener.kill();
+        await listener;
       },
       STEP,
     );

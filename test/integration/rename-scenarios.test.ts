@@ -16,7 +16,7 @@ import { readConfig, type WranglerConfig } from "../../src/core/config/read.js";
 import { lifecycleProblems } from "../../src/core/migrations/lifecycle.js";
 import { TEMPLATES } from "../../src/core/project/options.js";
 import type { NameChange } from "../../src/core/rename/plan.js";
-import { childEnv, runCli } from "../helpers/run.js";
+import { childEnv, runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 
 const STEP = 900_000;
@@ -407,7 +407,7 @@ const SCENARIOS: Scenario[] = [
     base: "toml",
     edit: editConfig('binding = "SESSIONS"', 'binding = "EVENTS"'),
     steps: [
-      { args: sync(), exit: 2, says: ["Is the KV binding EVENTS the binding SESSIONS renamed", "npx create-do-kv rename --kv SESSIONS=EVENTS"] },
+      { args: sync(), exit: 2, says: ["Is the KV binding EVENTS the binding SESSIONS renamed", `${SELF} rename --kv SESSIONS=EVENTS`] },
       { args: rename("--kv", "SESSIONS=EVENTS"), exit: 0 },
       { args: sync(), exit: 0 },
     ],
@@ -428,7 +428,7 @@ const SCENARIOS: Scenario[] = [
       editCode("test/index.test.ts", /\bRoom\b/g, "Chat"),
     ),
     steps: [
-      { args: sync(), exit: 2, says: ["npx create-do-kv rename --class Room=Chat"] },
+      { args: sync(), exit: 2, says: [`${SELF} rename --class Room=Chat`] },
       { args: rename("--class", "Room=Chat"), exit: 0 },
     ],
     renamed: [classRename],
@@ -438,7 +438,7 @@ const SCENARIOS: Scenario[] = [
     base: "jsonc",
     edit: editConfig('"name": "ROOM", "class_name": "Room"', '"name": "HALLS", "class_name": "Hall"'),
     steps: [
-      { args: sync(), exit: 2, says: ["npx create-do-kv rename --class Room=Hall --do-binding ROOM=HALLS"] },
+      { args: sync(), exit: 2, says: [`${SELF} rename --class Room=Hall --do-binding ROOM=HALLS`] },
       { args: rename("--class", "Room=Hall", "--do-binding", "ROOM=HALLS"), exit: 0 },
       { args: sync(), exit: 0 },
     ],

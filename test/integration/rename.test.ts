@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/core/config/read.js";
 import { inProject } from "../helpers/project.js";
 import { runMain } from "../helpers/io.js";
-import { runCli } from "../helpers/run.js";
+import { runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 
 const STEP = 600_000;
@@ -100,6 +100,12 @@ describe("rename on a toml project", () => {
       const configBefore = readFileSync(join(root, "wrangler.toml"), "utf8");
       const result = await rename("--class", "Room=ChatRoom", "--kv", "CACHE=STORE");
       expect(result.exitCode, result.stderr).toBe(0);
+      // It lists as many files as it says it writes, the record among them.
+      const [, count] = /Writing (\d+) files/.exec(result.stdout) ?? [];
+      const updated = result.stdout.split("\n").filter((line) => line.startsWith("✔ Updated "));
+      expect(updated).toHaveLength(Number(count));
+      expect(updated).toContain("✔ Updated create-do-kv.json");
+      expect(result.stdout).toContain("KV binding CACHE -> STORE (namespace id kept)");
 
       const text = readFileSync(join(root, "wrangler.toml"), "utf8");
       const config = readConfig(text, "toml");
@@ -199,16 +205,16 @@ describe("sync after a hand edit of a jsonc project", () => {
       const refused = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
       expect(refused.exitCode).toBe(2);
       expect(refused.stderr).toContain("Is the Durable Object binding LOBBIES (class Lobby) the binding ROOM (class Room) renamed?");
-      const command = "npx create-do-kv rename --class Room=Lobby --do-binding ROOM=LOBBIES";
-      expect(refused.stderr).toContain(command);
+      const command = "rename --class Room=Lobby --do-binding ROOM=LOBBIES";
+      expect(refused.stderr).toContain(`${SELF} ${command}`);
       expect(sources(root)).toEqual(before);
 
-      const dry = await runCli([...command.split(" ").slice(2), "--dry-run"], { cwd: root, timeout: STEP });
+      const dry = await runCli([...command.split(" "), "--dry-run"], { cwd: root, timeout: STEP });
       expect(dry.exitCode, dry.stderr).toBe(0);
       expect(dry.stdout).toContain("+export class Lobby extends DurableObject<Env> {");
       expect(sources(root)).toEqual(before);
 
-      const result = await runCli(command.split(" ").slice(2), { cwd: root, timeout: STEP });
+      const result = await runCli(command.split(" "), { cwd: root, timeout: STEP });
       expect(result.exitCode, result.stderr).toBe(0);
       const synced = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
       expect(synced.exitCode, synced.stderr).toBe(0);

@@ -93,9 +93,13 @@ describe("planProject", () => {
         kv_namespaces: options.kvBindings.map((binding) => ({ binding })),
       });
     }
-    const manifest = JSON.parse(files.find((f) => f.path === "package.json")!.content) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(files.find((f) => f.path === "package.json")!.content) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     // Every deploy checks first, with the create-do-kv that made the project, pinned.
-    expect(manifest.scripts.check).toBe(`npx --yes create-do-kv@${VERSION} check`);
+    expect(manifest.scripts.check).toBe("create-do-kv check");
+    expect(manifest.devDependencies["create-do-kv"]).toBe(VERSION);
     expect(manifest.scripts.deploy).toBe("npm run check && wrangler deploy");
     for (const env of options.environments) expect(manifest.scripts[`deploy:${env}`]).toBe(`npm run check && wrangler deploy --env ${env}`);
     const readme = files.find((f) => f.path === "README.md")!.content;
@@ -160,7 +164,9 @@ describe("the package manager in the generated files", () => {
       const withManager = new Map([...layers.get(value)!, ...readPackageManagerFiles(templatesDir, pm.name)]);
       const files = new Map(planProject(withManager, options, pm).map((f) => [f.path, f.content]));
       expect(files.get("README.md")).toContain(`\`${recipe}\``);
-      expect(files.get("README.md")).toContain(`${managerWords(pm).dlx} create-do-kv sync`);
+      // The create-do-kv the project pinned, run the way the manager runs an installed bin (never a download).
+      expect(files.get("README.md")).toContain(`${managerWords(pm).exec} create-do-kv sync`);
+      if (managerWords(pm).dlx !== managerWords(pm).exec) expect(files.get("README.md")).not.toContain(`${managerWords(pm).dlx} create-do-kv`);
       expect(files.get("AGENTS.md")).toContain(`\`${managerWords(pm).run} test\``);
       expect(files.get("AGENTS.md")).toContain(`\`${managerWords(pm).run} check\``);
       expect(JSON.parse(files.get("package.json")!).scripts.deploy).toBe(`${managerWords(pm).run} check && wrangler deploy`);
@@ -309,12 +315,28 @@ describe("class names the templates already use", () => {
   });
 });
 
-describe("checkScript", () => {
-  it("runs the pinned create-do-kv the manager's own way; npx with --yes, which CI cannot answer otherwise", () => {
-    expect(checkScript({ name: "npm" }, "1.2.3")).toBe("npx --yes create-do-kv@1.2.3 check");
-    expect(checkScript({ name: "pnpm", version: "12.21.0" }, "1.2.3")).toBe("pnpm dlx create-do-kv@1.2.3 check");
-    expect(checkScript({ name: "yarn", version: "1.22.22" }, "1.2.3")).toBe("npx --yes create-do-kv@1.2.3 check");
-    expect(checkScript({ name: "yarn", version: "4.18.1" }, "1.2.3")).toBe("yarn dlx create-do-kv@1.2.3 check");
-    expect(checkScript({ name: "bun" }, "1.2.3")).toBe("bun x create-do-kv@1.2.3 check");
+describe("checkScript and the create-do-kv the project pins", () => {
+  const manifest = (source: Parameters<typeof planProject>[3], options = base) =>
+    JSON.parse(planProject(template, options, { name: "npm" }, source).find((f) => f.path === "package.json")!.content) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+
+  it("from the registry: a devDependency at this exact version, run from node_modules/.bin (offline once installed)", () => {
+    expect(checkScript({ kind: "package", version: "1.2.3" })).toBe("create-do-kv check");
+    const pkg = manifest({ kind: "package", version: "1.2.3" });
+    expect(pkg.devDependencies["create-do-kv"]).toBe("1.2.3");
+    expect(pkg.scripts.check).toBe("create-do-kv check");
+    // Kept in order, as npm writes it, so the first `npm install` changes nothing there.
+    expect(Object.keys(pkg.devDependencies)).toEqual(Object.keys(pkg.devDependencies).sort());
+  });
+
+  it("from a clone: the clone's own command, and no dependency on a package that may not be published", () => {
+    const command = "/opt/node22/bin/node '/home/a b/create-do-kv/bin/create-do-kv.cjs'";
+    expect(checkScript({ kind: "clone", command })).toBe(`${command} check`);
+    const pkg = manifest({ kind: "clone", command }, { ...base, environments: ["staging"] });
+    expect(pkg.devDependencies["create-do-kv"]).toBeUndefined();
+    expect(pkg.scripts.check).toBe(`${command} check`);
+    expect(pkg.scripts["deploy:staging"]).toBe("npm run check && wrangler deploy --env staging");
   });
 });

@@ -23,6 +23,7 @@ function terminal(argv: string[], cwd: string) {
     stderr,
     stdout: screen,
     done,
+    type: (keys: string) => stdin.write(keys),
     /** Waits for a prompt, then types the keys. */
     async answer(prompt: string, keys: string) {
       seen = await waitFor(screen, prompt, seen);
@@ -38,16 +39,20 @@ const CLEAR = "\x15"; // Ctrl-U clears the line the default was typed into
 describe("interactive create", () => {
   it("asks for every value, then writes what was typed", async () => {
     const s = session();
-    await s.answer("Where should the project go?", `${CLEAR}chat${ENTER}`);
+    // The default is a placeholder, not text to delete first: typing replaces it.
+    await s.answer("Where should the project go?", `chat${ENTER}`);
     await s.answer("Worker name", ENTER); // keep the derived default
-    await s.answer("Durable Object class name", `${CLEAR}ChatRoom${ENTER}`);
+    await s.answer("Durable Object class name", `ChatRoom${ENTER}`);
     await s.answer("Durable Object binding name", ENTER);
     await s.answer("KV binding names", `${CLEAR}STORE, LOG${ENTER}`);
     await s.answer("Environments", `staging${ENTER}`);
     await s.answer("Wrangler config format", `\x1b[B${ENTER}`); // arrow down: jsonc
-    await s.answer("Template", `\x1b[B${ENTER}`); // arrow down: broadcast
+    await s.answer("Template", "");
+    // Every template's description is on screen before the cursor moves to it.
+    await waitFor(s.screen, "broadcast (one KV read broadcast to every WebSocket client of a room)");
+    s.type(`\x1b[B${ENTER}`); // arrow down: broadcast
     // No token and no login: it offers `wrangler login`; declining skips KV creation.
-    await s.answer("Run `wrangler login` now", `\x1b[C${ENTER}`); // arrow right: No
+    await s.answer("Run `wrangler login` now", ENTER); // the default is No: Enter opens no browser
     expect(await s.done).toBe(0);
     expect(s.stderr.text).toContain("KV namespaces not created: not logged in to Cloudflare");
     expect(s.stderr.text).toContain("cd chat && npx create-do-kv sync");
@@ -111,7 +116,7 @@ describe("interactive create", () => {
     const every = ["--name", "p", "--class", "Room", "--do-binding", "ROOM", "--kv", "CACHE", "--format", "toml", "--template", "default"];
     const s = terminal(["p", "--no-install", "--wrangler", stub, ...every], tempDir());
     await s.answer("Environments", ENTER);
-    await s.answer("Run `wrangler login` now", ENTER); // Yes
+    await s.answer("Run `wrangler login` now", `\x1b[D${ENTER}`); // arrow left: Yes
     const started = Date.now();
     while (!existsSync(pidFile)) {
       if (Date.now() - started > 20_000) throw new Error("the login never started");

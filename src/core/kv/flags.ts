@@ -75,9 +75,9 @@ export function kvSettings(flags: KvFlags, cwd = "."): KvSettings {
  */
 export function finishInProject(
   settings: KvSettings,
-  run: { cwd?: string; userAgent: string | undefined; bin: string | undefined; platform: NodeJS.Platform },
+  run: { cwd?: string; userAgent: string | undefined; bin: string | undefined; node?: string; platform: NodeJS.Platform },
 ): string {
   const shell = shellFor(run.platform);
   const dlx = managerWords(choosePackageManager(undefined, run.userAgent)).dlx;
-  return finishCommand(settings, { self: selfCommand(dlx, run.bin, shell), cwd: run.cwd, shell });
+  return finishCommand(settings, { self: selfCommand(dlx, run.bin, shell, run.node), cwd: run.cwd, shell });
 }

@@ -79,7 +79,7 @@ function kvAndEnvironments(options: CreateOptions): string {
 }
 
 /** The generated README's section on the environments, or nothing without any. */
-function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
+function environmentsDoc(options: CreateOptions, pm: PackageManager, self: string): string {
   if (options.environments.length === 0) return "";
   const words = managerWords(pm);
   const rows = options.environments.map(
@@ -98,7 +98,7 @@ function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
     "|---|---|---|---|",
     ...rows,
     "",
-    `\`${words.dlx} create-do-kv sync\` creates the namespaces an environment lacks, under these titles, and reuses`,
+    `\`${self} sync\` creates the namespaces an environment lacks, under these titles, and reuses`,
     "one that exists; `--kv-id <env>.<BINDING>=<id>` uses a namespace you already have.",
     "",
     "",
@@ -106,12 +106,19 @@ function environmentsDoc(options: CreateOptions, pm: PackageManager): string {
 }
 
 /** package.json with a `deploy:<env>` script per environment, in the template's own layout. */
-function withEnvironmentScripts(content: string, options: CreateOptions, pm: PackageManager): string {
-  if (options.environments.length === 0) return content;
-  const manifest = JSON.parse(content) as { scripts: Record<string, string> };
+const PUBLISHED: ToolSource = { kind: "package", version: VERSION };
+
+/** package.json with a deploy script per environment, and create-do-kv pinned where it is a package. */
+function withProjectScripts(content: string, options: CreateOptions, pm: PackageManager, source: ToolSource): string {
+  if (options.environments.length === 0 && source.kind === "clone") return content;
+  const manifest = JSON.parse(content) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
   // Each deploy checks first, as the top level's does (with `run`: `yarn check` is yarn 1's own command).
   const run = managerWords(pm).run;
   for (const env of options.environments) manifest.scripts[`deploy:${env}`] = `${run} check && wrangler deploy --env ${env}`;
+  if (source.kind === "package") {
+    const pinned = { ...manifest.devDependencies, "create-do-kv": source.version };
+    manifest.devDependencies = Object.fromEntries(Object.entries(pinned).sort(([a], [b]) => compareText(a, b)));
+  }
   return `${JSON.stringify(manifest, null, "\t")}\n`;
 }
 
@@ -182,23 +189,31 @@ function lifecycleRules(options: CreateOptions): string {
 }
 
 /**
- * The generated `check` script: this create-do-kv's own version, run the manager's way (npx
- * needs --yes where nothing can answer its question: CI).
+ * Where the generated project finds create-do-kv: the published package at this version, a
+ * devDependency as wrangler is (installed with the rest, offline after that, the version the
+ * project pinned), or, from a clone before publication, the command that runs that clone.
  */
-export function checkScript(pm: PackageManager, version: string): string {
-  const dlx = managerWords(pm).dlx;
-  return `${dlx === "npx" ? "npx --yes" : dlx} create-do-kv@${version} check`;
+export type ToolSource = { kind: "package"; version: string } | { kind: "clone"; command: string };
+
+/** How the project's docs run create-do-kv: the pinned one, through the manager's runner of installed bins. */
+export function selfIn(pm: PackageManager, source: ToolSource): string {
+  return source.kind === "package" ? `${managerWords(pm).exec} create-do-kv` : source.command;
 }
 
-export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }, version = VERSION): Values {
+/** The generated `check` script (its `deploy` scripts run it first). */
+export function checkScript(source: ToolSource): string {
+  return source.kind === "package" ? "create-do-kv check" : `${source.command} check`;
+}
+
+export function templateValues(options: CreateOptions, pm: PackageManager = { name: "npm" }, source: ToolSource = PUBLISHED): Values {
   const words = managerWords(pm);
   return {
-    CHECK_SCRIPT: checkScript(pm, version),
+    CHECK_SCRIPT: checkScript(source),
+    SELF: selfIn(pm, source),
     PM_INSTALL: words.install,
     PM_CI: words.ci,
     PM_RUN: words.run,
     PM_EXEC: words.exec,
-    PM_DLX: words.dlx,
     PM_IGNORES: pm.name === "yarn" ? YARN_IGNORES.join("\n") : "",
     EDITOR_EXTENSIONS: editorExtensions(options),
     WORKER_NAME: options.name,
@@ -208,7 +223,7 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     // Each class keeps its keys apart in a namespace it may share: `add` uses the class's name.
     KEY_PREFIX: "room",
     KV_AND_ENVIRONMENTS: kvAndEnvironments(options),
-    ENVIRONMENTS_DOC: environmentsDoc(options, pm),
+    ENVIRONMENTS_DOC: environmentsDoc(options, pm, selfIn(pm, source)),
     // How the config records a class rename: a migration step, or the exports map's own entry.
     RENAME_RECORD:
       options.lifecycle === "exports" ? 'its `exports` entry marked `state = "renamed"` with `renamed_to`' : "a `renamed_classes` migration step",
@@ -282,15 +297,15 @@ export function planProject(
   templateFiles: ReadonlyMap<string, string>,
   options: CreateOptions,
   pm: PackageManager = { name: "npm" },
-  version = VERSION,
+  source: ToolSource = PUBLISHED,
 ): PlannedFile[] {
-  const values = templateValues(options, pm, version);
+  const values = templateValues(options, pm, source);
   const otherConfig = options.format === "toml" ? "wrangler.jsonc" : "wrangler.toml";
   const files: PlannedFile[] = [];
   for (const [path, template] of [...templateFiles].sort(([a], [b]) => compareText(a, b))) {
     if (path === otherConfig) continue;
     const content = fill(template, values, path);
-    files.push({ path: RENAMES[path] ?? path, content: path === "package.json" ? withEnvironmentScripts(content, options, pm) : content });
+    files.push({ path: RENAMES[path] ?? path, content: path === "package.json" ? withProjectScripts(content, options, pm, source) : content });
   }
   const config = files.find((file) => file.path === configFileName(options));
   if (!config) throw new PlanError(`The template has no ${configFileName(options)}.`);

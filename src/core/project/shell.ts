@@ -21,11 +21,26 @@ export function quoteArg(value: string, shell: Shell = "posix"): string {
 /**
  * How a printed command runs create-do-kv again. From a package (npx, dlx, an install: its file
  * is under node_modules) the package manager's runner finds it; from a clone of the repository,
- * where the name may not be on the registry at all (E404 before the first publish), the same file.
+ * where the name may not be on the registry at all (E404 before the first publish), the same file
+ * on the same Node (`node`: the one running now): the shell's `node` may be older than 22.12,
+ * since `npm run` put the clone's own Node first on PATH only for this run.
  */
-export function selfCommand(dlx: string, bin: string | undefined, shell: Shell = "posix"): string {
-  if (bin === undefined || /[\\/]node_modules[\\/]/.test(bin)) return `${dlx} create-do-kv`;
-  return `node ${quoteArg(bin, shell)}`;
+export function selfCommand(dlx: string, bin: string | undefined, shell: Shell = "posix", node = "node"): string {
+  if (runsFromPackage(bin)) return `${dlx} create-do-kv`;
+  return `${quoteArg(node, shell)} ${quoteArg(bin!, shell)}`;
+}
+
+/** Whether this run came from an installed package rather than from a clone of the repository. */
+export function runsFromPackage(bin: string | undefined): boolean {
+  return bin === undefined || /[\\/]node_modules[\\/]/.test(bin);
+}
+
+/**
+ * Messages name `npx create-do-kv ...` (what users of the published package type); from a clone
+ * the same text names the command that runs this very file instead, so every hint runs as printed.
+ */
+export function speakAs(text: string, self: string): string {
+  return self === "npx create-do-kv" ? text : text.replace(/\bnpx (?:--yes )?create-do-kv(?=[ `'"\n]|$)/g, self);
 }
 
 /**

@@ -1,0 +1,25 @@
+/** The Node a project's scripts will run on, found and asked for its version (node-line.ts in core). */
+import { accessSync, constants } from "node:fs";
+import { join } from "node:path";
+import { nodeSearchPath, tooOldForWrangler } from "../core/project/node-line.js";
+import { run } from "./process.js";
+
+/** A line saying the project's scripts will meet a Node wrangler refuses; undefined when they will not. */
+export async function oldNodeWarning(projectDir: string, env: NodeJS.ProcessEnv, scripts: string): Promise<string | undefined> {
+  const names = process.platform === "win32" ? ["node.exe", "node.cmd"] : ["node"];
+  const found = nodeSearchPath(projectDir, env.PATH)
+    .flatMap((dir) => names.map((name) => join(dir, name)))
+    .find((file) => {
+      try {
+        accessSync(file, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  if (found === undefined) return `No \`node\` on your PATH: ${scripts} need Node.js 22.12 or newer.`;
+  const asked = await run(found, ["-p", "process.versions.node"], { cwd: projectDir, env, timeoutMs: 10_000 });
+  const version = asked.stdout.trim();
+  if (asked.exitCode !== 0 || !/^\d+\.\d+/.test(version) || !tooOldForWrangler(version)) return undefined;
+  return `Your shell's Node (${found}) is ${version}; wrangler, and so ${scripts}, needs 22.12 or newer: install Node.js 22 or later (nodejs.org, or \`nvm install 22\`) first.`;
+}
