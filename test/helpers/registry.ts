@@ -1,18 +1,20 @@
 /**
- * A package registry on 127.0.0.1 that serves one packed tarball as `create-do-kv` and passes
- * every other request to the public registry, so each package manager's own `create` command
- * can be run against the build under test exactly as users run it against the published one.
+ * A real package registry on 127.0.0.1: verdaccio (installed from the registry for the run, like
+ * the package managers), with the build under test published to it as `create-do-kv` and every
+ * other package proxied to the registry npm is configured with (read from npm's own settings), so
+ * each package manager's own `create` command runs against the build exactly as users will run it
+ * against the published package.
  */
-import { execa } from "execa";
-import { createHash } from "node:crypto";
+import { execa, type ResultPromise } from "execa";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { installTool } from "./installed.js";
 import { childEnv, REPO } from "./run.js";
 import { tempDir } from "./tmp.js";
 
-const UPSTREAM = "https://registry.npmjs.org";
+/** The verdaccio the tests run, pinned like the package managers. */
+export const VERDACCIO = "verdaccio@6.10.4";
 
 interface Manifest {
   name: string;
@@ -37,8 +39,8 @@ export async function packAs(version: string): Promise<Packed> {
   const original = JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as Manifest;
   const manifest = { ...original, version };
   writeFileSync(join(copy, "package.json"), JSON.stringify(manifest, null, 2));
-  // The build wrote its version into the bundle once (the deploy script it generates pins it):
-  // the copy says the version it is served as.
+  // The build wrote its version into the bundle once (the project it makes pins it):
+  // the copy says the version it is published as.
   const bundle = join(copy, "dist", "cli.cjs");
   const parts = readFileSync(bundle, "utf8").split(JSON.stringify(original.version));
   if (parts.length !== 2) throw new Error(`dist/cli.cjs holds its version ${parts.length - 1} times, not once`);
@@ -52,72 +54,80 @@ export async function packAs(version: string): Promise<Packed> {
 export interface Registry {
   url: string;
   version: string;
-  /** Requests for create-do-kv itself, to show the manager really came here. */
-  served: string[];
+  /** The registry verdaccio proxies everything but create-do-kv to: npm's own. */
+  upstream: string;
   close(): Promise<void>;
 }
 
-export async function startRegistry({ tarball: tarballPath, manifest }: Packed): Promise<Registry> {
-  const tarball = readFileSync(tarballPath);
-  const { name, version } = manifest;
-  const file = `/${name}/-/${name}-${version}.tgz`;
-  const served: string[] = [];
-  let url = "";
-  const packument = () => {
-    const now = new Date().toISOString();
-    const { scripts: _scripts, devDependencies: _dev, ...published } = manifest;
-    return JSON.stringify({
-      name,
-      "dist-tags": { latest: version },
-      time: { created: now, modified: now, [version]: now },
-      versions: {
-        [version]: {
-          ...published,
-          dist: {
-            tarball: `${url}${file}`,
-            shasum: createHash("sha1").update(tarball).digest("hex"),
-            integrity: `sha512-${createHash("sha512").update(tarball).digest("base64")}`,
-          },
-        },
-      },
-    });
-  };
-  const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0]!;
-    if (path === `/${name}` || path === file) {
-      served.push(path);
-      const body = path === file ? tarball : Buffer.from(packument());
-      response.writeHead(200, { "content-type": path === file ? "application/octet-stream" : "application/json", "content-length": body.length });
-      response.end(body);
-      return;
-    }
-    const accept = request.headers.accept;
-    fetch(`${UPSTREAM}${request.url}`, { headers: accept ? { accept } : {} })
-      .then(async (upstream) => {
-        // fetch has already decoded any content-encoding, so only the type is passed on.
-        const body = Buffer.from(await upstream.arrayBuffer());
-        response.writeHead(upstream.status, {
-          "content-type": upstream.headers.get("content-type") ?? "application/json",
-          "content-length": body.length,
-        });
-        response.end(body);
-      })
-      .catch((error: unknown) => {
-        response.writeHead(502, { "content-type": "text/plain" });
-        response.end(String(error));
-      });
-  });
+async function freePort(): Promise<number> {
+  const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts verdaccio on 127.0.0.1 and publishes `packed` to it with `npm publish`, as a release does. */
+export async function startRegistry(packed: Packed): Promise<Registry> {
+  const bin = await installTool(VERDACCIO);
+  const upstream = (await execa("npm", ["config", "get", "registry"], { env: childEnv() })).stdout.trim();
+  const home = tempDir("cdk-verdaccio-");
+  const config = join(home, "config.yaml");
+  // JSON is YAML: no YAML writer needed. create-do-kv is served only from here (never proxied),
+  // so a manager that ends up with it got it from this registry.
+  writeFileSync(
+    config,
+    JSON.stringify({
+      storage: join(home, "storage"),
+      auth: { htpasswd: { file: join(home, "htpasswd"), max_users: -1 } },
+      uplinks: { upstream: { url: upstream, timeout: "120s", maxage: "30m" } },
+      packages: {
+        "create-do-kv": { access: "$all", publish: "$anonymous $authenticated" },
+        "**": { access: "$all", publish: "$authenticated", proxy: "upstream" },
+      },
+      log: { type: "stdout", format: "pretty", level: "warn" },
+    }),
+  );
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server: ResultPromise = execa(join(bin, "verdaccio"), ["--config", config, "--listen", `127.0.0.1:${port}`], {
+    env: childEnv(),
+    reject: false,
+    all: true,
+    stdin: "ignore",
+  });
+  let ended = false;
+  void server.then(() => {
+    ended = true;
+  });
+  const started = Date.now();
+  for (;;) {
+    const ping = await fetch(`${url}/-/ping`).catch(() => undefined);
+    if (ping?.ok) break;
+    if (ended || Date.now() - started > 60_000) {
+      server.kill();
+      throw new Error(`verdaccio did not start: ${(await server).all}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const npmrc = join(home, "npmrc");
+  writeFileSync(npmrc, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=test-token\n`);
+  const published = await execa("npm", ["publish", packed.tarball, "--registry", `${url}/`, "--userconfig", npmrc, "--tag", "latest"], {
+    env: childEnv(),
+    reject: false,
+    all: true,
+  });
+  if (published.exitCode !== 0) {
+    server.kill();
+    throw new Error(`npm publish to verdaccio failed: ${published.all}`);
+  }
   return {
     url,
-    version,
-    served,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        // Managers keep connections alive; without this the test worker cannot exit.
-        server.closeAllConnections();
-      }),
+    version: packed.manifest.version,
+    upstream,
+    close: async () => {
+      server.kill();
+      await server;
+    },
   };
 }

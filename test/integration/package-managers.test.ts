@@ -1,6 +1,6 @@
 /**
- * Every package manager, the way its users start a project: the packed tarball is served as
- * `create-do-kv` by a registry on 127.0.0.1 (everything else comes from the public registry),
+ * Every package manager, the way its users start a project: the packed tarball is published as
+ * `create-do-kv` to a real registry on 127.0.0.1 (verdaccio; everything else proxied to npm's),
  * each manager (installed from the npm registry here, at the exact versions below, nothing
  * global assumed) runs it through its own `create` command, and the project it made passes its
  * own tests, type-check and `deploy --dry-run` through that same manager.
@@ -33,8 +33,9 @@ const MANAGERS: Manager[] = [
     name: "npm",
     version: "11.21.2",
     lockfile: "package-lock.json",
-    // npm 11 asks before it runs a package it has not cached, CI or not; a user answers y.
-    env: (url) => ({ npm_config_registry: url, npm_config_yes: "true" }),
+    // npm 11 asks before it runs a package it has not cached, CI or not; a user answers y. A cache
+    // of its own, as a new machine has: npx would otherwise run a create-do-kv an earlier run cached.
+    env: (url, home) => ({ npm_config_registry: url, npm_config_yes: "true", npm_config_cache: join(home, "npm-cache") }),
   },
   {
     // npm 12 blocks dependencies' install scripts that package.json's allowScripts does not approve.
@@ -42,7 +43,7 @@ const MANAGERS: Manager[] = [
     name: "npm",
     version: "12.2.3",
     lockfile: "package-lock.json",
-    env: (url) => ({ npm_config_registry: url, npm_config_yes: "true" }),
+    env: (url, home) => ({ npm_config_registry: url, npm_config_yes: "true", npm_config_cache: join(home, "npm-cache") }),
   },
   {
     spec: "pnpm@12.21.0",
@@ -125,13 +126,9 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
     // A user's shell has no npm_config_user_agent; the one `npm test` set must not say "npm"
     // to a manager that only fills it in when it is missing (bun).
     delete env.npm_config_user_agent;
-    const before = registry.served.length;
     // npm reads flags after the package name as its own (npm's own --yes); `--` hands them on.
     const args = [...(manager.name === "npm" ? ["--"] : []), "app", "--yes", "--no-create-kv"];
-    // npm's npx cache keeps the create-do-kv an earlier run fetched for `create-do-kv@*` and
-    // runs it again (measured: an older matrix build ran here): npm is asked for this version.
-    const spec = manager.name === "npm" ? `do-kv@${registry.version}` : "do-kv";
-    made = await execa(manager.name, ["create", spec, ...args], {
+    made = await execa(manager.name, ["create", manager.name === "npm" ? "do-kv@latest" : "do-kv", ...args], {
       cwd: workspace,
       env,
       extendEnv: false,
@@ -141,9 +138,34 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
       timeout: STEP,
     });
     expect(made.exitCode, made.all).toBe(0);
-    // The manager asked the test registry for create-do-kv (and so ran this run's version).
-    expect(registry.served.slice(before)).toContain("/create-do-kv");
   }, STEP);
+
+  it("ran this run's build, from the test registry, and pinned it in the project", () => {
+    // The version exists only in the test registry: the project pins it, and installed it from there.
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(manifest.devDependencies["create-do-kv"]).toBe(registry.version);
+    expect(manifest.scripts.check).toBe("create-do-kv check");
+    const installed = JSON.parse(readFileSync(join(root, "node_modules", "create-do-kv", "package.json"), "utf8")) as { version: string };
+    expect(installed.version).toBe(registry.version);
+  });
+
+  if (manager.name === "npm") {
+    it("`npx create-do-kv` from anywhere runs the published build too", async () => {
+      const version = await execa("npx", ["create-do-kv", "--version"], {
+        cwd: workspace,
+        env,
+        extendEnv: false,
+        reject: false,
+        all: true,
+        stdin: "ignore",
+      });
+      expect(version.exitCode, version.all).toBe(0);
+      expect(version.stdout.trim()).toBe(registry.version);
+    });
+  }
 
   it("installs with that manager and speaks it in the next steps and the README", () => {
     const output = made.all ?? "";
