@@ -251,9 +251,10 @@ export function buildProgram(io: MainIo, handlers: Handlers): Command {
   const check = program
     .command("check")
     .description(
-      "Check, offline and without writing anything, that the next deploy is safe for the Durable Objects and KV: every bound class live, every live class exported, no committed migration step edited, no rename without its step, config, code, types and create-do-kv.json in agreement. Exit 1 with findings.",
+      "Check, offline and without writing anything, that the next deploy is safe for the Worker's data: every bound class live, every live class exported, no committed migration step edited, no rename without its step, no KV namespace or Worker name changed since the last commit, no binding the code reads removed. Exit 1 on data at risk; the record or types out of date are notices (exit 0, or 1 with --strict).",
     )
-    .option("--cwd <dir>", "the project directory (default: the current directory)");
+    .option("--cwd <dir>", "the project directory (default: the current directory)")
+    .option("--strict", "fail on notices too (the record or the types out of date), not only on data at risk");
   addCommonOptions(check, io)
     .addHelpText("after", examples("check"))
     .action(async (options: CheckFlags) => {

@@ -9,16 +9,19 @@ import { checkProject, type Finding } from "../core/check/findings.js";
 import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { describeConfig, type Report } from "../core/project/report.js";
 import { parseRecord, RECORD_FILE } from "../core/rename/record.js";
+import { envNames } from "../core/types-env.js";
 import { CliError, UsageError } from "../errors.js";
 import { findConfig } from "../effects/config-file.js";
 import { run } from "../effects/process.js";
-import { exportedClasses } from "../effects/module-exports.js";
+import { bindingsRead, exportedClasses } from "../effects/module-exports.js";
 import { readRegularFile, readRegularFileIfAny } from "../effects/project-files.js";
 import type { Ui } from "../effects/ui.js";
 import { TYPES_FILE } from "../effects/wrangler.js";
 
 export interface CheckFlags {
   cwd?: string;
+  /** Fail on notices too (the record or the types out of date), not only on data at risk. */
+  strict?: boolean;
 }
 
 export interface CheckDeps {
@@ -47,14 +50,6 @@ async function committedConfig(
   }
 }
 
-/** The names the types file's Env declares, or undefined without one. */
-function typesEnv(projectDir: string): Set<string> | undefined {
-  const text = readRegularFileIfAny(join(projectDir, TYPES_FILE));
-  const block = text && /interface (?:__BaseEnv_Env|Env) \{([^}]*)\n\}/.exec(text);
-  if (!block) return undefined;
-  return new Set([...block[1]!.matchAll(/^\t([A-Za-z_$][\w$]*)\??:/gm)].map((m) => m[1]!));
-}
-
 export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void> {
   const { ui, report } = deps;
   let projectDir: string;
@@ -81,15 +76,22 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
     ...(recordText === undefined ? {} : { record: parseRecord(recordText) }),
     main,
     mainClasses: readRegularFileIfAny(mainFile) === undefined ? undefined : exportedClasses(mainFile),
-    typesEnv: typesEnv(projectDir),
+    codeReads: readRegularFileIfAny(mainFile) === undefined ? undefined : bindingsRead(mainFile),
+    typesEnv: envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE))),
   });
   report.findings = findings;
-  if (findings.length === 0) {
-    ui.success(
-      `The next deploy is safe for the Durable Objects and KV of ${config.name ?? file}${committed ? "" : " (no commit to compare with: create-do-kv.json is the reference)"}.`,
-    );
-    return;
-  }
-  for (const finding of findings) ui.error(`${finding.file}:${finding.line} ${finding.message}\n    ${finding.fix}`);
-  throw new CliError(`${findings.length} finding${findings.length === 1 ? "" : "s"}: the next deploy is not safe as it stands.`);
+  const errors = findings.filter((finding) => finding.level === "error");
+  const notices = findings.filter((finding) => finding.level === "notice");
+  for (const finding of errors)
+    ui.error(`${finding.file}:${finding.line} ${finding.message}\n    ${finding.fix}${finding.rule ? `\n    Rule: ${finding.rule}` : ""}`);
+  // Out of date, nothing at risk: shown, and a failure only with --strict.
+  for (const finding of notices) ui.warn(`${finding.file}:${finding.line} ${finding.message}\n    ${finding.fix}`);
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  if (errors.length > 0) throw new CliError(`${count(errors.length, "finding")}: the next deploy is not safe as it stands.`);
+  if (flags.strict && notices.length > 0) throw new CliError(`${count(notices.length, "notice")}, and --strict fails on notices.`);
+  ui.success(
+    `The next deploy is safe for the Durable Objects and KV of ${config.name ?? file}${committed ? "" : " (no commit to compare with: create-do-kv.json is the reference)"}${
+      notices.length > 0 ? `; ${count(notices.length, "notice")} above: out of date, nothing at risk` : ""
+    }.`,
+  );
 }

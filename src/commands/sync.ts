@@ -14,7 +14,8 @@ import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/rec
 import { isEmpty, noRenames, type Renames } from "../core/rename/plan.js";
 import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { describeConfig, type Report } from "../core/project/report.js";
-import { ownDurableObjectBindings } from "../core/config/sections.js";
+import { allBindings, ownDurableObjectBindings } from "../core/config/sections.js";
+import { envNames, typesStale } from "../core/types-env.js";
 import { inferRenames, unanswered } from "../core/rename/sync-infer.js";
 import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
@@ -170,22 +171,34 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     }),
     adoptExisting: true,
   });
-  settleProject(project, deps.report, kvResult);
-  await typesIfMissing(projectDir, deps.env, settings.wrangler, deps.ui);
+  const settled = settleProject(project, deps.report, kvResult);
+  await typesUpToDate(projectDir, settled.config, record, deps.env, settings.wrangler, deps.ui);
   if (kvResult.failure) throw kvResult.failure;
 }
 
 /**
  * A project without its types file (a create stopped during the install, then `npm i && sync`)
- * gets one, so tsc and the editor work: sync leaves the project as create would have.
+ * gets one, so tsc and the editor work: sync leaves the project as create would have. Types that
+ * miss a binding, or still declare one the record had and the config no longer does (removed by
+ * hand), are made again: after sync, `check` has nothing left to say about them.
  */
-async function typesIfMissing(projectDir: string, env: NodeJS.ProcessEnv, wrangler: string | undefined, ui: Ui): Promise<void> {
-  if (readRegularFileIfAny(join(projectDir, TYPES_FILE)) !== undefined) return;
+async function typesUpToDate(
+  projectDir: string,
+  config: WranglerConfig,
+  record: ProjectRecord | undefined,
+  env: NodeJS.ProcessEnv,
+  wrangler: string | undefined,
+  ui: Ui,
+): Promise<void> {
+  const declared = envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE)));
+  const bound = new Set(allBindings(config).map((b) => b.name));
+  const before = record ? [...record.durableObjects.map((d) => d.binding), ...record.kv.map((k) => k.binding)] : [];
+  if (declared !== undefined && !typesStale(declared, bound, before)) return;
   if (!existsSync(join(projectDir, "node_modules"))) {
-    ui.warn(`${TYPES_FILE} is missing; install the project's dependencies, then run sync again to generate it.`);
+    ui.warn(`${TYPES_FILE} is ${declared ? "out of date" : "missing"}; install the project's dependencies, then run sync again to generate it.`);
     return;
   }
   const failure = await generateTypes(projectDir, env, { wrangler });
-  if (failure) throw new CliError(`${TYPES_FILE} is missing and \`wrangler types\` failed:\n${failure}`);
-  ui.success(`Generated ${TYPES_FILE}.`);
+  if (failure) throw new CliError(`${TYPES_FILE} is ${declared ? "out of date" : "missing"} and \`wrangler types\` failed:\n${failure}`);
+  ui.success(`${declared ? "Regenerated" : "Generated"} ${TYPES_FILE}.`);
 }

@@ -1,9 +1,11 @@
 /**
- * What the Worker's modules export, read from their text (core/check/exports.ts) with relative
- * imports followed: `check` asks which classes main exports, `add` which names it has taken.
+ * What the Worker's modules export and read from env, from their text (core/check/exports.ts,
+ * reads.ts) with relative imports followed: `check` asks which classes main exports and which
+ * bindings the code reads, `add` which names it has taken.
  */
 import { dirname, join, resolve } from "node:path";
 import { scanExports } from "../core/check/exports.js";
+import { envReads, relativeImports } from "../core/check/reads.js";
 import { readRegularFileIfAny } from "./project-files.js";
 
 /** The module a relative specifier names, as TypeScript's bundler resolution finds it. */
@@ -35,4 +37,23 @@ export function exportedClasses(file: string, seen = new Set<string>()): Set<str
     if (target) for (const name of exportedClasses(target, new Set(seen))) classes.add(name);
   }
   return classes;
+}
+
+/** The binding names read from `env` in `file` and every module it imports relatively. */
+export function bindingsRead(file: string): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [file];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const text = readRegularFileIfAny(next);
+    if (text === undefined) continue;
+    for (const name of envReads(text)) names.add(name);
+    for (const specifier of relativeImports(text)) {
+      const target = moduleFile(next, specifier);
+      if (target) queue.push(target);
+    }
+  }
+  return names;
 }

@@ -83,6 +83,43 @@ describe("create-do-kv check", () => {
     expect(result.stderr).toMatch(/wrangler\.jsonc:4 The binding "COUNTER" \(the top level\) uses the class "Counters", which no migration creates/);
   });
 
+  it("a correct change the record has not caught up with: a notice, exit 0; --strict fails on it; --json gives the level", async () => {
+    const dir = await project("--kv-id", "CACHE=0123456789abcdef0123456789abcdef");
+    // A KV binding renamed by hand, its id kept: safe, only the record and types are behind.
+    edit(dir, "wrangler.toml", 'binding = "CACHE"', 'binding = "STORE"');
+    const code = join(dir, "src", "durable-object.ts");
+    writeFileSync(code, readFileSync(code, "utf8").replaceAll("this.env.CACHE", "this.env.STORE"));
+    const result = await check(dir, "--json");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/▲ wrangler\.toml:\d+ The bindings in wrangler\.toml differ from create-do-kv\.json/);
+    expect(result.stderr).toContain("1 notice above: out of date, nothing at risk");
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings?.map((f) => f.level)).toEqual(["notice"]);
+    const strict = await check(dir, "--strict");
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stderr).toContain("1 notice, and --strict fails on notices.");
+  });
+
+  it("a KV namespace id changed since the last commit: an error in Cloudflare's terms, with a fix", async () => {
+    const dir = await project("--kv-id", "CACHE=0123456789abcdef0123456789abcdef");
+    edit(dir, "wrangler.toml", "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
+    const result = await check(dir);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("the Worker would read and write the other namespace, and its data would stay behind");
+    expect(result.stderr).toContain("Rule: A KV binding reads and writes the namespace its id names");
+  });
+
+  it("a binding removed while the code reads it: an error until the code or the binding follows; the advice ends it", async () => {
+    const dir = await project();
+    edit(dir, "wrangler.toml", '[[durable_objects.bindings]]\nname = "ROOM"\nclass_name = "Room"\n', "");
+    const result = await check(dir);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("The code reads env.ROOM, which the last commit binds and wrangler.toml no longer does.");
+    // Bound again, as the fix says: safe.
+    edit(dir, "wrangler.toml", "[[migrations]]", '[[durable_objects.bindings]]\nname = "ROOM"\nclass_name = "Room"\n\n[[migrations]]');
+    expect((await check(dir)).exitCode).toBe(0);
+  });
+
   it("no config: exit 2, not a finding", async () => {
     const result = await check(tempDir());
     expect(result.exitCode).toBe(2);

@@ -290,3 +290,30 @@ describe("sync after a hand edit of a jsonc project", () => {
     STEP,
   );
 });
+
+describe("sync keeps the types in step with bindings added and removed by hand", () => {
+  it(
+    "a KV binding added, then removed: sync regenerates the types each time, and check has nothing left to say",
+    async () => {
+      const root = await makeProject("rn-types", "toml");
+      const types = () => readFileSync(join(root, "worker-configuration.d.ts"), "utf8");
+      const configPath = join(root, "wrangler.toml");
+      const original = readFileSync(configPath, "utf8");
+      writeFileSync(configPath, `${original}\n[[kv_namespaces]]\nbinding = "SESSIONS"\nid = "fedcba9876543210fedcba9876543210"\n`);
+      const added = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+      expect(added.exitCode, added.stderr).toBe(0);
+      expect(added.stdout).toContain("Regenerated worker-configuration.d.ts.");
+      expect(types()).toContain("\tSESSIONS: KVNamespace;");
+
+      writeFileSync(configPath, original);
+      const removed = await runCli(["sync", "--no-create-kv"], { cwd: root, timeout: STEP });
+      expect(removed.exitCode, removed.stderr).toBe(0);
+      expect(removed.stdout).toContain("Regenerated worker-configuration.d.ts.");
+      expect(types()).not.toContain("SESSIONS");
+      const check = await runCli(["check", "--strict"], { cwd: root });
+      expect(check.exitCode, check.stderr).toBe(0);
+      expect(check.stderr).toBe("");
+    },
+    STEP,
+  );
+});

@@ -1,6 +1,7 @@
 /** check's judgement, table-driven on config texts: each finding where it belongs, and none on a safe config. */
 import { describe, expect, it } from "vitest";
 import { scanExports } from "../../src/core/check/exports.js";
+import { envReads, relativeImports } from "../../src/core/check/reads.js";
 import { type CheckInput, checkProject } from "../../src/core/check/findings.js";
 import { readConfig } from "../../src/core/config/read.js";
 import { recordFromConfig } from "../../src/core/rename/record.js";
@@ -83,8 +84,14 @@ describe("checkProject", () => {
     [
       "types that declare the old name",
       TOML.replace('binding = "CACHE"', 'binding = "STORE"'),
-      { typesEnv: new Set(["ROOM", "CACHE"]) },
-      ["worker-configuration.d.ts:1 The types are out of date: STORE is bound but not declared, CACHE is declared but not bound."],
+      { typesEnv: new Set(["ROOM", "CACHE"]), ...committed(TOML) },
+      ["worker-configuration.d.ts:1 The types are out of date: STORE is bound but not declared, CACHE is declared but no longer bound."],
+    ],
+    [
+      "types that also declare a secret from .dev.vars, never bound in the config: nothing to say",
+      TOML,
+      { typesEnv: new Set(["ROOM", "CACHE", "API_KEY"]), ...committed(TOML) },
+      [],
     ],
     [
       "a KV binding twice, and an id that is not one",
@@ -128,5 +135,23 @@ describe("scanExports", () => {
     const scanned = scanExports('import { Room } from "./durable-object";\nexport { Room };\nexport { Log as Journal } from "./log";');
     expect([...scanned.importedExports]).toEqual([["Room", ["./durable-object", "Room"]]]);
     expect([...scanned.reexports]).toEqual([["Journal", ["./log", "Log"]]]);
+  });
+});
+
+describe("what the code reads from env", () => {
+  it.each<[string, string, string[]]>([
+    ["env.X, this.env.X and env?.X", "const a = env.CACHE; this.env.ROOM.get(id); env?.LOG;", ["CACHE", "LOG", "ROOM"]],
+    ["env['X'] and env[\"X\"]", `env["FILES"].get(k); env['DB'].prepare(q);`, ["DB", "FILES"]],
+    ["not in comments", "// env.OLD\n/* env.GONE */ env.KEPT;", ["KEPT"]],
+    ["not a property of another object", "environment.NOPE; myenv.NOPE2; env2.NOPE3;", []],
+    ["a URL in a string is no comment", 'const u = "https://x"; env.AFTER;', ["AFTER"]],
+  ])("%s", (_, text, names) => {
+    expect([...envReads(text)].sort()).toEqual(names);
+  });
+
+  it("follows relative imports, static and dynamic, not packages", () => {
+    expect(
+      relativeImports('import { a } from "./a";\nexport * from "../b.js";\nconst c = await import("./c");\nimport "hono";\n// import x from "./no"'),
+    ).toEqual(["./a", "../b.js", "./c"]);
   });
 });

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
+import { ENV_BLOCK } from "../../core/types-env.js";
 import { UsageError } from "../../errors.js";
 import { openToOthers, openToOthersWithin, packageRoot, refuseOddManifests, refuseTooLarge } from "../project-files.js";
 import { TYPES_FILE } from "../wrangler.js";
@@ -138,8 +139,6 @@ export function envInterface(config: WranglerConfig, platform: NodeJS.Platform =
   ];
   return `interface __BaseEnv_Env {\n${properties.join("\n")}\n}`;
 }
-
-const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{[^}]*\n\}/;
 
 /**
  * The types file as the engine is shown it: its Env built from `before` (the names the code uses
