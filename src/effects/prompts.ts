@@ -19,12 +19,39 @@ export interface PromptStreams {
 }
 
 /**
+ * A validation message wrapped to the terminal, its later lines indented under the first: clack
+ * prints it after the frame's corner (`└  `) and lets a long one wrap to column 0, out of the frame.
+ */
+export function fitToFrame(message: string, columns = 80): string {
+  const width = Math.max(20, columns - 4);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of message.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join("\n   ");
+}
+
+/**
  * The default as a placeholder, taken by Enter, rather than as text to delete before typing (as
  * create-vite and create-cloudflare show theirs). clack validates before it fills the default in.
  */
-function defaultShown(initial: string | undefined, validate: (value: string) => string | undefined) {
-  return { placeholder: initial, defaultValue: initial, validate: (value: string | undefined) => validate(value || (initial ?? "")) };
+function defaultShown(initial: string | undefined, validate: (value: string) => string | undefined, columns?: number) {
+  return {
+    placeholder: initial,
+    defaultValue: initial,
+    validate: (value: string | undefined) => {
+      const problem = validate(value || (initial ?? ""));
+      return problem === undefined ? undefined : fitToFrame(problem, columns);
+    },
+  };
 }
+
+const columnsOf = (streams: PromptStreams) => (streams.output as { columns?: number } | undefined)?.columns;
 
 export function createAsk(streams: PromptStreams = {}): Ask {
   return async ({ input, initial, validate }) => {
@@ -37,7 +64,7 @@ export function createAsk(streams: PromptStreams = {}): Ask {
           options: input.choices.map(({ value, label, hint }) => ({ value, label: hint ? `${label} (${hint})` : label })),
           initialValue: initial,
         })
-      : await text({ ...streams, message: input.message, ...defaultShown(initial, validate) });
+      : await text({ ...streams, message: input.message, ...defaultShown(initial, validate, columnsOf(streams)) });
     if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer);
   };
@@ -54,7 +81,7 @@ export function createConfirm(streams: PromptStreams = {}): (message: string, in
 /** A free-text question with a default, for commands other than create. */
 export function createTextAsk(streams: PromptStreams = {}) {
   return async (message: string, initial: string, validate: (value: string) => string | undefined): Promise<string> => {
-    const answer = await text({ ...streams, message, ...defaultShown(initial, validate) });
+    const answer = await text({ ...streams, message, ...defaultShown(initial, validate, columnsOf(streams)) });
     if (isCancel(answer)) throw interruption(undefined, NOTHING_WRITTEN) ?? new CancelledError();
     return String(answer).trim();
   };

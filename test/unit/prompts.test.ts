@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
+import { fitToFrame } from "../../src/effects/prompts.js";
 import { Capture, FakeTtyIn, makeIo, waitFor } from "../helpers/io.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -238,5 +239,23 @@ describe("interactive sync", () => {
     expect(await s.done).toBe(2);
     expect(s.stderr.text).toContain("needs TypeScript");
     expect(readFileSync(join(dir, "create-do-kv.json"), "utf8")).toBe(record);
+  });
+});
+
+describe("a long validation message in a narrow terminal", () => {
+  it("wraps inside the frame: every later line indented under the first, none wider than the terminal", () => {
+    const message =
+      '"Not Valid" is not a valid Worker name: use lowercase letters, digits and hyphens, at most 63 characters, starting with a letter.';
+    const fitted = fitToFrame(message, 40);
+    const lines = fitted.split("\n");
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {3}\S/);
+    // After clack's "└  " the first line starts at column 3, the others are indented by 3.
+    for (const line of lines) expect(3 + line.replace(/^ {3}/, "").length).toBeLessThanOrEqual(40);
+    expect(lines.map((line) => line.trim()).join(" ")).toBe(message);
+  });
+
+  it("leaves a short one as it is", () => {
+    expect(fitToFrame("Too short.", 80)).toBe("Too short.");
   });
 });
