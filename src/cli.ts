@@ -83,7 +83,7 @@ function addKvOptions(command: Command): Command {
     .option("--no-create-kv", "do not create KV namespaces (default: create when credentials are available)")
     .option("--preview", "also create a preview namespace for each binding (preview_id)")
     .option("--kv-id <BINDING=ID>", "use an existing namespace for a binding; repeatable", collect)
-    .option("--wrangler <path>", "the wrangler to run (default: the project's, then PATH, then npx wrangler@4)")
+    .option("--wrangler <path>", "the wrangler to run (default: the project's, then PATH; never a download of another version)")
     .option("--timeout <seconds>", `time limit for each wrangler call (default: ${DEFAULT_TIMEOUT_SECONDS})`);
 }
 

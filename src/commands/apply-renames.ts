@@ -18,7 +18,7 @@ import { findConfig } from "../effects/config-file.js";
 import { openCode } from "../effects/code/open.js";
 import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
-import { generateTypes, refuseCacheLinksOut, typesIntoNewFile } from "../effects/wrangler.js";
+import { findWrangler, generateTypes, refuseCacheLinksOut, typesIntoNewFile } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
 import type { ConfigFormat } from "../core/config/types.js";
 
@@ -183,6 +183,8 @@ export async function openProject(
   const projectDir = realProjectDir(resolve(cwd, dir ?? "."));
   if (!options.dryRun) refuseOpenFolder(projectDir);
   refuseCacheLinksOut(projectDir); // before the types step of an interrupted write runs wrangler
+  // Every command here ends with wrangler (types, KV): none installed is a refusal now, not a download.
+  findWrangler(projectDir, options.env, options.wrangler);
   const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const found = findConfig(projectDir);

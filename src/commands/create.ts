@@ -176,8 +176,12 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
   // After the install, so the project's own wrangler is the one that runs. A KV failure or a
   // cancelled login leaves a valid project: the record, git and the next steps still happen,
   // then the failure decides the exit code.
+  const pinned = (JSON.parse(templated.find((file) => file.path === "package.json")!.content) as { devDependencies: Record<string, string> })
+    .devDependencies.wrangler;
   const kvResult = await kvStep({
     ...kv,
+    // Not installed (--no-install): the wrangler the project pins, through npx, said so.
+    download: `wrangler@${pinned}`,
     projectDir: directory,
     configPath,
     format: options.format,

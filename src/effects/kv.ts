@@ -38,6 +38,8 @@ export interface KvOptions {
   /** --create-kv / --no-create-kv; undefined when neither was given. */
   createKv: boolean | undefined;
   wrangler?: string;
+  /** A project being created, not installed yet: `wrangler@<the version it pins>` for npx. */
+  download?: string;
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
   interactive: boolean;
@@ -261,7 +263,7 @@ export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
   const tasks = planKvTasks(config, { preview: options.preview, given: options.given });
   let skipped: string | undefined;
   if (tasks.length > 0) {
-    const wrangler = findWrangler(options.projectDir, options.env, options.wrangler);
+    const wrangler = findWrangler(options.projectDir, options.env, options.wrangler, options.download);
     skipped = await mayCreate(wrangler, options);
     if (skipped) options.ui.warn(`KV namespaces not created: ${skipped}. To create them later: ${options.finishCommand}`);
     else {

@@ -18,7 +18,7 @@ export const TYPES_FILE = "worker-configuration.d.ts";
 
 export interface WranglerCommand {
   file: string;
-  /** Arguments that come before wrangler's own (e.g. `npx --yes wrangler@4`). */
+  /** Arguments that come before wrangler's own (e.g. `npx --yes wrangler@4.157.0`). */
   prefix: string[];
   /** How it was found, for messages. */
   source: string;
@@ -32,12 +32,13 @@ export interface WranglerResult {
 }
 
 /**
- * The project's own wrangler once installed, else one on PATH, else `npx wrangler@4`. A wrangler
+ * The project's own wrangler once installed, else one on PATH, else (only for a project being
+ * created, `download`: its pinned `wrangler@<version>`) npx; else a refusal naming the fix. A wrangler
  * that other users could have changed (its link, its package, or for the project's own, anything
  * in node_modules it may load) is passed over, and the reason kept for the progress line. The
  * resolved file is what runs, so a link swapped after the check changes nothing.
  */
-export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string): WranglerCommand {
+export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, override?: string, download?: string): WranglerCommand {
   if (override) return { file: override, prefix: [], source: "--wrangler" };
   const passedOver: string[] = [];
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
@@ -55,7 +56,14 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
     if (!open) return { file: real, prefix: [], source: withPassedOver("PATH", passedOver) };
     passedOver.push(`${candidate}, as other users can write ${open}`);
   }
-  return { file: "npx", prefix: ["--yes", "wrangler@4"], source: withPassedOver("npx wrangler@4", passedOver) };
+  // A download only of the version a project being created pins, and said in the progress line;
+  // a project that exists gets no wrangler it did not install (another version would rewrite its
+  // types for another runtime).
+  if (download) return { file: "npx", prefix: ["--yes", download], source: withPassedOver(`npx ${download}, the version the project pins`, passedOver) };
+  throw new UsageError(
+    `No wrangler to run in ${projectDir}: none in its node_modules${passedOver.length > 0 ? ` (${passedOver.join(" and ")})` : ""} and none on PATH. create-do-kv does not download a wrangler the project did not install.`,
+    "Install the project's dependencies (npm install, or your package manager's), or pass --wrangler <path>; nothing was written.",
+  );
 }
 
 /** The first thing in the project's node_modules (or on the way to it) that another user could change. */

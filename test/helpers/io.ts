@@ -33,11 +33,12 @@ export function makeIo(overrides: Partial<MainIo> & { argv: string[]; cwd: strin
   const stdout = new Capture(false);
   const stderr = new Capture(false);
   const io: MainIo = {
-    env: {},
     stdin: new PassThrough(),
     stdout,
     stderr,
     ...overrides,
+    // A user's environment has a PATH (where wrangler and git are found); a test may replace it.
+    env: { PATH: process.env.PATH, ...overrides.env },
   };
   return { io, stdout: io.stdout as Capture, stderr: io.stderr as Capture };
 }

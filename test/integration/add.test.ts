@@ -5,8 +5,8 @@
  * wrangler deploy --dry-run in each environment, its own tests, and `check`.
  */
 import { execa } from "execa";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -242,5 +242,27 @@ describe("add refuses what it cannot do, with exit 2 and nothing written", () =>
     const bad = await add(dir, ["--class", "room", "--no-create-kv"], childEnv());
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--class: "room" is not a valid class name');
+  });
+});
+
+describe("a project with no wrangler installed", () => {
+  it("add, rename and sync refuse before writing, naming the fix; nothing is downloaded", async () => {
+    const cwd = tempDir("cdk-no-wrangler-");
+    const made = await runCli(["app", "--yes", "--no-install", "--no-git", "--no-create-kv"], { cwd });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const dir = join(cwd, "app");
+    // A PATH with Node and the system's tools, no wrangler, and an npx that leaves a mark if run.
+    const marks = tempDir("cdk-npx-");
+    writeFileSync(join(marks, "npx"), `#!/bin/sh\necho "$@" >> ${JSON.stringify(join(marks, "ran"))}\nexit 1\n`, { mode: 0o755 });
+    const env = childEnv({ ...cloudflare.env(), PATH: `${marks}:${dirname(process.execPath)}:/usr/bin:/bin` });
+    const before = snapshotTree(dir);
+    for (const args of [["add", "--class", "Counter", "--kv", "COUNTS", "--yes"], ["rename", "--class", "Room=Chat"], ["sync"]]) {
+      const result = await runCli(args, { cwd: dir, env });
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain("No wrangler to run in");
+      expect(result.stderr).toContain("Install the project's dependencies");
+      expect(snapshotTree(dir)).toEqual(before);
+    }
+    expect(existsSync(join(marks, "ran"))).toBe(false);
   });
 });

@@ -48,11 +48,14 @@ describe.runIf(process.getuid !== undefined)("findWrangler", () => {
   ])("passes over the project's when other users can write %s, and says so", (_, path) => {
     const { dir, modules, env } = project();
     chmodSync(join(modules, path), 0o777);
-    const found = findWrangler(dir, env);
+    const open = join(realpathSync(modules), path).replace(/\/\.$/, "");
+    // A project being created may take the version it pins through npx, said so...
+    const found = findWrangler(dir, env, undefined, "wrangler@4.157.0");
     expect(found.file).toBe("npx");
-    expect(found.source).toBe(
-      `npx wrangler@4; passed over the project's, as other users can write ${join(realpathSync(modules), path).replace(/\/\.$/, "")}`,
-    );
+    expect(found.prefix).toEqual(["--yes", "wrangler@4.157.0"]);
+    expect(found.source).toBe(`npx wrangler@4.157.0, the version the project pins; passed over the project's, as other users can write ${open}`);
+    // ...a project that exists gets a refusal naming the fix, never a download.
+    expect(() => findWrangler(dir, env)).toThrow(/No wrangler to run in .*as other users can write .*create-do-kv does not download a wrangler/);
   });
 
   it("a folder others can write with the sticky bit (as /tmp) is not open to them", () => {
@@ -78,7 +81,7 @@ describe.runIf(process.getuid !== undefined)("findWrangler", () => {
       source: `PATH; passed over the project's, as other users can write ${realpathSync(join(dir, "node_modules", "wrangler"))} and ${open}/wrangler, as other users can write ${open}`,
     });
     chmodSync(join(pkg, "wrangler-dist"), 0o777);
-    expect(findWrangler(dir, { PATH: path }).file).toBe("npx");
+    expect(() => findWrangler(dir, { PATH: path })).toThrow(/No wrangler to run/);
   });
 
   it("--wrangler is taken as given", () => {
