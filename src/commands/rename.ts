@@ -78,7 +78,8 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
     return;
   }
   if (dryRun) {
-    ui.info(`Dry run: ${changes.length} file${changes.length === 1 ? "" : "s"} would change; nothing was written.`);
+    report.files = written.map((path) => relative(projectDir, path));
+    ui.info(`Dry run: ${written.length} file${written.length === 1 ? "" : "s"} would change, then the types; nothing was written.`);
     return;
   }
   for (const path of written) ui.success(`Updated ${relative(projectDir, path)}`);

@@ -63,6 +63,9 @@ describe("create --deploy", () => {
         stdin,
         stdout: screen,
         env: childEnv(cloudflare.env({ CI: undefined })),
+        // As the bin runs it from this clone: the project's check is the clone's, not a package
+        // pinned at a version the registry does not have yet (its install would fail).
+        bin: BIN,
       });
       const done = main(io);
       await waitFor(screen, "Environments", 0, 30_000);
