@@ -59,7 +59,8 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
   // A download only of the version a project being created pins, and said in the progress line;
   // a project that exists gets no wrangler it did not install (another version would rewrite its
   // types for another runtime).
-  if (download) return { file: "npx", prefix: ["--yes", download], source: withPassedOver(`npx ${download}, the version the project pins`, passedOver) };
+  if (download)
+    return { file: "npx", prefix: ["--yes", download], source: withPassedOver(`npx ${download}, the version the project pins`, passedOver) };
   throw new UsageError(
     `No wrangler to run in ${projectDir}: none in its node_modules${passedOver.length > 0 ? ` (${passedOver.join(" and ")})` : ""} and none on PATH. create-do-kv does not download a wrangler the project did not install.`,
     "Install the project's dependencies (npm install, or your package manager's), or pass --wrangler <path>; nothing was written.",
