@@ -135,6 +135,16 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
 
   const backup = await writeProject(directory, files, force);
   ui.success(`Created ${options.name} in ${directory}`);
+  // From a clone the shell's Node was never checked (the clone's ran this): say so first if it
+  // is too old for the project's scripts, before an install or a signal can come between.
+  if (source.kind === "clone") {
+    const warning = await oldNodeWarning(
+      directory,
+      deps.env,
+      `\`${commandText(runScriptCommand(pm, "dev"))}\` and the other scripts of ${options.name}`,
+    );
+    if (warning) ui.warn(warning);
+  }
   if (backup) {
     const what = [
       ...(backup.paths.length > 0
@@ -206,15 +216,6 @@ export async function runCreate(flags: CreateFlagsAll, deps: CreateDeps): Promis
     else ui.success("Initialized a git repository with a first commit.");
   }
 
-  // From a clone the shell's Node was never checked (the clone's ran this): say now if it is too old.
-  if (source.kind === "clone") {
-    const warning = await oldNodeWarning(
-      directory,
-      deps.env,
-      `\`${commandText(runScriptCommand(pm, "dev"))}\` and the other scripts of ${options.name}`,
-    );
-    if (warning) ui.warn(warning);
-  }
   ui.info(
     [
       "",

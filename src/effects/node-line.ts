@@ -1,5 +1,5 @@
 /** The Node a project's scripts will run on, found and asked for its version (node-line.ts in core). */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { nodeSearchPath, tooOldForWrangler } from "../core/project/node-line.js";
 import { run } from "./process.js";
@@ -18,8 +18,22 @@ export async function oldNodeWarning(projectDir: string, env: NodeJS.ProcessEnv,
       }
     });
   if (found === undefined) return `No \`node\` on your PATH: ${scripts} need Node.js 22.12 or newer.`;
-  const asked = await run(found, ["-p", "process.versions.node"], { cwd: projectDir, env, timeoutMs: 10_000 });
-  const version = asked.stdout.trim();
-  if (asked.exitCode !== 0 || !/^\d+\.\d+/.test(version) || !tooOldForWrangler(version)) return undefined;
+  // The Node running now (checked by the bin) needs no question; another one is asked its version.
+  const version = sameFile(found, process.execPath) ? process.versions.node : await versionOf(found, projectDir, env);
+  if (version === undefined || !tooOldForWrangler(version)) return undefined;
   return `Your shell's Node (${found}) is ${version}; wrangler, and so ${scripts}, needs 22.12 or newer: install Node.js 22 or later (nodejs.org, or \`nvm install 22\`) first.`;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+async function versionOf(node: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const asked = await run(node, ["-p", "process.versions.node"], { cwd, env, timeoutMs: 10_000 });
+  const version = asked.stdout.trim();
+  return asked.exitCode === 0 && /^\d+\.\d+/.test(version) ? version : undefined;
 }
