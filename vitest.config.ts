@@ -17,6 +17,9 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ["test/helpers/global-setup.ts"],
+    // A fork worker that ends while both cores run installs took over vitest's 10 s to close, and
+    // vitest logged "Timeout terminating forks worker" in passing runs: a line only, nothing stuck.
+    teardownTimeout: 60_000,
     // GitHub's workflow parser imports its schema as JSON without the attribute Node requires:
     // run through Vite's transform, which takes it.
     server: { deps: { inline: ["@actions/workflow-parser"] } },

@@ -117,8 +117,12 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
   const words = managerWords({ name: manager.name, version: manager.version });
   let env: Record<string, string | undefined>;
   let made: { exitCode?: number; all?: string };
-  const inProject = (command: string, ...args: string[]) =>
-    execa(command, args, { cwd: root, env, extendEnv: false, reject: false, all: true, stdin: "ignore", timeout: STEP });
+  const inFolder =
+    (cwd: string) =>
+    (command: string, ...args: string[]) =>
+      execa(command, args, { cwd, env, extendEnv: false, reject: false, all: true, stdin: "ignore", timeout: STEP });
+  const inProject = inFolder(root);
+  const inWorkspace = inFolder(workspace);
 
   beforeAll(async () => {
     const bin = await installTool(manager.spec);
@@ -128,15 +132,7 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
     delete env.npm_config_user_agent;
     // npm reads flags after the package name as its own (npm's own --yes); `--` hands them on.
     const args = [...(manager.name === "npm" ? ["--"] : []), "app", "--yes", "--no-create-kv"];
-    made = await execa(manager.name, ["create", manager.name === "npm" ? "do-kv@latest" : "do-kv", ...args], {
-      cwd: workspace,
-      env,
-      extendEnv: false,
-      reject: false,
-      all: true,
-      stdin: "ignore",
-      timeout: STEP,
-    });
+    made = await inWorkspace(manager.name, "create", manager.name === "npm" ? "do-kv@latest" : "do-kv", ...args);
     expect(made.exitCode, made.all).toBe(0);
   }, STEP);
 
@@ -154,14 +150,7 @@ describe.each(MANAGERS)("$spec create do-kv", (manager) => {
 
   if (manager.name === "npm") {
     it("`npx create-do-kv` from anywhere runs the published build too", async () => {
-      const version = await execa("npx", ["create-do-kv", "--version"], {
-        cwd: workspace,
-        env,
-        extendEnv: false,
-        reject: false,
-        all: true,
-        stdin: "ignore",
-      });
+      const version = await inWorkspace("npx", "create-do-kv", "--version");
       expect(version.exitCode, version.all).toBe(0);
       expect(version.stdout.trim()).toBe(registry.version);
     });

@@ -40,7 +40,7 @@ export function runsFromPackage(bin: string | undefined): boolean {
  * the same text names the command that runs this very file instead, so every hint runs as printed.
  */
 export function speakAs(text: string, self: string): string {
-  return self === "npx create-do-kv" ? text : text.replace(/\bnpx (?:--yes )?create-do-kv(?=[ `'"\n]|$)/g, self);
+  return self === "npx create-do-kv" ? text : text.replace(/\bnpx (?:--yes )?create-do-kv(?=[\s\x60'"]|$)/g, self);
 }
 
 /**
