@@ -3,6 +3,7 @@ import { accessSync, constants, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { nodeSearchPath, tooOldForWrangler } from "../core/project/node-line.js";
 import { run } from "./process.js";
+import { openToOthers } from "./project-files.js";
 
 /** A line saying the project's scripts will meet a Node wrangler refuses; undefined when they will not. */
 export async function oldNodeWarning(projectDir: string, env: NodeJS.ProcessEnv, scripts: string): Promise<string | undefined> {
@@ -18,10 +19,24 @@ export async function oldNodeWarning(projectDir: string, env: NodeJS.ProcessEnv,
       }
     });
   if (found === undefined) return `No \`node\` on your PATH: ${scripts} need Node.js 22.12 or newer.`;
-  // The Node running now (checked by the bin) needs no question; another one is asked its version.
-  const version = sameFile(found, process.execPath) ? process.versions.node : await versionOf(found, projectDir, env);
+  // The Node running now (checked by the bin) needs no question; another one is asked its version,
+  // unless another user could have put it there (a node_modules/.bin above the project, in /tmp):
+  // that one is named, never run.
+  const same = sameFile(found, process.execPath);
+  const open = same ? undefined : openFrom(found);
+  if (open) return `The \`node\` ${scripts} would run first is ${found}, which other users can change (${open}); create-do-kv did not run it.`;
+  const version = same ? process.versions.node : await versionOf(found, projectDir, env);
   if (version === undefined || !tooOldForWrangler(version)) return undefined;
   return `Your shell's Node (${found}) is ${version}; wrangler, and so ${scripts}, needs 22.12 or newer: install Node.js 22 or later (nodejs.org, or \`nvm install 22\`) first.`;
+}
+
+/** The first thing on the way to `file` (its link, its real file, their folders) that others could change. */
+function openFrom(file: string): string | undefined {
+  try {
+    return openToOthers(file, "/") ?? openToOthers(realpathSync(file), "/");
+  } catch {
+    return file; // unreadable on the way: not run either
+  }
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -4,7 +4,7 @@
  * and the CLI's printed commands run as printed, whatever Node the shell has.
  */
 import { execa } from "execa";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, childEnv, REPO, runCli, SELF } from "../helpers/run.js";
@@ -85,6 +85,19 @@ describe("a project made from the clone, outside it", () => {
     // The printed finish command names this very Node and file, not the shell's `node`.
     expect(made.stderr).toContain(`cd app && ${process.execPath} ${BIN} sync`);
     expect(made.stdout.indexOf("Next steps:")).toBeGreaterThan(-1);
+  });
+
+  it("never runs a `node` another user could have planted above the project: names it instead", async () => {
+    const cwd = tempDir();
+    const bin = join(cwd, "node_modules", ".bin");
+    mkdirSync(bin, { recursive: true });
+    const mark = join(cwd, "ran");
+    writeFileSync(join(bin, "node"), `#!/bin/sh\necho ran > ${JSON.stringify(mark)}\necho 20.20.2\n`, { mode: 0o755 });
+    chmodSync(bin, 0o777); // writable by anyone, no sticky bit: as a stranger's folder in /tmp would be
+    const made = await runCli(["app", "--yes", "--no-install", "--no-git"], { cwd, env: childEnv({ PATH: oldNodeOnPath() }) });
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`would run first is ${join(bin, "node")}, which other users can change (${bin}); create-do-kv did not run it.`);
+    expect(existsSync(mark)).toBe(false);
   });
 
   it("says nothing of Node when the shell's is new enough", async () => {
