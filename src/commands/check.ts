@@ -67,6 +67,7 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
   const committed = await committedConfig(projectDir, found.path, deps.env, found.format);
   const main = config.main ?? "src/index.ts";
   const mainFile = resolve(projectDir, main);
+  const mainReadable = readRegularFileIfAny(mainFile) !== undefined;
   const findings: Finding[] = checkProject({
     file,
     format: found.format,
@@ -75,8 +76,7 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
     ...(committed ? { committed: { config: committed, where: "the last commit" } } : {}),
     ...(recordText === undefined ? {} : { record: parseRecord(recordText) }),
     main,
-    mainClasses: readRegularFileIfAny(mainFile) === undefined ? undefined : exportedClasses(mainFile),
-    codeReads: readRegularFileIfAny(mainFile) === undefined ? undefined : bindingsRead(mainFile),
+    ...(mainReadable ? { mainClasses: exportedClasses(mainFile), codeReads: bindingsRead(mainFile) } : {}),
     typesEnv: envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE))),
   });
   report.findings = findings;

@@ -7,9 +7,9 @@
  */
 import { execa, type ResultPromise } from "execa";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { installTool } from "./installed.js";
+import { freePort } from "./project.js";
 import { childEnv, REPO } from "./run.js";
 import { tempDir } from "./tmp.js";
 
@@ -57,14 +57,6 @@ export interface Registry {
   /** The registry verdaccio proxies everything but create-do-kv to: npm's own. */
   upstream: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts verdaccio on 127.0.0.1 and publishes `packed` to it with `npm publish`, as a release does. */

@@ -273,10 +273,12 @@ export function checkProject(input: CheckInput): Finding[] {
     }
   }
 
-  // The types file declares what the config binds, every kind wrangler knows. Names the types hold
-  // beyond the config can be secrets from .dev.vars: only a missing binding is reported then.
+  // Every binding name the config declares, every kind wrangler knows, in every section.
+  const bound = new Set(allBindings(config).map((b) => b.name));
+
+  // The types file declares what the config binds. Names the types hold beyond the config can be
+  // secrets from .dev.vars: only a missing binding, or one the reference bound, is reported.
   if (input.typesEnv) {
-    const bound = new Set(allBindings(config).map((b) => b.name));
     const missing = [...bound].filter((name) => !input.typesEnv!.has(name));
     const removed = [...input.typesEnv].filter((name) => !bound.has(name) && wasBound(input, name));
     if (missing.length + removed.length > 0) {
@@ -291,9 +293,8 @@ export function checkProject(input: CheckInput): Finding[] {
   }
 
   // Code that reads a binding the config no longer declares: the first request that reads it throws.
-  const gone = new Set(allBindings(config).map((b) => b.name));
   for (const name of [...(input.codeReads ?? [])].sort()) {
-    if (gone.has(name) || !wasBound(input, name)) continue;
+    if (bound.has(name) || !wasBound(input, name)) continue;
     error(
       ["name"],
       `The code reads env.${name}, which ${committed ? "the last commit" : "create-do-kv.json"} binds and ${file} no longer does.`,
