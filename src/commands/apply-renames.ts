@@ -73,7 +73,10 @@ export async function unifiedDiff(projectDir: string, change: FileChange): Promi
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, "", "", { context: 2 });
 }
 
-async function planAll(input: ApplyInput, typesFile: string): Promise<Omit<ApplyResult, "written">> {
+async function planAll(
+  input: ProjectConfig & Pick<ApplyInput, "renames" | "origin">,
+  typesFile: string | undefined,
+): Promise<Omit<ApplyResult, "written">> {
   const file = basename(input.configPath);
   const code = await openCode(input.projectDir, codeView(input.config, input.renames), typesFile);
   try {
@@ -94,6 +97,17 @@ async function planAll(input: ApplyInput, typesFile: string): Promise<Omit<Apply
   } finally {
     code.close();
   }
+}
+
+/**
+ * Whether `renames` would change any file (the config, code or docs; the record and the types
+ * follow the config either way): how sync tells a question whose answer matters from one whose
+ * answers end the same. Needs the project's TypeScript; throws UsageError without it.
+ */
+export async function renamesChangeFiles(project: ProjectConfig, renames: Renames): Promise<boolean> {
+  const typesFile = join(project.projectDir, TYPES_FILE);
+  const { changes } = await planAll({ ...project, renames }, readRegularFileIfAny(typesFile) === undefined ? undefined : typesFile);
+  return changes.length > 0;
 }
 
 /** The generated README.md and AGENTS.md: code spans that name a renamed class or binding follow it. */

@@ -16,7 +16,7 @@ import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { describeConfig, type Report } from "../core/project/report.js";
 import { allBindings, ownDurableObjectBindings } from "../core/config/sections.js";
 import { envNames, typesStale } from "../core/types-env.js";
-import { inferRenames, unanswered } from "../core/rename/sync-infer.js";
+import { inferRenames, unanswered, type Question } from "../core/rename/sync-infer.js";
 import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
@@ -24,7 +24,7 @@ import { generateTypes } from "../effects/wrangler.js";
 import { openCode, refuseOddCodeFiles } from "../effects/code/open.js";
 import { type CodeProject, TYPES_FILE } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
-import { applyRenames, describeRenames, openProject, type ProjectConfig } from "./apply-renames.js";
+import { applyRenames, describeRenames, openProject, renamesChangeFiles, type ProjectConfig } from "./apply-renames.js";
 import { settleProject } from "./settle.js";
 
 export interface SyncFlags extends KvFlags {
@@ -91,13 +91,14 @@ async function decideRenames(project: ProjectConfig, record: ProjectRecord | und
   });
   const classes = needsCode ? await exportedClasses(project) : undefined;
   const { renames, questions } = needsCode ? inferRenames(record, project.config, () => classes) : first;
-  if (questions.length === 0) return renames;
+  const open = await questionsThatMatter(project, questions);
+  if (open.length === 0) return renames;
   if (!deps.interactive || !deps.confirm) {
-    const { message, hint } = unanswered(questions);
+    const { message, hint } = unanswered(open);
     throw new UsageError(message, hint);
   }
   const merged: Renames = { classes: [...renames.classes], doBindings: [...renames.doBindings], kv: [...renames.kv] };
-  for (const question of questions) {
+  for (const question of open) {
     const taken = (list: { from: string; to: string }[], c: { from: string; to: string }) => list.some((m) => m.from === c.from || m.to === c.to);
     if (question.renames.kv.some((c) => taken(merged.kv, c)) || question.renames.doBindings.some((c) => taken(merged.doBindings, c))) continue;
     if (await deps.confirm(question.text)) {
@@ -107,6 +108,29 @@ async function decideRenames(project: ProjectConfig, record: ProjectRecord | und
     }
   }
   return merged;
+}
+
+/**
+ * The questions whose answer changes a file. A KV or Durable Object binding renamed by hand in the
+ * config, with no code or docs that name it, ends the same whether it was renamed or removed and
+ * added: asking would stop a run without a terminal for nothing. A class rename always writes a
+ * migration step, so those are always asked; without the project's TypeScript, everything is.
+ */
+async function questionsThatMatter(project: ProjectConfig, questions: Question[]): Promise<Question[]> {
+  const open: Question[] = [];
+  for (const question of questions) {
+    if (question.renames.classes.length > 0 || (await changesFiles(project, question.renames))) open.push(question);
+  }
+  return open;
+}
+
+async function changesFiles(project: ProjectConfig, renames: Renames): Promise<boolean> {
+  try {
+    return await renamesChangeFiles(project, renames);
+  } catch (error) {
+    if (error instanceof UsageError) return true; // the code cannot be read: it may name them
+    throw error;
+  }
 }
 
 /** The config must be safe to deploy before sync writes anything to it (KV ids, the record). */

@@ -404,14 +404,30 @@ const SCENARIOS: Scenario[] = [
     },
   ]),
   {
-    name: "toml: a KV binding without an id renamed by hand: refused with the rename that would do it, record kept",
+    name: "toml: a KV binding without an id that the code uses, renamed by hand: refused with the rename that would do it, record kept",
     base: "toml",
-    edit: editConfig('binding = "SESSIONS"', 'binding = "EVENTS"'),
+    edit: both(editConfig('binding = "SESSIONS"', 'binding = "EVENTS"'), (dir) =>
+      appendFileSync(join(dir, "src", "durable-object.ts"), "\nexport const sessions = (env: Env) => env.SESSIONS;\n"),
+    ),
     steps: [
       { args: sync(), exit: 2, says: ["Is the KV binding EVENTS the binding SESSIONS renamed", `${SELF} rename --kv SESSIONS=EVENTS`] },
       { args: rename("--kv", "SESSIONS=EVENTS"), exit: 0 },
       { args: sync(), exit: 0 },
     ],
+  },
+  {
+    // Renamed or removed and added, the files end the same: a question would only stop CI (issue 40).
+    name: "toml: a KV binding without an id that nothing names, renamed by hand: sync takes it without asking",
+    base: "toml",
+    edit: editConfig('binding = "SESSIONS"', 'binding = "EVENTS"'),
+    steps: [{ args: sync(), exit: 0 }],
+    renamed: [],
+    check: (config, dir) => {
+      expect(config.kv_namespaces?.map((kv) => kv.binding)).toEqual(["CACHE", "EVENTS"]);
+      const record = JSON.parse(readFileSync(join(dir, "create-do-kv.json"), "utf8")) as { kv: { binding: string }[] };
+      expect(record.kv.map((kv) => kv.binding)).toEqual(["CACHE", "EVENTS"]);
+      expect(readFileSync(join(dir, "worker-configuration.d.ts"), "utf8")).toContain("\tEVENTS: KVNamespace;");
+    },
   },
   {
     name: "jsonc: a KV binding without an id renamed by hand, taken as it is with --no-renames",
