@@ -14,7 +14,7 @@ import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/rec
 import { isEmpty, noRenames, type Renames } from "../core/rename/plan.js";
 import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { describeConfig, type Report } from "../core/project/report.js";
-import { allBindings, ownDurableObjectBindings } from "../core/config/sections.js";
+import { envBindingNames, ownDurableObjectBindings } from "../core/config/sections.js";
 import { envNames, typesStale } from "../core/types-env.js";
 import { inferRenames, unanswered, type Question } from "../core/rename/sync-infer.js";
 import { CliError, UsageError } from "../errors.js";
@@ -215,7 +215,7 @@ async function typesUpToDate(
   ui: Ui,
 ): Promise<void> {
   const declared = envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE)));
-  const bound = new Set(allBindings(config).map((b) => b.name));
+  const bound = envBindingNames(config);
   const before = record ? [...record.durableObjects.map((d) => d.binding), ...record.kv.map((k) => k.binding)] : [];
   if (declared !== undefined && !typesStale(declared, bound, before)) return;
   if (!existsSync(join(projectDir, "node_modules"))) {

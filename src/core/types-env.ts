@@ -3,8 +3,12 @@
  * one reader of the names it declares, for `check`, `sync` and the rename engines. Pure.
  */
 
-/** The Env block wrangler writes (`interface Env`, or `__BaseEnv_Env` when environments differ). */
-export const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{([^}]*)\n\}/;
+/**
+ * The Env block wrangler writes (`interface Env`, or `__BaseEnv_Env` when environments differ): its
+ * tab-indented lines, then `}` at the start of a line. A member's type may hold braces (a JSON var,
+ * a K2 stream), so the block is not "up to the first brace".
+ */
+export const ENV_BLOCK = /interface (?:__BaseEnv_Env|Env) \{((?:\n\t[^\n]*)*)\n\}/;
 
 /** The names the Env block declares, or undefined when the text has none. */
 export function envNames(text: string | undefined): Set<string> | undefined {

@@ -6,7 +6,7 @@
  * out of date. Each finding says where (file:line) and what to do. Pure: every input is data.
  */
 import type { ExportEntry, MigrationStep, WranglerConfig } from "../config/read.js";
-import { allBindings, kvBindings, ownDurableObjectBindings, sectionLabel, sectionsOf } from "../config/sections.js";
+import { allBindings, envBindingNames, kvBindings, ownDurableObjectBindings, sectionLabel, sectionsOf } from "../config/sections.js";
 import type { ConfigFormat, ConfigPath } from "../config/types.js";
 import { NAMESPACE_ID } from "../kv/wrangler-output.js";
 import { lifecycleOf } from "../migrations/lifecycle.js";
@@ -273,8 +273,8 @@ export function checkProject(input: CheckInput): Finding[] {
     }
   }
 
-  // Every binding name the config declares, every kind wrangler knows, in every section.
-  const bound = new Set(allBindings(config).map((b) => b.name));
+  // Every binding name the config declares in Env, every kind wrangler knows, in every section.
+  const bound = envBindingNames(config);
 
   // The types file declares what the config binds. Names the types hold beyond the config can be
   // secrets from .dev.vars: only a missing binding, or one the reference bound, is reported.

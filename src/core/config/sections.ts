@@ -5,6 +5,7 @@
  */
 import type { ConfigSection, DurableObjectBinding, KvNamespaceEntry, WranglerConfig } from "./read.js";
 import type { ConfigPath } from "./types.js";
+import { BINDING_KINDS, SECRETS } from "../bindings/kinds.js";
 
 export interface Section {
   /** undefined for the top level. */
@@ -66,72 +67,45 @@ export function kvBindings(config: WranglerConfig): Located<KvNamespaceEntry>[] 
   );
 }
 
-/** Every binding kind wrangler knows: where it lives in a section and which field names it. */
-const LISTS: [key: string[], field: string, kind: string][] = [
-  [["kv_namespaces"], "binding", "KV namespace"],
-  [["durable_objects", "bindings"], "name", "Durable Object"],
-  [["r2_buckets"], "binding", "R2 bucket"],
-  [["d1_databases"], "binding", "D1 database"],
-  [["services"], "binding", "service"],
-  [["queues", "producers"], "binding", "queue"],
-  [["analytics_engine_datasets"], "binding", "Analytics Engine dataset"],
-  [["hyperdrive"], "binding", "Hyperdrive"],
-  [["vectorize"], "binding", "Vectorize index"],
-  [["dispatch_namespaces"], "binding", "dispatch namespace"],
-  [["mtls_certificates"], "binding", "mTLS certificate"],
-  [["workflows"], "binding", "Workflow"],
-  [["pipelines"], "binding", "pipeline"],
-  [["secrets_store_secrets"], "binding", "Secrets Store secret"],
-  [["worker_loaders"], "binding", "Worker loader"],
-  [["vpc_services"], "binding", "VPC service"],
-  [["send_email"], "name", "send_email"],
-  [["ratelimits"], "name", "rate limit"],
-  [["unsafe", "bindings"], "name", "unsafe"],
-  [["logfwdr", "bindings"], "name", "logfwdr"],
-];
-const SINGLE: [key: string, kind: string][] = [
-  ["ai", "AI"],
-  ["browser", "Browser Rendering"],
-  ["images", "Images"],
-  ["media", "Media"],
-  ["version_metadata", "version metadata"],
-  ["assets", "assets"],
-];
-const MAPS: [key: string, kind: string][] = [
-  ["vars", "var"],
-  ["text_blobs", "text blob"],
-  ["data_blobs", "data blob"],
-  ["wasm_modules", "Wasm module"],
-];
-
 export interface NamedBinding {
   name: string;
   kind: string;
   env?: string;
+  /** Whether `wrangler types` declares it in Env under its name (a logfwdr binding it does not). */
+  inEnv: boolean;
 }
 
 const dig = (value: unknown, keys: string[]): unknown =>
   keys.reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), value);
 
-/** Every binding name in every section, with its kind. */
+/** Every binding name in every section, with its kind (as BINDING_KINDS labels it). */
 export function allBindings(config: WranglerConfig): NamedBinding[] {
   const found: NamedBinding[] = [];
   for (const { env, value } of sectionsOf(config)) {
-    for (const [keys, field, kind] of LISTS) {
-      for (const entry of arrayAt(dig(value, keys))) {
-        const name = dig(entry, [field]);
-        if (typeof name === "string") found.push({ name, kind, env });
-      }
+    for (const { key, shape, nameField, label: kind, envType } of BINDING_KINDS) {
+      const at = dig(value, [...key]);
+      const inEnv = envType !== null;
+      if (shape === "list") {
+        for (const entry of arrayAt(at)) {
+          const name = dig(entry, [nameField!]);
+          if (typeof name === "string") found.push({ name, kind, env, inEnv });
+        }
+      } else if (shape === "single") {
+        const name = dig(at, [nameField!]);
+        if (typeof name === "string") found.push({ name, kind, env, inEnv });
+      } else if (at && typeof at === "object" && !Array.isArray(at)) for (const name of Object.keys(at)) found.push({ name, kind, env, inEnv });
     }
-    for (const [key, kind] of SINGLE) {
-      const name = dig(value, [key, "binding"]);
-      if (typeof name === "string") found.push({ name, kind, env });
-    }
-    for (const [key, kind] of MAPS) {
-      const map = value[key];
-      if (map && typeof map === "object" && !Array.isArray(map)) for (const name of Object.keys(map)) found.push({ name, kind, env });
-    }
-    for (const name of arrayAt(dig(value, ["secrets", "required"]))) if (typeof name === "string") found.push({ name, kind: "secret", env });
+    for (const name of arrayAt(dig(value, [...SECRETS.key])))
+      if (typeof name === "string") found.push({ name, kind: SECRETS.label, env, inEnv: true });
   }
   return found;
+}
+
+/** The names `wrangler types` declares in Env for the config, every section together. */
+export function envBindingNames(config: WranglerConfig): Set<string> {
+  return new Set(
+    allBindings(config)
+      .filter((b) => b.inEnv)
+      .map((b) => b.name),
+  );
 }
