@@ -247,7 +247,8 @@ function checkRoom(projectDir: string, bytes: number): void {
 
 /**
  * Writes every planned file, or none of them; then, with `steps`, regenerates the types. A
- * failure after the point of no return says the project is part-way; the same command finishes it.
+ * failure after the point of no return says the project is part-way; the next rename, sync or
+ * add in the project (openProject) finishes it, and the message names sync.
  */
 export async function commitWrites(projectDir: string, writes: readonly PlannedWrite[], steps?: FinishSteps): Promise<void> {
   if (writes.length === 0) {

@@ -1,7 +1,7 @@
 /**
  * Text edits of wrangler.toml: the smallest replacement or insertion that makes a change, found
  * with the value layout of toml-locate, so every other byte stays. Unchecked on their own; the
- * policy in config-edit.ts parses before and after.
+ * policy in edit.ts parses before and after.
  */
 import { ConfigEditError, eolOf, inline, lineAt, type ExportsRenameEdit } from "./edit-text.js";
 import { samePath, scanToml, type TomlTable, type TomlValue } from "./toml-locate.js";

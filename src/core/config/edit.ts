@@ -2,7 +2,7 @@
  * Edits to a wrangler config as text, under one policy: make the smallest change (so comments,
  * order and formatting elsewhere stay byte for byte), then parse before and after with a real
  * parser; the result must equal the old config with exactly the intended change, or the edit is
- * refused and nothing is written. The text work is in config-edit-toml.ts and config-edit-jsonc.ts.
+ * refused and nothing is written. The text work is in edit-toml.ts and edit-jsonc.ts.
  */
 import {
   addJsoncMember,
