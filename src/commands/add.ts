@@ -144,7 +144,13 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
   const kvBindings = chosen.kvBindings!;
   const template = chosen.template as TemplateName;
 
-  const plan = planAddToConfig({ source: project.configText, format, file }, config, code, { className, doBinding, kvBindings });
+  const plan = planAddToConfig({ source: project.configText, format, file }, config, code, {
+    className,
+    doBinding,
+    kvBindings,
+    kvIds: settings.given,
+    wranglerVersion: project.wranglerFound.version,
+  });
   const classPath = writablePath(projectDir, join(codeDir, classFileName(className)));
   const classText = fill(
     readTemplateLayers(deps.templatesDir, template).get("src/durable-object.ts")!,

@@ -18,7 +18,7 @@ import { findConfig } from "../effects/config-file.js";
 import { openCode } from "../effects/code/open.js";
 import { projectTypeScript, TYPES_FILE, type FileChange } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
-import { findWrangler, generateTypes, refuseCacheLinksOut, typesIntoNewFile } from "../effects/wrangler.js";
+import { findWrangler, generateTypes, refuseCacheLinksOut, typesIntoNewFile, type WranglerCommand } from "../effects/wrangler.js";
 import { recordWrite } from "./settle.js";
 import type { ConfigFormat } from "../core/config/types.js";
 
@@ -29,6 +29,8 @@ export interface ProjectConfig {
   /** The config's text as read, and what it parses to. */
   configText: string;
   config: WranglerConfig;
+  /** The wrangler the project's commands run (its version when readable). */
+  wranglerFound: WranglerCommand;
 }
 
 export interface ApplyInput extends ProjectConfig {
@@ -201,7 +203,7 @@ export async function openProject(
   if (!options.dryRun) refuseOpenFolder(projectDir);
   refuseCacheLinksOut(projectDir); // before the types step of an interrupted write runs wrangler
   // Every command here ends with wrangler (types, KV): none installed is a refusal now, not a download.
-  findWrangler(projectDir, options.env, options.wrangler);
+  const wrangler = findWrangler(projectDir, options.env, options.wrangler);
   const finished = await recoverInterrupted(projectDir, { dryRun: options.dryRun, steps: typesStep(projectDir, options.env, options.wrangler) });
   if (finished.length > 0) ui.info(`Finished an interrupted write: ${finished.join(", ")}.`);
   const found = findConfig(projectDir);
@@ -210,7 +212,8 @@ export async function openProject(
   const configText = readRegularFile(found.path);
   // Written back in place of a link that points inside the project; refused if it leads outside.
   const configPath = writablePath(projectDir, found.path);
-  return { projectDir, configPath, format: found.format, configText, config: readConfig(configText, found.format, basename(found.path)) };
+  const config = readConfig(configText, found.format, basename(found.path));
+  return { projectDir, configPath, format: found.format, configText, config, wranglerFound: wrangler };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface WranglerCommand {
   prefix: string[];
   /** How it was found, for messages. */
   source: string;
+  /** Its package's version, when it is a wrangler package we can read (not --wrangler, not npx). */
+  version?: string;
 }
 
 export interface WranglerResult {
@@ -44,7 +46,10 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
   const local = join(projectDir, "node_modules", ".bin", "wrangler");
   if (existsSync(local)) {
     const open = modulesOpenToOthers(projectDir);
-    if (!open) return { file: realpathSync(local), prefix: [], source: "the project's node_modules" };
+    if (!open) {
+      const file = realpathSync(local);
+      return { file, prefix: [], source: "the project's node_modules", version: packageVersion(file) };
+    }
     passedOver.push(`the project's, as other users can write ${open}`);
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
@@ -53,7 +58,7 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
     if (!existsSync(candidate)) continue;
     const real = realpathSync(candidate);
     const open = openToOthers(candidate, dirname(candidate)) ?? openToOthersWithin(packageRoot(real));
-    if (!open) return { file: real, prefix: [], source: withPassedOver("PATH", passedOver) };
+    if (!open) return { file: real, prefix: [], source: withPassedOver("PATH", passedOver), version: packageVersion(real) };
     passedOver.push(`${candidate}, as other users can write ${open}`);
   }
   // A download only of the version a project being created pins, and said in the progress line;
@@ -65,6 +70,16 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
     `No wrangler to run in ${projectDir}: none in its node_modules${passedOver.length > 0 ? ` (${passedOver.join(" and ")})` : ""} and none on PATH. create-do-kv does not download a wrangler the project did not install.`,
     "Install the project's dependencies (npm install, or your package manager's), or pass --wrangler <path>; nothing was written.",
   );
+}
+
+/** The version in the package.json of the wrangler package `file` belongs to, if it is one. */
+function packageVersion(file: string): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(packageRoot(file), "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+    return manifest.name === "wrangler" && typeof manifest.version === "string" ? manifest.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first thing in the project's node_modules (or on the way to it) that another user could change. */

@@ -266,3 +266,37 @@ describe("a project with no wrangler installed", () => {
     expect(existsSync(join(marks, "ran"))).toBe(false);
   });
 });
+
+describe("a project on a wrangler before id-less KV bindings (3.x)", () => {
+  const ID = "0123456789abcdef0123456789abcdef";
+
+  it("add refuses a KV binding without an id before writing, naming --kv-id; given one, writes it and wrangler 3 makes the types", async () => {
+    const dir = join(tempDir("cdk-wrangler3-"), "old");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "wrangler.toml"), 'name = "old"\nmain = "src/index.ts"\ncompatibility_date = "2024-09-23"\n');
+    writeFileSync(join(dir, "src", "index.ts"), 'export default {\n\tasync fetch(): Promise<Response> {\n\t\treturn new Response("ok");\n\t},\n};\n');
+    writeFileSync(join(dir, "package.json"), '{ "name": "old", "private": true }\n');
+    const installed = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", "wrangler@3.114.17"], {
+      cwd: dir,
+      env: childEnv(),
+      reject: false,
+      all: true,
+    });
+    expect(installed.exitCode, installed.all).toBe(0);
+    const args = ["--class", "Counter", "--kv", "COUNTS", "--no-create-kv", "--yes"];
+    const before = snapshotTree(dir);
+
+    const refused = await add(dir, args);
+    expect(refused.exitCode, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain("The project's wrangler 3.114.17 cannot take a KV binding without an id");
+    expect(refused.stderr).toContain("--kv-id COUNTS=<id>");
+    expect(snapshotTree(dir)).toEqual(before);
+
+    const added = await add(dir, [...args, "--kv-id", `COUNTS=${ID}`]);
+    expect(added.exitCode, `${added.stdout}\n${added.stderr}`).toBe(0);
+    expect(config(dir, "wrangler.toml").kv_namespaces).toEqual([{ binding: "COUNTS", id: ID }]);
+    expect(read(dir, "worker-configuration.d.ts")).toMatch(/COUNTS: KVNamespace/);
+    const dry = await inProject(dir).wrangler("deploy", "--dry-run", "--outdir", "dist");
+    expect(dry.exitCode, dry.all).toBe(0);
+  }, 600_000);
+});

@@ -2,7 +2,16 @@
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig } from "../../src/core/add/plan.js";
+import {
+  type AddRequest,
+  addNameProblem,
+  type CodeNames,
+  classFileName,
+  exportFromMain,
+  moduleSpecifier,
+  planAddToConfig,
+} from "../../src/core/add/plan.js";
+import { takesIdlessKv } from "../../src/core/kv/plan.js";
 import { scanExports } from "../../src/core/check/exports.js";
 import { readConfig, type WranglerConfig } from "../../src/core/config/read.js";
 import type { ConfigFormat } from "../../src/core/config/types.js";
@@ -11,7 +20,12 @@ import { UsageError } from "../../src/errors.js";
 
 const noCode: CodeNames = { exported: new Set(), declaredClasses: new Set(), fileTaken: () => undefined };
 
-function plan(source: string, format: ConfigFormat, request = { className: "Room", doBinding: "ROOM", kvBindings: ["CACHE"] }, code = noCode) {
+function plan(
+  source: string,
+  format: ConfigFormat,
+  request: AddRequest = { className: "Room", doBinding: "ROOM", kvBindings: ["CACHE"] },
+  code = noCode,
+) {
   const file = format === "toml" ? "wrangler.toml" : "wrangler.jsonc";
   const result = planAddToConfig({ source, format, file }, readConfig(source, format, file), code, request);
   const parsed = (format === "toml" ? parseToml(result.configText) : parseJsonc(result.configText)) as WranglerConfig;
@@ -241,5 +255,66 @@ describe("recordNamesDiffer", () => {
     const record = recordFromConfig(config);
     expect(recordNamesDiffer(record, { ...record, migrations: [] })).toBe(false);
     expect(recordNamesDiffer(record, { ...record, durableObjects: [{ binding: "CART", class: "Basket" }] })).toBe(true);
+  });
+});
+
+describe("--kv-id and the project's wrangler", () => {
+  const ID = "0123456789abcdef0123456789abcdef";
+  const ID2 = "fedcba9876543210fedcba9876543210";
+  const request = (extra: Partial<Parameters<typeof planAddToConfig>[3]>) => ({
+    className: "Room",
+    doBinding: "ROOM",
+    kvBindings: ["CACHE"],
+    ...extra,
+  });
+
+  it("writes each given id into its section's new binding, in the same plan", () => {
+    for (const [source, format] of [
+      [TOML_ENVS, "toml"],
+      [C3_JSONC, "jsonc"],
+    ] as const) {
+      const envs = format === "toml" ? { [`staging.CACHE`]: ID2 } : {};
+      const { parsed } = plan(source, format, request({ kvIds: new Map(Object.entries({ CACHE: ID, ...envs })) }));
+      expect(parsed.kv_namespaces).toEqual([{ binding: "CACHE", id: ID }]);
+      if (format === "toml") expect(parsed.env?.staging?.kv_namespaces).toEqual([{ binding: "CACHE", id: ID2 }]);
+    }
+  });
+
+  it("refuses an id for a binding the config will not have, naming it", () => {
+    expect(() => plan(TOML_ENVS, "toml", request({ kvIds: new Map([["OTHER", ID]]) }))).toThrow(/--kv-id: "OTHER" is not one of the KV bindings/);
+  });
+
+  it("before wrangler 4.45, refuses a new binding without an id, naming the flag for each; with every id given, plans", () => {
+    let error: unknown;
+    try {
+      plan(TOML_ENVS, "toml", request({ wranglerVersion: "3.114.0", kvIds: new Map([["CACHE", ID]]) }));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain("wrangler 3.114.0 cannot take a KV binding without an id");
+    expect((error as UsageError).message).toContain("staging.CACHE, production.CACHE");
+    expect((error as UsageError).hint).toContain("--kv-id staging.CACHE=<id>");
+    const ids = new Map([
+      ["CACHE", ID],
+      ["staging.CACHE", ID2],
+      ["production.CACHE", ID2],
+    ]);
+    expect(plan(TOML_ENVS, "toml", request({ wranglerVersion: "4.44.9", kvIds: ids })).parsed.kv_namespaces).toEqual([{ binding: "CACHE", id: ID }]);
+    expect(plan(TOML_ENVS, "toml", request({ wranglerVersion: "4.45.0" })).parsed.kv_namespaces).toEqual([{ binding: "CACHE" }]);
+  });
+});
+
+describe("takesIdlessKv", () => {
+  it.each([
+    ["3.114.0", false],
+    ["4.44.9", false],
+    ["4.45.0", true],
+    ["4.157.0", true],
+    ["5.0.0-beta.1", true],
+    [undefined, true],
+    ["not a version", true],
+  ])("%s: %s", (version, expected) => {
+    expect(takesIdlessKv(version)).toBe(expected);
   });
 });

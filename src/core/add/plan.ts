@@ -5,10 +5,10 @@
  * project uses), the class's own file, the line that exports it from main, and every refusal.
  * Pure.
  */
-import { addExportsEntry, appendEntry, type EditTarget } from "../config/edit.js";
+import { addExportsEntry, appendEntry, type EditTarget, setKvNamespaceField } from "../config/edit.js";
 import { readConfig, type WranglerConfig } from "../config/read.js";
 import { allBindings, kvBindings, ownDurableObjectBindings, sectionsOf } from "../config/sections.js";
-import { kvEntries, kvTitleClash } from "../kv/plan.js";
+import { checkGivenIds, IDLESS_KV_SINCE, kvEntries, kvTitleClash, takesIdlessKv } from "../kv/plan.js";
 import { lifecycleOf, lifecycleProblems } from "../migrations/lifecycle.js";
 import { nextMigrationTag } from "../rename/plan.js";
 import { UsageError } from "../../errors.js";
@@ -18,6 +18,10 @@ export interface AddRequest {
   className: string;
   doBinding: string;
   kvBindings: string[];
+  /** --kv-id: written with the bindings, in the same write (`CACHE`, `staging.CACHE`). */
+  kvIds?: ReadonlyMap<string, string>;
+  /** The project's wrangler version, when known: before 4.45 a KV binding needs its id. */
+  wranglerVersion?: string;
 }
 
 export interface AddPlan {
@@ -115,7 +119,27 @@ export function planAddToConfig(target: EditTarget, config: WranglerConfig, code
     tag = nextMigrationTag(config.migrations ?? []);
     edit((t) => appendEntry(t, ["migrations"], { tag, new_sqlite_classes: [className] }, `Adding migration ${tag}`));
   }
-  const after = readConfig(text, target.format, target.file);
+  let after = readConfig(text, target.format, target.file);
+  if (request.kvIds && request.kvIds.size > 0) {
+    const entries = kvEntries(after);
+    checkGivenIds(
+      request.kvIds,
+      entries.map((e) => e.key),
+      target.file ?? "the config",
+    );
+    for (const [key, id] of request.kvIds) {
+      const entry = entries.find((e) => e.key === key)!;
+      edit((t) => setKvNamespaceField(t, entry.binding, "id", id, entry.path));
+    }
+    after = readConfig(text, target.format, target.file);
+  }
+  const idless = kvEntries(after).filter((e) => e.entry.id === undefined && !kvEntries(config).some((old) => old.key === e.key));
+  if (idless.length > 0 && !takesIdlessKv(request.wranglerVersion)) {
+    throw new UsageError(
+      `The project's wrangler ${request.wranglerVersion} cannot take a KV binding without an id (${IDLESS_KV_SINCE} added that): \`wrangler types\` and \`wrangler deploy\` would fail on ${idless.map((e) => e.key).join(", ")}, so add wrote nothing.`,
+      `Create the namespace${idless.length === 1 ? "" : "s"} (\`npx wrangler kv namespace create <title>\`) and pass ${idless.map((e) => `--kv-id ${e.key}=<id>`).join(" ")}, or update wrangler to ${IDLESS_KV_SINCE} or newer.`,
+    );
+  }
   const worker = config.name ?? "<worker>";
   const clash = kvTitleClash(worker, kvEntries(after));
   if (clash && clash !== kvTitleClash(worker, kvEntries(config))) throw new UsageError(`--kv: ${clash}`);

@@ -44,6 +44,24 @@ export function namespaceTitle(workerName: string, binding: string, env?: string
   return `${script}-${binding.toLowerCase().replaceAll("_", "-")}`;
 }
 
+/** The first wrangler that takes a KV binding without an id (it provisions the namespace at deploy). */
+export const IDLESS_KV_SINCE = "4.45.0";
+
+/**
+ * Whether a wrangler of `version` takes a KV binding without an id: `wrangler types` and `deploy`
+ * before 4.45 fail on one. Unknown (a --wrangler path, npx) is taken as able: the run will say.
+ */
+export function takesIdlessKv(version: string | undefined): boolean {
+  const parts = version
+    ?.match(/^(\d+)\.(\d+)\.(\d+)/)
+    ?.slice(1)
+    .map(Number);
+  if (!parts) return true;
+  const since = IDLESS_KV_SINCE.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if (parts[i] !== since[i]) return parts[i]! > since[i]!;
+  return true;
+}
+
 /** How --kv-id and messages name a binding: `CACHE` at the top level, `staging.CACHE` in an environment. */
 export function kvKey(binding: string, env?: string): string {
   return env === undefined ? binding : `${env}.${binding}`;
