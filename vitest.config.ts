@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Two loops, by where a test file lives: test/unit (pure and in-process, seconds) and
@@ -17,6 +18,10 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ["test/helpers/global-setup.ts"],
+    // One file per core, not vitest's cores - 1: on a 2-core machine that ran the integration
+    // files one at a time while installs and servers left a core idle (CPU 1.3 of 2; vitest
+    // 1,220-1,330 s by one file, 1,034 s by two, on fresh clones: CONTRIBUTING).
+    maxWorkers: availableParallelism(),
     // A fork worker that ends while both cores run installs took over vitest's 10 s to close, and
     // vitest logged "Timeout terminating forks worker" in passing runs: a line only, nothing stuck.
     teardownTimeout: 60_000,

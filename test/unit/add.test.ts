@@ -273,7 +273,7 @@ describe("--kv-id and the project's wrangler", () => {
       [TOML_ENVS, "toml"],
       [C3_JSONC, "jsonc"],
     ] as const) {
-      const envs = format === "toml" ? { [`staging.CACHE`]: ID2 } : {};
+      const envs = format === "toml" ? { "staging.CACHE": ID2 } : {};
       const { parsed } = plan(source, format, request({ kvIds: new Map(Object.entries({ CACHE: ID, ...envs })) }));
       expect(parsed.kv_namespaces).toEqual([{ binding: "CACHE", id: ID }]);
       if (format === "toml") expect(parsed.env?.staging?.kv_namespaces).toEqual([{ binding: "CACHE", id: ID2 }]);
