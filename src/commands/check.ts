@@ -16,7 +16,7 @@ import { run } from "../effects/process.js";
 import { bindingsRead, exportedClasses } from "../effects/module-exports.js";
 import { readRegularFile, readRegularFileIfAny } from "../effects/project-files.js";
 import type { Ui } from "../effects/ui.js";
-import { TYPES_FILE } from "../effects/wrangler.js";
+import { projectTypesSetup } from "../effects/wrangler.js";
 
 export interface CheckFlags {
   cwd?: string;
@@ -68,6 +68,7 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
   const main = config.main ?? "src/index.ts";
   const mainFile = resolve(projectDir, main);
   const mainReadable = readRegularFileIfAny(mainFile) !== undefined;
+  const typesFile = projectTypesSetup(projectDir).file;
   const findings: Finding[] = checkProject({
     file,
     format: found.format,
@@ -77,7 +78,8 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
     ...(recordText === undefined ? {} : { record: parseRecord(recordText) }),
     main,
     ...(mainReadable ? { mainClasses: exportedClasses(mainFile), codeReads: bindingsRead(mainFile) } : {}),
-    typesEnv: envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE))),
+    typesEnv: envNames(readRegularFileIfAny(join(projectDir, typesFile))),
+    typesFile,
   });
   report.findings = findings;
   const errors = findings.filter((finding) => finding.level === "error");

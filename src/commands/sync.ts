@@ -20,9 +20,9 @@ import { inferRenames, unanswered, type Question } from "../core/rename/sync-inf
 import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
-import { generateTypes } from "../effects/wrangler.js";
+import { generateTypes, projectTypesSetup } from "../effects/wrangler.js";
 import { openCode, refuseOddCodeFiles } from "../effects/code/open.js";
-import { type CodeProject, TYPES_FILE } from "../effects/code/typescript.js";
+import type { CodeProject } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
 import { applyRenames, describeRenames, openProject, renamesChangeFiles, type ProjectConfig } from "./apply-renames.js";
 import { settleProject } from "./settle.js";
@@ -65,7 +65,7 @@ function checkWorkerName(record: ProjectRecord | undefined, config: WranglerConf
 
 /** The classes the code exports, or undefined when its TypeScript is not installed (then the code is no evidence). */
 async function exportedClasses(project: ProjectConfig): Promise<ReadonlySet<string> | undefined> {
-  const typesFile = join(project.projectDir, TYPES_FILE);
+  const typesFile = join(project.projectDir, projectTypesSetup(project.projectDir).file);
   let code: CodeProject;
   refuseOddCodeFiles(project.projectDir, project.config); // not to be taken for a TypeScript that is not there
   try {
@@ -214,15 +214,16 @@ async function typesUpToDate(
   wrangler: string | undefined,
   ui: Ui,
 ): Promise<void> {
-  const declared = envNames(readRegularFileIfAny(join(projectDir, TYPES_FILE)));
+  const typesFile = projectTypesSetup(projectDir).file;
+  const declared = envNames(readRegularFileIfAny(join(projectDir, typesFile)));
   const bound = envBindingNames(config);
   const before = record ? [...record.durableObjects.map((d) => d.binding), ...record.kv.map((k) => k.binding)] : [];
   if (declared !== undefined && !typesStale(declared, bound, before)) return;
   if (!existsSync(join(projectDir, "node_modules"))) {
-    ui.warn(`${TYPES_FILE} is ${declared ? "out of date" : "missing"}; install the project's dependencies, then run sync again to generate it.`);
+    ui.warn(`${typesFile} is ${declared ? "out of date" : "missing"}; install the project's dependencies, then run sync again to generate it.`);
     return;
   }
   const failure = await generateTypes(projectDir, env, { wrangler });
-  if (failure) throw new CliError(`${TYPES_FILE} is ${declared ? "out of date" : "missing"} and \`wrangler types\` failed:\n${failure}`);
-  ui.success(`${declared ? "Regenerated" : "Generated"} ${TYPES_FILE}.`);
+  if (failure) throw new CliError(`${typesFile} is ${declared ? "out of date" : "missing"} and \`wrangler types\` failed:\n${failure}`);
+  ui.success(`${declared ? "Regenerated" : "Generated"} ${typesFile}.`);
 }

@@ -31,7 +31,6 @@ import { dirname, join, relative } from "node:path";
 import { CancelledError, CliError, UsageError } from "../errors.js";
 import { throwIfInterrupted } from "./interrupt.js";
 import { nearestFolder, plainPathInside, readRegularFileIfAny, refuseOpenFolder } from "./project-files.js";
-import { TYPES_FILE } from "./wrangler.js";
 
 export const PENDING_DIR = ".create-do-kv-pending";
 const JOURNAL = "journal.json";
@@ -56,6 +55,8 @@ export interface FinishSteps {
   types(): Promise<void>;
   /** Bytes the types step needs free on the project's disk (the size of the file it replaces). */
   typesBytes: number;
+  /** The types file, relative to the project, for messages. */
+  typesFile: string;
 }
 
 function refuseJournal(projectDir: string, why: string): never {
@@ -149,14 +150,14 @@ async function finish(projectDir: string, pending: string, journal: Journal, ste
     try {
       await steps.types();
     } catch (error) {
-      const rest = `${TYPES_FILE} is not regenerated yet`;
+      const rest = `${steps.typesFile} is not regenerated yet`;
       // Not "the same command again": a rename or add that is already written would be refused as done.
       const hint = "Run `npx create-do-kv sync`: it regenerates the types and finishes.";
       if (error instanceof CancelledError)
         throw error.with({ message: `${error.message.replace(/ What was done before it was kept\.$/, "")} The files were written; ${rest}.`, hint });
       throw new CliError(`The files were written, but ${rest}: ${(error as Error).message}`, undefined, hint);
     }
-    moved.push(TYPES_FILE);
+    moved.push(steps.typesFile);
   }
   try {
     rmSync(pending, { recursive: true, force: true });

@@ -6,15 +6,55 @@ import { forgetCtrlC, throwIfInterrupted } from "./interrupt.js";
 import { CancelledError, UsageError } from "../errors.js";
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, delimiter, dirname, join } from "node:path";
+import { basename, delimiter, dirname, join, relative, sep } from "node:path";
+import { DEFAULT_TYPES_FILE, typesSetupOf, type TypesSetup, withoutRuntime } from "../core/types-setup.js";
 import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
-import { openToOthers, openToOthersWithin, packageRoot, writablePath } from "./project-files.js";
+import { isInside, openToOthers, openToOthersWithin, packageRoot, readRegularFileIfAny, writablePath } from "./project-files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
-/** What `wrangler types` writes: Env and the runtime types, for tsc and the editor. */
-export const TYPES_FILE = "worker-configuration.d.ts";
+/** What `wrangler types` writes by default: Env and the runtime types, for tsc and the editor. */
+export const TYPES_FILE = DEFAULT_TYPES_FILE;
+
+/**
+ * The real folder the types file goes in; refused (UsageError) when a link on the way leads out of
+ * the project. The file itself may be a link: it is replaced, never written through.
+ */
+export function typesFolder(projectDir: string, typesFile: string): string {
+  return writablePath(projectDir, join(projectDir, dirname(typesFile)));
+}
+
+/**
+ * How this project makes its types (core/types-setup.ts): from its package.json and the header of
+ * its default types file. Unreadable or odd files count as absent: the default way then.
+ */
+export function projectTypesSetup(projectDir: string): TypesSetup {
+  let manifest: { scripts?: Record<string, unknown>; dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } = {};
+  try {
+    const text = readRegularFileIfAny(join(projectDir, "package.json"));
+    const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
+    if (parsed && typeof parsed === "object") manifest = parsed as typeof manifest;
+  } catch {
+    // not JSON: the default way
+  }
+  let header: string | undefined;
+  try {
+    header = readRegularFileIfAny(join(projectDir, DEFAULT_TYPES_FILE))?.split("\n", 2)[1];
+  } catch {
+    header = undefined;
+  }
+  const workersTypes = [manifest.dependencies, manifest.devDependencies].some(
+    (deps) => deps && typeof deps === "object" && "@cloudflare/workers-types" in deps,
+  );
+  const setup = typesSetupOf({
+    scripts: manifest.scripts && typeof manifest.scripts === "object" ? manifest.scripts : undefined,
+    header,
+    workersTypes,
+  });
+  // Only inside the project: a script's path that leads out is not followed.
+  return isInside(projectDir, join(projectDir, setup.file)) ? setup : { ...setup, file: DEFAULT_TYPES_FILE };
+}
 
 export interface WranglerCommand {
   file: string;
@@ -74,11 +114,13 @@ export function findWrangler(projectDir: string, env: NodeJS.ProcessEnv, overrid
 
 /** The version in the package.json of the wrangler package `file` belongs to, if it is one. */
 function packageVersion(file: string): string | undefined {
+  // Read with the guards: a FIFO there is refused, never waited on.
+  const text = readRegularFileIfAny(join(packageRoot(file), "package.json"));
   try {
-    const manifest = JSON.parse(readFileSync(join(packageRoot(file), "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+    const manifest = JSON.parse(text ?? "") as { name?: unknown; version?: unknown };
     return manifest.name === "wrangler" && typeof manifest.version === "string" ? manifest.version : undefined;
   } catch {
-    return undefined;
+    return undefined; // not JSON: unknown, as for --wrangler
   }
 }
 
@@ -190,15 +232,19 @@ export async function typesIntoNewFile(
   projectDir: string,
   env: NodeJS.ProcessEnv,
   wranglerPath?: string,
+  setup: TypesSetup = projectTypesSetup(projectDir),
 ): Promise<{ file: string } | { failure: string }> {
   const wrangler = findWrangler(projectDir, env, wranglerPath);
-  const name = `.create-do-kv-types-${uniqueSuffix()}.d.ts`;
-  const file = join(projectDir, name);
-  seedRuntimeTypes(projectDir, file, env);
+  // Beside the file it replaces (the import paths wrangler writes are relative to it), never
+  // through a link that leads out of the project.
+  const root = realpathSync(projectDir);
+  const file = join(typesFolder(projectDir, setup.file), `.create-do-kv-types-${uniqueSuffix()}.d.ts`);
+  const name = relative(root, file);
+  if (!withoutRuntime(setup.flags)) seedRuntimeTypes(projectDir, file, env);
   let result: WranglerResult | undefined;
   try {
     for (let attempt = 1; attempt <= 2; attempt++) {
-      result = await runWrangler(wrangler, ["types", name], { cwd: projectDir, timeoutMs: 120_000, env });
+      result = await runWrangler(wrangler, ["types", name, ...setup.flags], { cwd: projectDir, timeoutMs: 120_000, env });
       if (result.exitCode === 0) {
         storeRuntimeTypes(file, env);
         return { file };
@@ -217,16 +263,19 @@ export async function typesIntoNewFile(
  * the old file stays whole until the new one is. Returns wrangler's message when it fails.
  */
 export async function generateTypes(projectDir: string, env: NodeJS.ProcessEnv, options: { wrangler?: string } = {}): Promise<string | undefined> {
-  const made = await typesIntoNewFile(projectDir, env, options.wrangler);
+  const setup = projectTypesSetup(projectDir);
+  const made = await typesIntoNewFile(projectDir, env, options.wrangler, setup);
   if ("failure" in made) return made.failure;
   try {
-    const name = basename(made.file);
+    const temporary = relative(realpathSync(projectDir), made.file).split(sep).join("/");
     const text = readFileSync(made.file, "utf8");
-    // The header names the command that made the file; say the one a user runs, as wrangler would.
+    // The header names the command that made the file: the project's own file, not our temporary one.
     const header = text.indexOf("\n", text.indexOf("\n") + 1);
-    const fixed = text.slice(0, header).replace(`\`wrangler types ${name}\``, "`wrangler types`") + text.slice(header);
+    const line = text.slice(0, header);
+    const fixed = (setup.file === DEFAULT_TYPES_FILE ? line.replace(` ${temporary}`, "") : line.replace(temporary, setup.file)) + text.slice(header);
     if (fixed !== text) writeFileSync(made.file, fixed);
-    renameSync(made.file, join(projectDir, TYPES_FILE));
+    // Over the file, or over a link in its place (the link goes, what it pointed to is untouched).
+    renameSync(made.file, join(typesFolder(projectDir, setup.file), basename(setup.file)));
   } catch (error) {
     rmSync(made.file, { force: true });
     throw error;

@@ -5,7 +5,7 @@
  * wrangler deploy --dry-run in each environment, its own tests, and `check`.
  */
 import { execa } from "execa";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
@@ -153,6 +153,76 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
     },
     600_000,
   );
+
+  it("types kept where the project's cf-typegen script puts them, with its flags: add, check, rename and sync make them there, never a second Env file", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    // The project moved its types to src/env and makes them without the runtime's (its tsconfig
+    // takes those from the runtime-types file it keeps beside them, as a workers-types user would).
+    mkdirSync(join(dir, "src", "env"));
+    writeFileSync(
+      join(dir, "src", "env", "runtime.d.ts"),
+      read(dir, "worker-configuration.d.ts").replace(/^[\s\S]*?\n(?=\/\/ Begin runtime types)/, ""),
+    );
+    const manifest = JSON.parse(read(dir, "package.json")) as { scripts: Record<string, string> };
+    manifest.scripts["cf-typegen"] = "wrangler types src/env/worker-configuration.d.ts --include-runtime=false";
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      read(dir, "tsconfig.json")
+        .replace('"./worker-configuration.d.ts"', '"./src/env/worker-configuration.d.ts", "./src/env/runtime.d.ts"')
+        .replace(', "worker-configuration.d.ts"]', "]"),
+    );
+    rmSync(join(dir, "worker-configuration.d.ts"));
+    const typegen = await inProject(dir).npm("run", "cf-typegen");
+    expect(typegen.exitCode, typegen.all).toBe(0);
+    expect((await inProject(dir).bin("tsc", "--noEmit")).exitCode).toBe(0);
+
+    const result = await add(dir, ["--class", "Chat", "--kv", "NOTES", "--no-create-kv"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(join(dir, "worker-configuration.d.ts"))).toBe(false);
+    const types = read(dir, "src/env/worker-configuration.d.ts");
+    expect(types.split("\n")[1]).toMatch(/running `wrangler types --include-runtime=false src\/env\/worker-configuration\.d\.ts`/);
+    expect(types).toMatch(/CHAT: DurableObjectNamespace<import\("\.\.\/index"\)\.Chat>/);
+    expect(types).toContain("NOTES: KVNamespace");
+    expect(types).not.toContain("Begin runtime types");
+    const tsc = await inProject(dir).bin("tsc", "--noEmit");
+    expect(tsc.exitCode, tsc.all).toBe(0);
+
+    // check reads that file: a binding added by hand is a notice until its types are made.
+    writeFileSync(join(dir, "wrangler.toml"), `${read(dir, "wrangler.toml")}\n[vars]\nMODE = "dev"\n`);
+    const notice = await runCli(["check", "--strict"], { cwd: dir });
+    expect(notice.exitCode).toBe(1);
+    expect(notice.stderr).toContain("src/env/worker-configuration.d.ts:1 The types are out of date: MODE is bound but not declared.");
+    const synced = await runCli(["sync", "--no-create-kv"], { cwd: dir, timeout: 180_000 });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(read(dir, "src/env/worker-configuration.d.ts")).toMatch(/\tMODE\??: "dev";/);
+    const renamed = await runCli(["rename", "--class", "Chat=Lobby"], { cwd: dir, timeout: 180_000 });
+    expect(renamed.exitCode, renamed.stderr).toBe(0);
+    expect(read(dir, "src/env/worker-configuration.d.ts")).toMatch(/CHAT: DurableObjectNamespace<import\("\.\.\/index"\)\.Lobby>/);
+    expect(existsSync(join(dir, "worker-configuration.d.ts"))).toBe(false);
+    expect((await runCli(["check", "--strict"], { cwd: dir })).exitCode).toBe(0);
+    expect((await inProject(dir).bin("tsc", "--noEmit")).exitCode).toBe(0);
+  }, 600_000);
+
+  it("a types script whose folder is a link out of the project: add and sync refuse before writing, nothing lands outside", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    const outside = tempDir("cdk-outside-");
+    symlinkSync(outside, join(dir, "types"));
+    const manifest = JSON.parse(read(dir, "package.json")) as { scripts: Record<string, string> };
+    manifest.scripts["cf-typegen"] = "wrangler types types/worker-configuration.d.ts";
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const before = snapshotTree(dir);
+    for (const args of [
+      ["add", "--class", "Chat", "--no-create-kv"],
+      ["sync", "--no-create-kv"],
+    ]) {
+      const result = await runCli(args, { cwd: dir, env: childEnv(cloudflare.env()), timeout: 180_000 });
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain("types leads outside the project");
+      expect(snapshotTree(dir)).toEqual(before);
+      expect(readdirSync(outside)).toEqual([]);
+    }
+  }, 300_000);
 
   it("--dry-run prints the diff and writes nothing; a second add of the same class is refused", async () => {
     const dir = await copyProject(tomlBase, join(tempDir(), "shop"));

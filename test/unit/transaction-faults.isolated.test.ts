@@ -11,6 +11,8 @@ import { describe, expect, it, vi } from "vitest";
 import { commitWrites, PENDING_DIR, recoverInterrupted, type PlannedWrite } from "../../src/effects/transaction.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 
+const TYPES = "worker-configuration.d.ts";
+
 const fault = { at: -1, calls: 0 };
 
 vi.mock("node:fs", async (importOriginal) => {
@@ -74,7 +76,7 @@ describe("commitWrites with a fault at every step", () => {
         const cleanWrites = lay(clean, files);
         fault.at = -1;
         fault.calls = 0;
-        await commitWrites(clean, cleanWrites, { typesBytes: 1, types: async () => {} });
+        await commitWrites(clean, cleanWrites, { typesBytes: 1, typesFile: TYPES, types: async () => {} });
         const steps = fault.calls;
         expect(steps).toBeGreaterThan(0);
 
@@ -86,6 +88,7 @@ describe("commitWrites with a fault at every step", () => {
           let typesRan = 0;
           const steps = {
             typesBytes: 1,
+            typesFile: TYPES,
             types: async () => {
               typesRan++;
               if (typesFail && typesRan === 1) throw new Error("wrangler types failed");
@@ -103,7 +106,7 @@ describe("commitWrites with a fault at every step", () => {
           faultsTried++;
           if (!failed) {
             // Only the staging folder's removal may have failed: the next run clears it.
-            await recoverInterrupted(dir, { dryRun: false, steps: { typesBytes: 1, types: async () => {} } });
+            await recoverInterrupted(dir, { dryRun: false, steps: { typesBytes: 1, typesFile: TYPES, types: async () => {} } });
             expect(snapshotTree(dir)).toEqual(after);
             expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
             continue;
@@ -116,7 +119,7 @@ describe("commitWrites with a fault at every step", () => {
           }
           // After it: the message says how to finish, and the next run does.
           expect(failed.message).toMatch(/part-way|not regenerated yet|injected fault/);
-          await recoverInterrupted(dir, { dryRun: false, steps: { typesBytes: 1, types: async () => void typesRan++ } });
+          await recoverInterrupted(dir, { dryRun: false, steps: { typesBytes: 1, typesFile: TYPES, types: async () => void typesRan++ } });
           expect(snapshotTree(dir)).toEqual(after);
           expect(existsSync(join(dir, PENDING_DIR))).toBe(false);
           expect(typesRan).toBeGreaterThan(0);

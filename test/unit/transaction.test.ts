@@ -9,6 +9,8 @@ import { CancelledError, CliError, UsageError } from "../../src/errors.js";
 import { commitWrites, PENDING_DIR, recoverInterrupted, type FinishSteps } from "../../src/effects/transaction.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 
+const TYPES = "worker-configuration.d.ts";
+
 function project() {
   const dir = tempDir("cdk-txn-");
   mkdirSync(join(dir, "src"));
@@ -223,7 +225,7 @@ describe("a journal from someone else's copy of a project", () => {
 });
 
 describe("the point of no return", () => {
-  const steps = (types: () => Promise<void>): FinishSteps => ({ types, typesBytes: 1 });
+  const steps = (types: () => Promise<void>): FinishSteps => ({ types, typesBytes: 1, typesFile: TYPES });
 
   it("a folder where a planned file goes: refused before anything is written", async () => {
     const dir = project();
@@ -306,7 +308,11 @@ describe("the point of no return", () => {
   it("not enough room for the types file: refused before anything is written", async () => {
     const dir = project();
     const error = await thrown(() =>
-      commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], { typesBytes: Number.MAX_SAFE_INTEGER, types: async () => {} }),
+      commitWrites(dir, [{ path: join(dir, "a.txt"), before: "a1", after: "a2" }], {
+        typesBytes: Number.MAX_SAFE_INTEGER,
+        typesFile: TYPES,
+        types: async () => {},
+      }),
     );
     expect(error.message).toContain("Not enough free space");
     expect(readFileSync(join(dir, "a.txt"), "utf8")).toBe("a1");

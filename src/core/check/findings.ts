@@ -40,6 +40,8 @@ export interface CheckInput {
   mainClasses?: ReadonlySet<string>;
   /** The binding names the types file's Env declares; undefined without a types file. */
   typesEnv?: ReadonlySet<string>;
+  /** Where the project keeps its types (its cf-typegen script's file), for the finding's place. */
+  typesFile?: string;
   /** Binding names the Worker's code reads (`env.NAME`); undefined when the code was not read. */
   codeReads?: ReadonlySet<string>;
 }
@@ -283,7 +285,7 @@ export function checkProject(input: CheckInput): Finding[] {
     const removed = [...input.typesEnv].filter((name) => !bound.has(name) && wasBound(input, name));
     if (missing.length + removed.length > 0) {
       findings.push({
-        file: "worker-configuration.d.ts",
+        file: input.typesFile ?? "worker-configuration.d.ts",
         line: 1,
         level: "notice",
         message: `The types are out of date: ${[...missing.map((n) => `${n} is bound but not declared`), ...removed.map((n) => `${n} is declared but no longer bound`)].join(", ")}.`,

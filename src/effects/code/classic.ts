@@ -9,15 +9,8 @@ import type * as TS from "typescript";
 import type { WranglerConfig } from "../../core/config/read.js";
 import type { NameChange } from "../../core/rename/plan.js";
 import { UsageError } from "../../errors.js";
-import {
-  captureError,
-  type CodeProject,
-  patchedTypes,
-  type ProjectTypeScript,
-  readableFile,
-  readRegularFileOrNothing,
-  TYPES_FILE,
-} from "./typescript.js";
+import { captureError, type CodeProject, patchedTypes, type ProjectTypeScript, readableFile, readRegularFileOrNothing } from "./typescript.js";
+import { projectTypesSetup } from "../wrangler.js";
 
 /**
  * Opens the project with TypeScript's language service. `before` describes the names the code
@@ -36,7 +29,7 @@ export function openLanguageService(
   const configPath = ts.findConfigFile(projectDir, sys.fileExists, "tsconfig.json");
   if (!configPath) throw new UsageError(`No tsconfig.json in ${projectDir}; cannot find the code to rename.`);
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, sys.readFile).config, sys, projectDir);
-  const typesPath = resolve(projectDir, TYPES_FILE);
+  const typesPath = resolve(projectDir, projectTypesSetup(projectDir).file);
   const types = patchedTypes(typesFile, before);
 
   const fileNames = [...new Set([...parsed.fileNames.map((f) => resolve(f)), typesPath])];
@@ -70,7 +63,7 @@ export function openLanguageService(
   const damaged = typesSourceFile ? program.getSyntacticDiagnostics(typesSourceFile) : [];
   if (damaged.length > 0)
     throw new UsageError(
-      `${TYPES_FILE} is damaged (${ts.flattenDiagnosticMessageText(damaged[0]!.messageText, " ")}); regenerate it with \`npx wrangler types\`.`,
+      `${relative(projectDir, typesPath)} is damaged (${ts.flattenDiagnosticMessageText(damaged[0]!.messageText, " ")}); regenerate it with \`npx wrangler types\`.`,
     );
   const ours = (file: string) => {
     const full = resolve(file);

@@ -31,9 +31,9 @@ import {
   type ProjectTypeScript,
   readableFile,
   readRegularFileOrNothing,
-  TYPES_FILE,
   trustedToRun,
 } from "./typescript.js";
+import { projectTypesSetup } from "../wrangler.js";
 
 interface Position {
   line: number;
@@ -105,7 +105,7 @@ export async function openLanguageServer(
   before: WranglerConfig,
   typesFile: string | undefined,
 ): Promise<CodeProject> {
-  const typesPath = resolve(projectDir, TYPES_FILE);
+  const typesPath = resolve(projectDir, projectTypesSetup(projectDir).file);
   const mainFile = resolve(projectDir, before.main ?? "src/index.ts");
   const mainSpecifier = `./${basename(mainFile, extname(mainFile))}`;
   const documents = new Map<string, { text: string; version: number }>([[typesPath, { text: patchedTypes(typesFile, before), version: 1 }]]);
