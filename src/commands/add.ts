@@ -9,7 +9,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
 import { finishInProject, type KvFlags, kvSettings } from "../core/kv/flags.js";
-import { splitList, windowsNameProblem } from "../core/project/names.js";
+import { instanceNoun, splitList, windowsNameProblem } from "../core/project/names.js";
 import { ADD_INPUTS, type Ask, type CreateFlags, type Input, resolveInputs, type TemplateName } from "../core/project/options.js";
 import { fill } from "../core/project/render.js";
 import type { Report } from "../core/project/report.js";
@@ -154,7 +154,7 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
   const classPath = writablePath(projectDir, join(codeDir, classFileName(className)));
   const classText = fill(
     readTemplateLayers(deps.templatesDir, template).get("src/durable-object.ts")!,
-    { CLASS_NAME: className, KV_BINDING: kvBindings[0]!, KEY_PREFIX: className },
+    { CLASS_NAME: className, KV_BINDING: kvBindings[0]!, KEY_PREFIX: className, INSTANCE: instanceNoun(className) },
     "src/durable-object.ts",
   );
   const mainAfter = exportFromMain(

@@ -144,6 +144,9 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
       else expect(after.migrations?.at(-1)).toEqual({ tag: "v2", new_sqlite_classes: ["Chat"] });
       // Both classes write CACHE: their keys must not meet.
       expect(read(dir, "src/chat.ts")).toContain("`Chat:${this.ctx.id.name");
+      // Its comments speak of what the user named it, not of a room.
+      expect(read(dir, "src/chat.ts")).toContain("One instance per chat,");
+      expect(read(dir, "src/chat.ts")).not.toMatch(/\broom\b/);
       expect(read(dir, "src/durable-object.ts")).toContain("`room:${this.ctx.id.name");
       await expectWorking(dir, [undefined, "staging"], { tests: true });
       // And the rename engine knows the new class: a rename of it carries through.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  instanceNoun,
   splitList,
   toUpperSnake,
   validateBindingName,
@@ -130,5 +131,17 @@ describe("pathNotes", () => {
     const notes = pathNotes(path);
     expect(notes).toHaveLength(says.length);
     for (const [i, text] of says.entries()) expect(notes[i]).toContain(text);
+  });
+});
+
+describe("instanceNoun", () => {
+  it.each([
+    ["Room", "room"],
+    ["Counter", "counter"],
+    ["ChatRoom", "chat room"],
+    ["HTTPCache", "http cache"],
+    ["Room2Go", "room2 go"],
+  ])("%s -> %s", (className, noun) => {
+    expect(instanceNoun(className)).toBe(noun);
   });
 });

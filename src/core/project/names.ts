@@ -244,3 +244,16 @@ export function windowsNameProblem(name: string): string | undefined {
   if (/[. ]$/.test(name)) return `"${name}" ends with a ${name.endsWith(".") ? "dot" : "space"}, which Windows drops from names`;
   return undefined;
 }
+
+/**
+ * What one instance of a class is called in its comments: its name in words, lower-cased
+ * (`Counter` -> "counter", `ChatRoom` -> "chat room", `HTTPCache` -> "http cache").
+ */
+export function instanceNoun(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/[_$]+/g, " ")
+    .trim()
+    .toLowerCase();
+}

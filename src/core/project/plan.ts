@@ -222,6 +222,8 @@ export function templateValues(options: CreateOptions, pm: PackageManager = { na
     KV_BINDING: options.kvBindings[0]!,
     // Each class keeps its keys apart in a namespace it may share: `add` uses the class's name.
     KEY_PREFIX: "room",
+    // The Worker routes each request to an object by a room's name: the class's comments say room.
+    INSTANCE: "room",
     KV_AND_ENVIRONMENTS: kvAndEnvironments(options),
     ENVIRONMENTS_DOC: environmentsDoc(options, pm, selfIn(pm, source)),
     // How the config records a class rename: a migration step, or the exports map's own entry.

@@ -9,26 +9,26 @@ interface SetMessage {
 	value: string;
 }
 
-/** What clients receive: the room's value (on connect and after every write), or an error. */
+/** What clients receive: the __INSTANCE__'s value (on connect and after every write), or an error. */
 export type ServerMessage = { type: "value"; value: string | null } | { type: "error"; error: string };
 
 /**
- * One instance per room, the only code that touches the room's KV key, and the hub of the
- * room's WebSocket clients:
+ * One instance per __INSTANCE__, the only code that touches the __INSTANCE__'s KV key, and the hub of the
+ * __INSTANCE__'s WebSocket clients:
  *
  * - One KV read serves every client. The value is read once and kept in memory (nothing else
  *   writes the key); clients connecting while that read is in flight wait for the same read.
- * - Writes are serialized, then sent to every client of this room, and only this room.
- * - WebSockets use the Hibernation API (ctx.acceptWebSocket): an idle room is evicted from
+ * - Writes are serialized, then sent to every client of this __INSTANCE__, and only this __INSTANCE__.
+ * - WebSockets use the Hibernation API (ctx.acceptWebSocket): an idle __INSTANCE__ is evicted from
  *   memory while its connections stay open, and costs nothing until the next message.
  */
 export class __CLASS_NAME__ extends DurableObject<Env> {
-	/** The room's value: undefined until first read, then the (possibly pending) result. */
+	/** The __INSTANCE__'s value: undefined until first read, then the (possibly pending) result. */
 	#value: Promise<string | null> | undefined;
 	/** The tail of the write queue. */
 	#writes: Promise<void> = Promise.resolve();
 
-	/** The KV key for this room. The Worker names every room, so `id.name` is set. */
+	/** The KV key for this __INSTANCE__. The Worker names every __INSTANCE__, so `id.name` is set. */
 	get #key(): string {
 		return `__KEY_PREFIX__:${this.ctx.id.name ?? this.ctx.id.toString()}`;
 	}
@@ -50,7 +50,7 @@ export class __CLASS_NAME__ extends DurableObject<Env> {
 		return value;
 	}
 
-	/** Accepts a WebSocket for this room and sends it the current value. */
+	/** Accepts a WebSocket for this __INSTANCE__ and sends it the current value. */
 	async fetch(): Promise<Response> {
 		const [client, server] = Object.values(new WebSocketPair());
 		this.ctx.acceptWebSocket(server);

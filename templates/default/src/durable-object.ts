@@ -1,21 +1,21 @@
 import { DurableObject } from "cloudflare:workers";
 
 /**
- * One instance per room, and the only code that touches the room's KV key. That buys two things:
+ * One instance per __INSTANCE__, and the only code that touches the __INSTANCE__'s KV key. That buys two things:
  *
  * - Writes are serialized. Each write waits for the one before it, so KV ends up holding the
- *   last value the room accepted; KV itself has no ordering between concurrent writers.
+ *   last value the __INSTANCE__ accepted; KV itself has no ordering between concurrent writers.
  * - Reads are shared. The value is read from KV once and then served from memory: nothing else
  *   writes the key, so the copy stays current. Readers that arrive while that first read is in
  *   flight wait for the same read instead of starting their own.
  */
 export class __CLASS_NAME__ extends DurableObject<Env> {
-	/** The room's value: undefined until first read, then the (possibly pending) result. */
+	/** The __INSTANCE__'s value: undefined until first read, then the (possibly pending) result. */
 	#value: Promise<string | null> | undefined;
 	/** The tail of the write queue. */
 	#writes: Promise<void> = Promise.resolve();
 
-	/** The KV key for this room. The Worker names every room, so `id.name` is set. */
+	/** The KV key for this __INSTANCE__. The Worker names every __INSTANCE__, so `id.name` is set. */
 	get #key(): string {
 		return `__KEY_PREFIX__:${this.ctx.id.name ?? this.ctx.id.toString()}`;
 	}
