@@ -17,6 +17,7 @@ import { parseRecord, RECORD_FILE, recordFromConfig, recordNamesDiffer } from ".
 import { readConfig } from "../core/config/read.js";
 import { UsageError } from "../errors.js";
 import { importsEnd } from "../effects/code/imports-end.js";
+import { formatNewFile } from "../effects/formatter.js";
 import { kvStep } from "../effects/kv.js";
 import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
 import { readTemplateLayers } from "../effects/templates.js";
@@ -157,6 +158,9 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     { CLASS_NAME: className, KV_BINDING: kvBindings[0]!, KEY_PREFIX: className, INSTANCE: instanceNoun(className) },
     "src/durable-object.ts",
   );
+  // The new file in the project's format (its formatter, on stdin: nothing written yet).
+  const formatted = await formatNewFile(projectDir, classPath, classText, deps.env);
+  if (/failed|not installed/.test(formatted.by)) ui.warn(`${relative(projectDir, classPath)} is written in the template's style: ${formatted.by}.`);
   const mainAfter = exportFromMain(
     mainText,
     className,
@@ -166,7 +170,7 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
   const changes = [
     { path: configPath, before: project.configText, after: plan.configText },
     { path: mainPath, before: mainText, after: mainAfter },
-    { path: classPath, before: null, after: classText },
+    { path: classPath, before: null, after: formatted.text },
   ];
   const usage = usageLines(doBinding, template);
   report.files = changes.map((change) => relative(projectDir, change.path));

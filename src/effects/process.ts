@@ -18,6 +18,8 @@ export interface RunOptions {
   interactive?: boolean;
   /** Stops the program (SIGTERM) when aborted. */
   signal?: AbortSignal;
+  /** Text for the program's stdin (otherwise it gets none). */
+  input?: string;
 }
 
 export interface RunResult {
@@ -68,7 +70,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     // The caller's environment is the whole of it: a variable it removed stays removed.
     env: options.env,
     extendEnv: false,
-    stdio: options.interactive ? "inherit" : ["ignore", "pipe", "pipe"],
+    stdio: options.interactive ? "inherit" : [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    ...(options.input === undefined ? {} : { input: options.input }),
     all: !options.interactive,
     detached: grouped,
     // A group is stopped here; execa would only stop its leader.

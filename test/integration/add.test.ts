@@ -12,7 +12,7 @@ import { parse as parseToml } from "smol-toml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WranglerConfig } from "../../src/core/config/read.js";
 import type { Report } from "../../src/core/project/report.js";
-import { copyProject, installedProject } from "../helpers/installed.js";
+import { copyProject, installedProject, installTool } from "../helpers/installed.js";
 import { inProject } from "../helpers/project.js";
 import { childEnv, runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
@@ -225,6 +225,36 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
       expect(snapshotTree(dir)).toEqual(before);
       expect(readdirSync(outside)).toEqual([]);
     }
+  }, 300_000);
+
+  it("a project formatted by its own Prettier: the new class and the export line pass its check; tsc too", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    const prettierBin = await installTool("prettier@3.6.2");
+    symlinkSync(join(dirname(prettierBin), "prettier"), join(dir, "node_modules", "prettier"));
+    symlinkSync(join("..", "prettier", "bin", "prettier.cjs"), join(dir, "node_modules", ".bin", "prettier"));
+    writeFileSync(join(dir, ".prettierrc.json"), '{ "semi": false, "singleQuote": true, "useTabs": false, "tabWidth": 2, "printWidth": 100 }\n');
+    const prettier = (...args: string[]) => inProject(dir).bin("prettier", ...args);
+    expect((await prettier("--write", "src")).exitCode).toBe(0);
+    expect((await prettier("--check", "src")).exitCode).toBe(0);
+
+    const result = await add(dir, ["--class", "Chat", "--no-create-kv"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(read(dir, "src/index.ts")).toContain("export { Chat } from './chat'\n");
+    expect(read(dir, "src/chat.ts")).toContain("  async read(): Promise<string | null> {");
+    const checked = await prettier("--check", "src");
+    expect(checked.exitCode, checked.all).toBe(0);
+    const tsc = await inProject(dir).bin("tsc", "--noEmit");
+    expect(tsc.exitCode, tsc.all).toBe(0);
+  }, 300_000);
+
+  it("no formatter, an .editorconfig asking for 4 spaces: the new class is indented so", async () => {
+    const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
+    writeFileSync(join(dir, ".editorconfig"), "root = true\n\n[*]\nindent_style = tab\n\n[*.ts]\nindent_style = space\nindent_size = 4\n");
+    const result = await add(dir, ["--class", "Chat", "--no-create-kv"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const text = read(dir, "src/chat.ts");
+    expect(text).toContain("\n    async read(): Promise<string | null> {\n        this.#value ??=");
+    expect(text).not.toMatch(/^\t/m);
   }, 300_000);
 
   it("--dry-run prints the diff and writes nothing; a second add of the same class is refused", async () => {

@@ -8,6 +8,7 @@ import {
   type CodeNames,
   classFileName,
   exportFromMain,
+  moduleLineStyle,
   moduleSpecifier,
   planAddToConfig,
 } from "../../src/core/add/plan.js";
@@ -316,5 +317,17 @@ describe("takesIdlessKv", () => {
     ["not a version", true],
   ])("%s: %s", (version, expected) => {
     expect(takesIdlessKv(version)).toBe(expected);
+  });
+});
+
+describe("the export line in main's own style", () => {
+  it("single quotes and no semicolons where main's module lines have them; double quotes and semicolons otherwise", () => {
+    const bare = "import { DurableObject } from 'cloudflare:workers'\nimport { a } from './a'\n\nexport default { fetch: a }\n";
+    expect(exportFromMain(bare, "Chat", "./chat", bare.indexOf("'./a'") + 5)).toBe(
+      "import { DurableObject } from 'cloudflare:workers'\nimport { a } from './a'\nexport { Chat } from './chat'\n\nexport default { fetch: a }\n",
+    );
+    expect(moduleLineStyle('import { a } from "./a";\n')).toEqual({ quote: '"', semicolon: true });
+    expect(moduleLineStyle("export default {};\n")).toEqual({ quote: '"', semicolon: true });
+    expect(moduleLineStyle("import x from 'x';\nimport y from 'y';\n")).toEqual({ quote: "'", semicolon: true });
   });
 });

@@ -167,7 +167,8 @@ export function classFileName(className: string): string {
  */
 export function exportFromMain(main: string, className: string, specifier: string, at?: number): string {
   const eol = main.includes("\r\n") ? "\r\n" : "\n";
-  const line = `export { ${className} } from ${JSON.stringify(specifier)};`;
+  const { quote, semicolon } = moduleLineStyle(main);
+  const line = `export { ${className} } from ${quote}${specifier}${quote}${semicolon ? ";" : ""}`;
   if (at === undefined) {
     const separator = main === "" || main.endsWith("\n") ? "" : eol;
     return `${main}${separator}${line}${eol}`;
@@ -175,6 +176,17 @@ export function exportFromMain(main: string, className: string, specifier: strin
   // After the import's own line: a `//` comment that ends the line stays with the import.
   const end = at + /^[^\S\r\n]*(?:\/\/[^\r\n]*)?/.exec(main.slice(at))![0].length;
   return `${main.slice(0, end)}${eol}${line}${main.slice(end)}`;
+}
+
+/**
+ * How main writes its import and export lines: the quote most of its module specifiers use, and
+ * whether those lines end with a semicolon (double quotes and semicolons when it has none).
+ */
+export function moduleLineStyle(main: string): { quote: '"' | "'"; semicolon: boolean } {
+  const lines = [...main.matchAll(/^\s*(?:import|export)\b[^\n]*?\bfrom\s*(["'])[^"'\n]*\1(;?)/gm)];
+  const single = lines.filter((m) => m[1] === "'").length;
+  const bare = lines.filter((m) => m[2] === "").length;
+  return { quote: single > lines.length - single ? "'" : '"', semicolon: !(lines.length > 0 && bare > lines.length - bare) };
 }
 
 /** How main names the class's file: with `.js` when main's own relative imports do (NodeNext resolution), else bare. */
