@@ -331,3 +331,53 @@ describe("the export line in main's own style", () => {
     expect(moduleLineStyle("import x from 'x';\nimport y from 'y';\n")).toEqual({ quote: "'", semicolon: true });
   });
 });
+
+describe("new config entries laid out as their neighbours", () => {
+  it("a multi-line object in a multi-line array gets a multi-line sibling at the same indents; the rest stays byte for byte", () => {
+    const source = `{
+    "name": "do",
+    "main": "src/index.ts",
+    "durable_objects": {
+        "bindings": [
+            {
+                "class_name": "MyDurableObject",
+                "name": "MY_DURABLE_OBJECT"
+            }
+        ]
+    },
+    "migrations": [
+        {
+            "new_sqlite_classes": ["MyDurableObject"],
+            "tag": "v1"
+        }
+    ]
+}
+`;
+    const { configText, parsed } = plan(source, "jsonc");
+    expect(configText).toContain(`            },
+            {
+                "name": "ROOM",
+                "class_name": "Room"
+            }
+        ]`);
+    expect(configText).toContain(`        },
+        {
+            "tag": "v2",
+            "new_sqlite_classes": ["Room"]
+        }
+    ]`);
+    expect(parsed.durable_objects?.bindings).toEqual([
+      { class_name: "MyDurableObject", name: "MY_DURABLE_OBJECT" },
+      { name: "ROOM", class_name: "Room" },
+    ]);
+    keepsEveryLine(source, configText);
+  });
+
+  it("one-line objects in a multi-line array stay one-line", () => {
+    const source =
+      '{\n\t"name": "w",\n\t"main": "src/index.ts",\n\t"kv_namespaces": [\n\t\t{ "binding": "A", "id": "0123456789abcdef0123456789abcdef" }\n\t]\n}\n';
+    expect(plan(source, "jsonc").configText).toContain(
+      '\t\t{ "binding": "A", "id": "0123456789abcdef0123456789abcdef" },\n\t\t{ "binding": "CACHE" }\n\t]',
+    );
+  });
+});

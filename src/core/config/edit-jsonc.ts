@@ -106,10 +106,25 @@ export function appendJsoncArrayAt(source: string, path: ConfigPath, entry: Reco
     if (!lastItem) return source.slice(0, node.offset + 1) + text + source.slice(node.offset + 1);
     const after = lastItem.offset + lastItem.length;
     const multiline = source.slice(node.offset, lastItem.offset).includes("\n");
-    const separator = multiline ? `,${eolOf(source)}${lineAt(source, lastItem.offset).indent}` : ", ";
-    return source.slice(0, after) + separator + text + source.slice(after);
+    const indent = lineAt(source, lastItem.offset).indent;
+    const separator = multiline ? `,${eolOf(source)}${indent}` : ", ";
+    return source.slice(0, after) + separator + (multiline ? (likeNeighbour(source, lastItem, entry, indent) ?? text) : text) + source.slice(after);
   }
   throw new ConfigEditError(`no place for "${path.join(".")}"`);
+}
+
+/**
+ * `entry` laid out as the array's last item is: one member per line, at its members' indent, when
+ * that item is an object written over several lines; undefined (one line) otherwise.
+ */
+function likeNeighbour(source: string, neighbour: Node, entry: Record<string, unknown>, indent: string): string | undefined {
+  const first = neighbour.type === "object" ? neighbour.children?.[0] : undefined;
+  if (!first || !source.slice(neighbour.offset, first.offset).includes("\n")) return undefined;
+  const inner = lineAt(source, first.offset).indent;
+  if (!inner.startsWith(indent) || inner === indent) return undefined;
+  const eol = eolOf(source);
+  const members = Object.entries(entry).map(([key, value]) => `${inner}${JSON.stringify(key)}: ${inline(value, "jsonc")}`);
+  return `{${eol}${members.join(`,${eol}`)}${eol}${indent}}`;
 }
 
 /** Adds `"key": value` to the object at `path` (which must exist), after its last member. */
