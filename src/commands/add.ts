@@ -159,7 +159,7 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     "src/durable-object.ts",
   );
   // The new file in the project's format (its formatter, on stdin: nothing written yet).
-  const formatted = await formatNewFile(projectDir, classPath, classText, deps.env);
+  const formatted = await formatNewFile(projectDir, classPath, classText, deps.env, mainText);
   if (/failed|not installed/.test(formatted.by)) ui.warn(`${relative(projectDir, classPath)} is written in the template's style: ${formatted.by}.`);
   const mainAfter = exportFromMain(
     mainText,

@@ -2,11 +2,12 @@
  * A file create-do-kv adds to a project it did not make is formatted the project's way: by the
  * formatter the project configures and installs (Prettier, then Biome, then dprint, in that order
  * of evidence), given the text on stdin so nothing is written before the transaction; without one,
- * with the indentation of its .editorconfig. The user's own files are never run through it.
+ * with the indentation of its .editorconfig or of the module it is imported from. The user's own
+ * files are never run through it.
  */
 import { existsSync, realpathSync } from "node:fs";
 import { join, relative } from "node:path";
-import { reindent } from "../core/project/code-style.js";
+import { editorConfigIndent, indentUnitOf, indentWith, reindent } from "../core/project/code-style.js";
 import { openToOthers, openToOthersWithin, packageRoot, readRegularFileIfAny } from "./project-files.js";
 import { run } from "./process.js";
 
@@ -75,23 +76,27 @@ export interface Formatted {
  * `text`, to be written at `path`, formatted the project's way. A formatter that fails leaves the
  * text as it was (said in `by`): formatting is never a reason to refuse an add.
  */
-export async function formatNewFile(projectDir: string, path: string, text: string, env: NodeJS.ProcessEnv): Promise<Formatted> {
+export async function formatNewFile(projectDir: string, path: string, text: string, env: NodeJS.ProcessEnv, beside: string): Promise<Formatted> {
   const file = relative(projectDir, path);
   const { prettierKey } = manifestNames(projectDir);
   for (const formatter of FORMATTERS) {
     const configured = formatter.configs.some((name) => existsSync(join(projectDir, name))) || (formatter.name === "Prettier" && prettierKey);
     if (!configured) continue;
     const program = installed(projectDir, formatter.bin);
-    if (!program) return { text: editorConfigStyle(projectDir, text), by: `${formatter.name} is configured but not installed` };
+    if (!program) return { text: plainStyle(projectDir, text, beside), by: `${formatter.name} is configured but not installed` };
     const result = await run(process.execPath, [program, ...formatter.args(file)], { cwd: projectDir, env, timeoutMs: 60_000, input: text });
     if (result.exitCode === 0 && result.stdout.trim() !== "") return { text: result.stdout, by: formatter.name };
-    return { text: editorConfigStyle(projectDir, text), by: `${formatter.name} failed (exit ${result.exitCode ?? "none"})` };
+    return { text: plainStyle(projectDir, text, beside), by: `${formatter.name} failed (exit ${result.exitCode ?? "none"})` };
   }
-  return { text: editorConfigStyle(projectDir, text), by: ".editorconfig or the template's style" };
+  return { text: plainStyle(projectDir, text, beside), by: ".editorconfig or the indentation of main" };
 }
 
-/** The indentation .editorconfig asks of TypeScript files, applied to our tab-indented text. */
-function editorConfigStyle(projectDir: string, text: string): string {
+/**
+ * Without a formatter: the indentation .editorconfig asks of TypeScript files, else that of
+ * `beside` (the module the new file is imported from), applied to our tab-indented text.
+ */
+function plainStyle(projectDir: string, text: string, beside: string): string {
   const config = readRegularFileIfAny(join(projectDir, ".editorconfig"));
-  return config === undefined ? text : reindent(text, config);
+  if (config !== undefined && editorConfigIndent(config).style) return reindent(text, config);
+  return indentWith(text, indentUnitOf(beside) ?? "\t");
 }

@@ -5,7 +5,7 @@
  * wrangler deploy --dry-run in each environment, its own tests, and `check`.
  */
 import { execa } from "execa";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
@@ -14,7 +14,7 @@ import type { WranglerConfig } from "../../src/core/config/read.js";
 import type { Report } from "../../src/core/project/report.js";
 import { copyProject, installedProject, installTool } from "../helpers/installed.js";
 import { inProject } from "../helpers/project.js";
-import { childEnv, runCli, SELF } from "../helpers/run.js";
+import { childEnv, REPO, runCli, SELF } from "../helpers/run.js";
 import { snapshotTree, tempDir } from "../helpers/tmp.js";
 import { useFakeCloudflare } from "../helpers/use-fake-cloudflare.js";
 
@@ -256,6 +256,48 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
     expect(text).toContain("\n    async read(): Promise<string | null> {\n        this.#value ??=");
     expect(text).not.toMatch(/^\t/m);
   }, 300_000);
+
+  // Shapes of Workers found in public starters, written anew (test/fixtures/shapes): a D1 Worker
+  // (wrangler.json, two spaces, a placeholder database id), an R2 + static assets Worker with vars
+  // and a production environment (wrangler.toml, inline tables, its own cf-typegen flags).
+  it.each([
+    ["d1-worker", "wrangler.json", [undefined]],
+    ["r2-assets-worker", "wrangler.toml", [undefined, "production"]],
+  ] as const)(
+    "a Worker of another shape (%s): check passes it untouched; after add, tsc, the dry runs and check still pass, its bindings kept",
+    async (shape, file, envs) => {
+      const dir = join(tempDir("cdk-shape-"), shape);
+      cpSync(join(REPO, "test", "fixtures", "shapes", shape), dir, { recursive: true });
+      await execa("cp", ["-al", join(tomlBase, "node_modules"), join(dir, "node_modules")]);
+      const project = inProject(dir);
+      expect((await project.npm("run", "cf-typegen")).exitCode).toBe(0);
+      const tscBefore = await project.bin("tsc", "--noEmit");
+      expect(tscBefore.exitCode, tscBefore.all).toBe(0);
+      const untouched = await runCli(["check", "--strict"], { cwd: dir });
+      expect(untouched.exitCode, `${untouched.stdout}\n${untouched.stderr}`).toBe(0);
+      const configBefore = config(dir, file);
+
+      const result = await add(dir, ["--class", "Counter", "--kv", "COUNTS", "--no-create-kv", "--yes"]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const after = config(dir, file);
+      expect(after.d1_databases ?? after.r2_buckets).toEqual(configBefore.d1_databases ?? configBefore.r2_buckets);
+      const tsc = await project.bin("tsc", "--noEmit");
+      expect(tsc.exitCode, tsc.all).toBe(0);
+      const types = read(dir, "worker-configuration.d.ts");
+      expect(types).toContain("COUNTS: KVNamespace");
+      expect(types).toMatch(shape === "d1-worker" ? /\tDB: D1Database;/ : /\tPHOTOS: R2Bucket;/);
+      // The new class is indented as main is.
+      expect(read(dir, "src/counter.ts")).toMatch(shape === "d1-worker" ? /\n {2}async read\(\)/ : /\n\tasync read\(\)/);
+      for (const env of envs) {
+        const dry = await project.wrangler("deploy", "--dry-run", "--outdir", "dist", ...(env ? ["--env", env] : []));
+        expect(dry.exitCode, dry.all).toBe(0);
+        expect(dry.all).toMatch(/env\.COUNTER \(Counter\)\s+Durable Object/);
+      }
+      const checked = await runCli(["check", "--strict"], { cwd: dir });
+      expect(checked.exitCode, `${checked.stdout}\n${checked.stderr}`).toBe(0);
+    },
+    300_000,
+  );
 
   it("--dry-run prints the diff and writes nothing; a second add of the same class is refused", async () => {
     const dir = await copyProject(tomlBase, join(tempDir(), "shop"));

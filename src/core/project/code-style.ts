@@ -35,7 +35,23 @@ export function editorConfigIndent(config: string): { style?: "tab" | "space"; s
 /** `text` with each leading tab made `indent_size` spaces when the .editorconfig asks for spaces. */
 export function reindent(text: string, editorConfig: string): string {
   const { style, size } = editorConfigIndent(editorConfig);
-  if (style !== "space") return text;
-  const unit = " ".repeat(size ?? 2);
-  return text.replace(/^\t+/gm, (tabs) => unit.repeat(tabs.length));
+  return style === "space" ? indentWith(text, " ".repeat(size ?? 2)) : text;
+}
+
+/** `text`, indented with tabs, indented with `unit` instead. */
+export function indentWith(text: string, unit: string): string {
+  return unit === "\t" ? text : text.replace(/^\t+/gm, (tabs) => unit.repeat(tabs.length));
+}
+
+/**
+ * The indent unit a file is written with: a tab, or the smallest run of spaces that starts a
+ * line (lines inside a block comment, which start " *", aside); undefined when nothing is indented.
+ */
+export function indentUnitOf(text: string): string | undefined {
+  const leads = [...text.matchAll(/^([ \t]+)(?=\S)(?!\*)/gm)].map((m) => m[1]!);
+  if (leads.length === 0) return undefined;
+  const tabs = leads.filter((lead) => lead.startsWith("\t")).length;
+  if (tabs >= leads.length - tabs) return "\t";
+  const size = Math.min(...leads.filter((lead) => !lead.includes("\t")).map((lead) => lead.length));
+  return " ".repeat(size);
 }
