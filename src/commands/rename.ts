@@ -31,7 +31,7 @@ export interface RenameDeps {
   ui: Ui;
   report: Report;
   /** Only with a terminal: asks for new names when no flag says what to rename. */
-  ask?: TextAsk;
+  askText?: TextAsk;
 }
 
 /** Offers every current name with itself as the answer; a changed answer is a rename. */
@@ -63,8 +63,8 @@ export async function runRename(flags: RenameFlags, deps: RenameDeps): Promise<v
   const { projectDir, configPath, format, config } = project;
   Object.assign(report, { directory: projectDir, config: { path: configPath, format }, ...describeConfig(config, [], undefined) });
 
-  const wanted = isEmpty(requested) && deps.ask ? await askRenames(config, deps.ask) : requested;
-  if (isEmpty(wanted) && !deps.ask) throw new UsageError("Say what to rename: --class OLD=NEW, --do-binding OLD=NEW, --kv OLD=NEW.");
+  const wanted = isEmpty(requested) && deps.askText ? await askRenames(config, deps.askText) : requested;
+  if (isEmpty(wanted) && !deps.askText) throw new UsageError("Say what to rename: --class OLD=NEW, --do-binding OLD=NEW, --kv OLD=NEW.");
   if (isEmpty(wanted)) {
     ui.success("Nothing to change.");
     return;

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installDependencies } from "../../src/effects/install.js";
-import { buildProgram, earlyFlags, main, VERSION } from "../../src/cli.js";
+import { main, VERSION } from "../../src/cli.js";
+import { buildProgram, earlyFlags } from "../../src/program.js";
 import { CREATE_INPUTS } from "../../src/core/project/options.js";
 import { readConfig } from "../../src/core/config/read.js";
 import { choosePackageManager, fromUserAgent, installCommand, runScriptCommand, commandText } from "../../src/core/project/package-manager.js";
