@@ -57,12 +57,12 @@ describe("the package", () => {
     expect(stray).toEqual([]);
   });
 
-  // Nothing for npm to resolve at `npx` time, and a budget (why 175 kB: BENCHMARKS.md,
+  // Nothing for npm to resolve at `npx` time, and a budget (why 185 kB: BENCHMARKS.md,
   // "Packed size"). create-vite 9.3.0 packs to 79 kB; create-cloudflare is several MB.
-  it("has no runtime dependencies and packs to under 175 kB", () => {
+  it("has no runtime dependencies and packs to under 185 kB", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(packed.size).toBeLessThanOrEqual(175_000);
+    expect(packed.size).toBeLessThanOrEqual(185_000);
   });
 
   it("the template pins the wrangler its @cloudflare/vitest-plugin pins (one wrangler, miniflare and workerd)", async () => {
