@@ -7,7 +7,7 @@
  * hardening issue asks for. A failure prints the seed and the smallest failing case.
  */
 import fc from "fast-check";
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { setKvNamespaceField } from "../../src/core/config/edit.js";
@@ -205,6 +205,17 @@ describe("generated create input: refused with exit 2 and nothing written, or re
   }, 900_000);
 });
 
+/** The folder under `dir` that create made (the one holding its record). */
+function projectUnder(dir: string): string {
+  if (existsSync(join(dir, "create-do-kv.json"))) return dir;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const found = projectUnder(join(dir, entry.name));
+    if (found) return found;
+  }
+  return "";
+}
+
 describe("the oddest accepted create input of this run, through the toolchain", () => {
   // A config that reads back as asked can still be one wrangler or TypeScript cannot take (that
   // is how Object.prototype names as bindings were found): the two oddest accepted cases get
@@ -220,7 +231,9 @@ describe("the oddest accepted create input of this run, through the toolchain", 
       const cwd = tempDir("cdk-hostile-sample-");
       const made = await runMain(sample.argv, cwd);
       expect(made.exitCode, `${JSON.stringify(sample.argv)}\n${made.stderr}`).toBe(0);
-      const project = join(cwd, readdirSync(cwd)[0]!);
+      // The folder may be nested: a generated directory argument can hold "/".
+      const project = projectUnder(cwd);
+      expect(project, `no project under ${cwd}`).not.toBe("");
       symlinkSync(join(base, "base", "node_modules"), join(project, "node_modules"));
       const checks = inProject(project);
       for (const [what, result] of [
