@@ -5,7 +5,7 @@
  * the types, then the KV namespaces made, as create makes them.
  */
 import { lstatSync, readdirSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
 import { finishInProject, type KvFlags, kvSettings } from "../core/kv/flags.js";
@@ -19,6 +19,8 @@ import { UsageError } from "../errors.js";
 import { importsEnd } from "../effects/code/imports-end.js";
 import { formatNewFile } from "../effects/formatter.js";
 import { kvStep } from "../effects/kv.js";
+import { handWrittenEnvFile } from "../effects/wrangler.js";
+import { withEnvMembers } from "../core/types-env.js";
 import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
 import { readTemplateLayers } from "../effects/templates.js";
 import { commitWrites, type PlannedWrite } from "../effects/transaction.js";
@@ -167,11 +169,23 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
     moduleSpecifier(mainText, classFileName(className)),
     importsEnd(projectDir, mainPath, mainText),
   );
-  const changes = [
+  const changes: { path: string; before: string | null; after: string }[] = [
     { path: configPath, before: project.configText, after: plan.configText },
     { path: mainPath, before: mainText, after: mainAfter },
     { path: classPath, before: null, after: formatted.text },
   ];
+  // A project that writes its own Env gets the new bindings there, not a second Env from wrangler types.
+  const envFile = handWrittenEnvFile(projectDir);
+  if (envFile) {
+    const envText = readRegularFile(envFile);
+    const from = relative(dirname(envFile), classPath).split(sep).join("/").replace(/\.ts$/, "");
+    const members = [
+      { name: doBinding, type: `DurableObjectNamespace<import("${from.startsWith(".") ? from : `./${from}`}").${className}>` },
+      ...kvBindings.map((name) => ({ name, type: "KVNamespace" })),
+    ];
+    const envAfter = withEnvMembers(envText, members);
+    if (envAfter !== undefined && envAfter !== envText) changes.push({ path: writablePath(projectDir, envFile), before: envText, after: envAfter });
+  }
   const usage = usageLines(doBinding, template);
   report.files = changes.map((change) => relative(projectDir, change.path));
   report.usage = usage;
@@ -185,6 +199,10 @@ export async function runAdd(flags: AddFlags, deps: AddDeps): Promise<void> {
   const record = recordWrite(projectDir, recordFromConfig(readConfig(plan.configText, format, file)));
   const writes: PlannedWrite[] = [...changes, ...(record ? [record] : [])];
   await commitWrites(projectDir, writes, typesStep(projectDir, deps.env, settings.wrangler));
+  if (envFile)
+    ui.info(
+      `${relative(projectDir, envFile)}: its Env interface declares the new bindings (the project writes its own types; wrangler types was not run).`,
+    );
   ui.success(
     `Added ${className} (${relative(projectDir, classPath)}) as env.${doBinding}, with ${kvBindings.map((b) => `env.${b}`).join(", ")}` +
       (plan.reused.length > 0 ? ` (${plan.reused.join(", ")} already there, reused)` : "") +

@@ -21,6 +21,7 @@ import type { Ui } from "../effects/ui.js";
 import {
   findWrangler,
   generateTypes,
+  handWrittenEnvFile,
   projectTypesSetup,
   refuseCacheLinksOut,
   typesFolder,
@@ -59,9 +60,14 @@ export interface ApplyResult {
   written: string[];
 }
 
-/** Regenerating the types as the last step of a write, finished by the next run if it fails. */
-export function typesStep(projectDir: string, env: NodeJS.ProcessEnv, wrangler: string | undefined): FinishSteps {
-  const typesFile = projectTypesSetup(projectDir).file;
+/**
+ * Regenerating the types as the last step of a write, finished by the next run if it fails;
+ * undefined for a project that writes its own Env (wrangler types would make a second one).
+ */
+export function typesStep(projectDir: string, env: NodeJS.ProcessEnv, wrangler: string | undefined): FinishSteps | undefined {
+  const setup = projectTypesSetup(projectDir);
+  if (handWrittenEnvFile(projectDir, setup)) return undefined;
+  const typesFile = setup.file;
   typesFolder(projectDir, typesFile); // a link out of the project on the way: refused before any write
   let typesBytes = 1024 * 1024;
   try {
@@ -178,8 +184,9 @@ export async function applyRenames(input: ApplyInput): Promise<ApplyResult> {
   const writes: PlannedWrite[] = [...result.changes, ...(record ? [record] : [])];
   // Names changed (in the files now, or by hand before): the types follow, as wrangler would write them.
   // A plain line, not a step: an interrupted write ends with its own message (what is kept, how to finish).
-  ui.info(`Writing ${writes.length} files, then the types (wrangler types) ...`);
-  await commitWrites(projectDir, writes, typesStep(projectDir, input.env, input.wrangler));
+  const steps = typesStep(projectDir, input.env, input.wrangler);
+  ui.info(`Writing ${writes.length} files${steps ? ", then the types (wrangler types)" : ""} ...`);
+  await commitWrites(projectDir, writes, steps);
   return { ...result, written: writes.map((write) => write.path) };
 }
 

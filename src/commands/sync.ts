@@ -20,7 +20,7 @@ import { inferRenames, unanswered, type Question } from "../core/rename/sync-inf
 import { CliError, UsageError } from "../errors.js";
 import { kvStep } from "../effects/kv.js";
 import { readRegularFileIfAny } from "../effects/project-files.js";
-import { generateTypes, projectTypesSetup } from "../effects/wrangler.js";
+import { generateTypes, handWrittenEnvFile, projectTypesSetup } from "../effects/wrangler.js";
 import { openCode, refuseOddCodeFiles } from "../effects/code/open.js";
 import type { CodeProject } from "../effects/code/typescript.js";
 import type { Ui } from "../effects/ui.js";
@@ -214,7 +214,9 @@ async function typesUpToDate(
   wrangler: string | undefined,
   ui: Ui,
 ): Promise<void> {
-  const typesFile = projectTypesSetup(projectDir).file;
+  const setup = projectTypesSetup(projectDir);
+  if (handWrittenEnvFile(projectDir, setup)) return; // the project writes its own Env: no second one
+  const typesFile = setup.file;
   const declared = envNames(readRegularFileIfAny(join(projectDir, typesFile)));
   const bound = envBindingNames(config);
   const before = record ? [...record.durableObjects.map((d) => d.binding), ...record.kv.map((k) => k.binding)] : [];

@@ -4,10 +4,11 @@
  */
 import { forgetCtrlC, throwIfInterrupted } from "./interrupt.js";
 import { CancelledError, UsageError } from "../errors.js";
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join, relative, sep } from "node:path";
 import { DEFAULT_TYPES_FILE, typesSetupOf, type TypesSetup, withoutRuntime } from "../core/types-setup.js";
+import { handWrittenEnvAt } from "../core/types-env.js";
 import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
 import { isInside, openToOthers, openToOthersWithin, packageRoot, readRegularFileIfAny, writablePath } from "./project-files.js";
@@ -16,6 +17,32 @@ import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
 /** What `wrangler types` writes by default: Env and the runtime types, for tsc and the editor. */
 export const TYPES_FILE = DEFAULT_TYPES_FILE;
+
+/**
+ * A project that writes its own Env: no `wrangler types` script or file, and a TypeScript file
+ * that declares `interface Env` (a .d.ts first). Its path, or undefined. node_modules and dot
+ * folders are not walked, links are not followed, at most 2,000 files are read.
+ */
+export function handWrittenEnvFile(projectDir: string, setup: TypesSetup = projectTypesSetup(projectDir)): string | undefined {
+  // A script or a types file says the project runs wrangler types.
+  const saidSo = setup.from !== "wrangler's default" && setup.from !== "@cloudflare/workers-types";
+  if (saidSo || readRegularFileIfAny(join(projectDir, DEFAULT_TYPES_FILE)) !== undefined) return undefined;
+  const found: string[] = [];
+  let read = 0;
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules" || read >= 2000) continue;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && /\.[cm]?tsx?$/.test(entry.name)) {
+        read++;
+        if (handWrittenEnvAt(readRegularFileIfAny(path) ?? "") >= 0) found.push(path);
+      }
+    }
+  };
+  walk(projectDir);
+  return found.find((path) => path.endsWith(".d.ts")) ?? found[0];
+}
 
 /**
  * The real folder the types file goes in; refused (UsageError) when a link on the way leads out of

@@ -299,6 +299,32 @@ describe("add on create-do-kv's own projects, every format and lifecycle, with a
     300_000,
   );
 
+  it("a project that types its Env by hand (@cloudflare/workers-types): the new bindings go into its Env, no second Env file; tsc, the dry run, check and sync pass", async () => {
+    const dir = join(tempDir("cdk-shape-"), "hand-env-worker");
+    cpSync(join(REPO, "test", "fixtures", "shapes", "hand-env-worker"), dir, { recursive: true });
+    await execa("cp", ["-al", join(tomlBase, "node_modules"), join(dir, "node_modules")]);
+    const typesBin = await installTool("@cloudflare/workers-types@4");
+    symlinkSync(join(dirname(typesBin), "@cloudflare", "workers-types"), join(dir, "node_modules", "@cloudflare", "workers-types"));
+    const project = inProject(dir);
+    const before = await project.bin("tsc", "--noEmit");
+    expect(before.exitCode, before.all).toBe(0);
+
+    const result = await add(dir, ["--class", "Counter", "--kv", "COUNTS", "--no-create-kv", "--yes"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(join(dir, "worker-configuration.d.ts"))).toBe(false);
+    expect(read(dir, "src/env.d.ts")).toBe(
+      '// The bindings, typed by hand (this project does not run wrangler types).\ninterface Env {\n  DB: D1Database;\n  COUNTER: DurableObjectNamespace<import("./counter").Counter>;\n  COUNTS: KVNamespace;\n}\n',
+    );
+    const tsc = await project.bin("tsc", "--noEmit");
+    expect(tsc.exitCode, tsc.all).toBe(0);
+    const dry = await project.wrangler("deploy", "--dry-run", "--outdir", "dist");
+    expect(dry.exitCode, dry.all).toBe(0);
+    expect((await runCli(["check", "--strict"], { cwd: dir })).exitCode).toBe(0);
+    const synced = await runCli(["sync", "--no-create-kv"], { cwd: dir, timeout: 180_000 });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(existsSync(join(dir, "worker-configuration.d.ts"))).toBe(false);
+  }, 300_000);
+
   it("--dry-run prints the diff and writes nothing; a second add of the same class is refused", async () => {
     const dir = await copyProject(tomlBase, join(tempDir(), "shop"));
     const before = snapshotTree(dir);
