@@ -92,8 +92,16 @@ export async function runCheck(flags: CheckFlags, deps: CheckDeps): Promise<void
   if (errors.length > 0) throw new CliError(`${count(errors.length, "finding")}: the next deploy is not safe as it stands.`);
   if (flags.strict && notices.length > 0) throw new CliError(`${count(notices.length, "notice")}, and --strict fails on notices.`);
   ui.success(
-    `The next deploy is safe for the Durable Objects and KV of ${config.name ?? file}${committed ? "" : " (no commit to compare with: create-do-kv.json is the reference)"}${
+    `The next deploy is safe for the Durable Objects and KV of ${config.name ?? file}${reference(Boolean(committed), recordText !== undefined)}${
       notices.length > 0 ? `; ${count(notices.length, "notice")} above: out of date, nothing at risk` : ""
     }.`,
   );
+}
+
+/** What the verdict was judged against, when it is not the last commit. */
+function reference(committed: boolean, record: boolean): string {
+  if (committed) return "";
+  return record
+    ? " (no commit to compare with: create-do-kv.json is the reference)"
+    : " (no commit and no create-do-kv.json to compare with: judged by the config and code alone)";
 }

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { KvFlags } from "../core/kv/flags.js";
 import { finishInProject, kvSettings } from "../core/kv/flags.js";
+import { IDLESS_KV_SINCE, kvEntries, takesIdlessKv } from "../core/kv/plan.js";
 import { lifecycleOf, lifecycleProblems } from "../core/migrations/lifecycle.js";
 import { parseRecord, RECORD_FILE, type ProjectRecord } from "../core/rename/record.js";
 import { isEmpty, noRenames, type Renames } from "../core/rename/plan.js";
@@ -196,8 +197,24 @@ export async function runSync(flags: SyncFlags, deps: SyncDeps): Promise<void> {
     adoptExisting: true,
   });
   const settled = settleProject(project, deps.report, kvResult);
+  const stuck = idlessOnOldWrangler(settled.config, project.wranglerFound.version);
+  if (stuck) throw kvResult.failure ?? stuck;
   await typesUpToDate(projectDir, settled.config, record, deps.env, settings.wrangler, deps.ui);
   if (kvResult.failure) throw kvResult.failure;
+}
+
+/**
+ * A KV binding still without an id, and a wrangler older than 4.45, which cannot type or deploy
+ * one: said in our words with the fix, instead of wrangler's failure from the types step.
+ */
+function idlessOnOldWrangler(config: WranglerConfig, version: string | undefined): CliError | undefined {
+  const idless = kvEntries(config).filter((entry) => entry.entry.id === undefined);
+  if (idless.length === 0 || takesIdlessKv(version)) return undefined;
+  return new CliError(
+    `The project's wrangler ${version} cannot take a KV binding without an id (${IDLESS_KV_SINCE} added that), so the types were not made: ${idless.map((e) => e.key).join(", ")} ${idless.length === 1 ? "has" : "have"} none.`,
+    undefined,
+    `Run sync again with ${idless.map((e) => `--kv-id ${e.key}=<id>`).join(" ")}, or with --create-kv to create ${idless.length === 1 ? "it" : "them"}; or update wrangler to ${IDLESS_KV_SINCE} or newer.`,
+  );
 }
 
 /**

@@ -469,5 +469,16 @@ describe("a project on a wrangler before id-less KV bindings (3.x)", () => {
     expect(read(dir, "worker-configuration.d.ts")).toMatch(/COUNTS: KVNamespace/);
     const dry = await inProject(dir).wrangler("deploy", "--dry-run", "--outdir", "dist");
     expect(dry.exitCode, dry.all).toBe(0);
+
+    // A KV binding without an id added by hand: sync says so in its own words, then takes --kv-id.
+    writeFileSync(join(dir, "wrangler.toml"), `${read(dir, "wrangler.toml")}\n[[kv_namespaces]]\nbinding = "NOTES"\n`);
+    const stuck = await runCli(["sync", "--no-create-kv"], { cwd: dir, timeout: 180_000 });
+    expect(stuck.exitCode, stuck.stderr).toBe(1);
+    expect(stuck.stderr).toContain("The project's wrangler 3.114.17 cannot take a KV binding without an id");
+    expect(stuck.stderr).toContain(`--kv-id NOTES=<id>`);
+    const synced = await runCli(["sync", "--no-create-kv", "--kv-id", `NOTES=${ID.replace("0", "f")}`], { cwd: dir, timeout: 180_000 });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(config(dir, "wrangler.toml").kv_namespaces?.at(-1)).toEqual({ binding: "NOTES", id: ID.replace("0", "f") });
+    expect(read(dir, "worker-configuration.d.ts")).toMatch(/NOTES: KVNamespace/);
   }, 600_000);
 });

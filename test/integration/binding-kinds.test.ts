@@ -58,6 +58,8 @@ describe("a Worker with a binding of every kind wrangler knows", () => {
   it("passes check untouched, and a binding added without new types is a notice that --strict fails on", async () => {
     const untouched = await runCli(["check", "--strict"], { cwd: dir });
     expect(untouched.exitCode, `${untouched.stdout}\n${untouched.stderr}`).toBe(0);
+    // Neither git nor a record here: the verdict says what it was judged by.
+    expect(untouched.stdout).toContain("(no commit and no create-do-kv.json to compare with: judged by the config and code alone)");
     const path = join(dir, CONFIG);
     writeFileSync(path, readFileSync(path, "utf8").replace('"vars": { ', '"vars": { "ADDED": "x", '));
     const notice = await runCli(["check"], { cwd: dir });
