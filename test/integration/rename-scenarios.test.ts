@@ -688,8 +688,9 @@ function expectOnlyNamesChanged(before: string, after: string, renamed: NameChan
     if (part.added) added.push(...part.value);
   }
   const rename = (line: string) => renamed.reduce((text, { from, to }) => text.replace(new RegExp(`(["'])${from}\\1`, "g"), `$1${to}$1`), line);
+  // A step's lines: TOML's, or JSONC's, one line or (after a multi-line neighbour) one member a line.
   const isStep = (line: string) =>
-    /renamed_classes|\[\[migrations\]\]|^\s*tag = |renamed_to|state = |\[exports\.|^type = |^storage = |^\s*$/.test(line);
+    /renamed_classes|\[\[migrations\]\]|^\s*tag = |^\s*"tag": |renamed_to|state = |\[exports\.|^type = |^storage = |^\s*[{}],?\s*$|^\s*$/.test(line);
   for (const line of removed) {
     // A one-line list the step was appended to: what it held is still there, before its `]`.
     const kept = line.includes("]") ? line.slice(0, line.lastIndexOf("]")) : line;
