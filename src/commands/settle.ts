@@ -3,13 +3,12 @@
  * goes into the report, and create-do-kv.json records its names (so the next `sync` can tell a
  * rename from a removal). One place, so a field added to either is added for both.
  */
-import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readConfig, type WranglerConfig } from "../core/config/read.js";
 import { RECORD_FILE, recordFromConfig, serializeRecord, type ProjectRecord } from "../core/rename/record.js";
 import { describeConfig, type Report } from "../core/project/report.js";
 import { writeFileAtomic } from "../effects/files.js";
-import { readRegularFileIfAny } from "../effects/project-files.js";
+import { readRegularFile, readRegularFileIfAny } from "../effects/project-files.js";
 import type { KvReport } from "../effects/kv.js";
 import type { PlannedWrite } from "../effects/transaction.js";
 import type { ConfigFormat } from "../core/config/types.js";
@@ -25,7 +24,7 @@ export function settleProject(
   report: Report,
   kv: KvReport,
 ): SettledProject {
-  const config = readConfig(readFileSync(project.configPath, "utf8"), project.format, basename(project.configPath));
+  const config = readConfig(readRegularFile(project.configPath), project.format, basename(project.configPath));
   Object.assign(report, describeConfig(config, kv.outcomes, kv.skipped));
   const write = recordWrite(project.projectDir, recordFromConfig(config));
   if (write) writeFileAtomic(write.path, write.after);

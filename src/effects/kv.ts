@@ -3,7 +3,6 @@
  * with the real wrangler (all at once), reusing one that already has the title. Only ids read
  * from wrangler's output, or given by the user, are ever written.
  */
-import { readFileSync } from "node:fs";
 import { freemem } from "node:os";
 import { basename } from "node:path";
 import { setKvNamespaceField } from "../core/config/edit.js";
@@ -15,6 +14,7 @@ import { replaceFileAtomic } from "./files.js";
 import type { Ui } from "./ui.js";
 import { findWrangler, hasApiToken, hasWranglerLogin, runWrangler, runWranglerLogin, type WranglerCommand } from "./wrangler.js";
 import type { ConfigFormat } from "../core/config/types.js";
+import { readRegularFile } from "./project-files.js";
 
 export type { KvOutcome };
 
@@ -247,7 +247,7 @@ function writeIds(options: KvOptions, original: string, outcomes: readonly KvOut
 /** Every KV binding of the config gets its id (given, created or reused), or the error says which did not. */
 export async function ensureKvIds(options: KvOptions): Promise<KvReport> {
   const file = basename(options.configPath);
-  const original = readFileSync(options.configPath, "utf8");
+  const original = readRegularFile(options.configPath); // with the guards, as every read of a project file
   const config = readConfig(original, options.format, file);
   const entries = kvEntries(config);
   checkGivenIds(
