@@ -4,7 +4,7 @@
  * and the config, main and the class's new file written as one transaction with the record and
  * the types, then the KV namespaces made, as create makes them.
  */
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { scanExports } from "../core/check/exports.js";
 import { addNameProblem, type CodeNames, classFileName, exportFromMain, moduleSpecifier, planAddToConfig, usageLines } from "../core/add/plan.js";
@@ -21,7 +21,7 @@ import { formatNewFile } from "../effects/formatter.js";
 import { kvStep } from "../effects/kv.js";
 import { handWrittenEnvFile } from "../effects/wrangler.js";
 import { withEnvMembers } from "../core/types-env.js";
-import { isInside, readRegularFile, readRegularFileIfAny, writablePath } from "../effects/project-files.js";
+import { isInside, readRegularFile, readRegularFileIfAny, typeScriptFiles, writablePath } from "../effects/project-files.js";
 import { readTemplateLayers } from "../effects/templates.js";
 import { commitWrites, type PlannedWrite } from "../effects/transaction.js";
 import type { Ui } from "../effects/ui.js";
@@ -55,17 +55,11 @@ const MAX_CODE_FILES = 5000;
 function declaredClasses(dir: string): Set<string> {
   const classes = new Set<string>();
   let seen = 0;
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && CODE.test(entry.name) && !entry.name.endsWith(".d.ts") && ++seen <= MAX_CODE_FILES) {
-        for (const name of scanExports(readRegularFileIfAny(path) ?? "").declaredClasses) classes.add(name);
-      }
-    }
-  };
-  walk(dir);
+  for (const path of typeScriptFiles(dir)) {
+    if (path.endsWith(".d.ts")) continue;
+    if (++seen > MAX_CODE_FILES) break;
+    for (const name of scanExports(readRegularFileIfAny(path) ?? "").declaredClasses) classes.add(name);
+  }
   return classes;
 }
 

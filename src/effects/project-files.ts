@@ -215,3 +215,17 @@ export function nearestFolder(path: string): string {
     dir = dirname(dir);
   }
 }
+
+/**
+ * The TypeScript files under `dir` (.ts, .cts, .mts, .tsx; declaration files too), one at a time:
+ * node_modules and dot folders are left out and links are not followed. The caller stops when it
+ * has read enough.
+ */
+export function* typeScriptFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* typeScriptFiles(path);
+    else if (entry.isFile() && /\.(?:[cm]?ts|tsx)$/.test(entry.name)) yield path;
+  }
+}

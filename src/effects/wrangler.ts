@@ -4,14 +4,14 @@
  */
 import { forgetCtrlC, throwIfInterrupted } from "./interrupt.js";
 import { CancelledError, UsageError } from "../errors.js";
-import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join, relative, sep } from "node:path";
 import { DEFAULT_TYPES_FILE, typesSetupOf, type TypesSetup, withoutRuntime } from "../core/types-setup.js";
 import { handWrittenEnvAt } from "../core/types-env.js";
 import { wranglerErrorMessage } from "../core/kv/wrangler-output.js";
 import { uniqueSuffix } from "./files.js";
-import { isInside, openToOthers, openToOthersWithin, packageRoot, readRegularFileIfAny, writablePath } from "./project-files.js";
+import { isInside, openToOthers, openToOthersWithin, packageRoot, readRegularFileIfAny, typeScriptFiles, writablePath } from "./project-files.js";
 import { run, tailOf } from "./process.js";
 import { seedRuntimeTypes, storeRuntimeTypes } from "./types-cache.js";
 
@@ -29,18 +29,10 @@ export function handWrittenEnvFile(projectDir: string, setup: TypesSetup = proje
   if (saidSo || readRegularFileIfAny(join(projectDir, DEFAULT_TYPES_FILE)) !== undefined) return undefined;
   const found: string[] = [];
   let read = 0;
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || entry.name === "node_modules" || read >= 2000) continue;
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && /\.[cm]?tsx?$/.test(entry.name)) {
-        read++;
-        if (handWrittenEnvAt(readRegularFileIfAny(path) ?? "") >= 0) found.push(path);
-      }
-    }
-  };
-  walk(projectDir);
+  for (const path of typeScriptFiles(projectDir)) {
+    if (++read > 2000) break;
+    if (handWrittenEnvAt(readRegularFileIfAny(path) ?? "") >= 0) found.push(path);
+  }
   return found.find((path) => path.endsWith(".d.ts")) ?? found[0];
 }
 
